@@ -1,0 +1,61 @@
+"""Channel-neutral message types: every adapter builds an InboundMessage and renders Replies."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+AttachmentKind = Literal["location", "photo", "contact"]
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """Something sent along with a message: a location, a photo (file id) or a contact card."""
+
+    kind: AttachmentKind
+    value: str  # "lat,lon" for a location, the channel's file id for a photo, a phone for a contact
+    label: str | None = None
+
+
+@dataclass(frozen=True)
+class InboundMessage:
+    """One message or button press from a chat user, the same shape on every channel."""
+
+    channel: str
+    user_id: str
+    chat_id: str
+    sent_at: datetime
+    text: str | None = None
+    payload: str | None = None  # button data; set instead of text when a choice was tapped
+    message_id: str | None = None
+    dedupe_key: str | None = None  # update_id / MsgId: a redelivered message is ignored
+    locale: str | None = None
+    display_name: str | None = None
+    is_group: bool = False
+    attachments: tuple[Attachment, ...] = ()
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A button: what the user sees and the short payload (≤ 64 bytes) that comes back."""
+
+    label: str
+    payload: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What the bot says back; rich parts degrade to text on channels without them."""
+
+    text: str
+    choices: tuple[Choice, ...] = ()
+    image_png: bytes | None = None
+    private: bool = False  # holds customer data: never post it where other people read
+    meta: dict[str, str] = field(default_factory=dict, compare=False)
+
+
+def numbered_choices(replies: Sequence[Reply]) -> list[Choice]:
+    """All choices of a batch of replies in display order; number N picks item N-1."""
+    return [choice for reply in replies for choice in reply.choices]

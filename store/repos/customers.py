@@ -1,0 +1,72 @@
+"""Customers and what their profile card shows."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from store.models import Activity, Customer
+from store.scope import Scope
+
+
+class CustomerRepo:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, customer: Customer) -> Customer:
+        self.session.add(customer)
+        await self.session.flush()
+        return customer
+
+    async def get(self, scope: Scope, customer_id: int) -> Customer | None:
+        customer = await self.session.get(Customer, customer_id)
+        if customer is None or not scope.allows(customer.org_id, customer.owner_id):
+            return None
+        return customer
+
+    async def candidates(
+        self, scope: Scope, needles: Sequence[str] = (), limit: int = 2000
+    ) -> Sequence[Customer]:
+        """Visible customers whose search key or phone holds any needle (all when none)."""
+        stmt = select(Customer).where(scope.where(Customer.org_id, Customer.owner_id))
+        if needles:
+            stmt = stmt.where(or_(*(_contains(n) for n in needles)))
+        stmt = stmt.order_by(Customer.last_contact_at.desc(), Customer.id).limit(limit)
+        return (await self.session.scalars(stmt)).all()
+
+    async def same_phone(self, org_id: int, phone: str) -> Sequence[Customer]:
+        stmt = select(Customer).where(Customer.org_id == org_id, Customer.phone == phone)
+        return (await self.session.scalars(stmt)).all()
+
+    async def count(self, scope: Scope) -> int:
+        visible = scope.where(Customer.org_id, Customer.owner_id)
+        stmt = select(func.count(Customer.id)).where(visible)
+        return int((await self.session.scalar(stmt)) or 0)
+
+    async def recent_activities(self, customer_id: int, limit: int = 5) -> Sequence[Activity]:
+        stmt = (
+            select(Activity)
+            .where(Activity.customer_id == customer_id)
+            .order_by(Activity.happened_at.desc(), Activity.id.desc())
+            .limit(limit)
+        )
+        return (await self.session.scalars(stmt)).all()
+
+    async def add_activity(self, activity: Activity) -> Activity:
+        self.session.add(activity)
+        await self.session.flush()
+        return activity
+
+
+def _contains(needle: str) -> ColumnElement[bool]:
+    pattern = f"%{_escape_like(needle.lower())}%"
+    return or_(
+        Customer.search_key.like(pattern, escape="\\"),
+        Customer.phone.like(pattern, escape="\\"),
+    )
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

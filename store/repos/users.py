@@ -1,0 +1,66 @@
+"""Organisations, teams, users, channel identities and invites."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from store.models import Identity, Invite, Org, PipelineStage, Team, User
+
+
+class UserRepo:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, row: Org | Team | User | Identity | Invite | PipelineStage) -> None:
+        self.session.add(row)
+        await self.session.flush()
+
+    async def org(self, org_id: int) -> Org | None:
+        return await self.session.get(Org, org_id)
+
+    async def get(self, user_id: int) -> User | None:
+        return await self.session.get(User, user_id)
+
+    async def team(self, team_id: int) -> Team | None:
+        return await self.session.get(Team, team_id)
+
+    async def by_identity(self, channel: str, external_id: str) -> User | None:
+        stmt = (
+            select(User)
+            .join(Identity, Identity.user_id == User.id)
+            .where(Identity.channel == channel, Identity.external_id == external_id)
+        )
+        return (await self.session.scalars(stmt)).first()
+
+    async def identities(self, user_id: int) -> Sequence[Identity]:
+        stmt = select(Identity).where(Identity.user_id == user_id).order_by(Identity.id)
+        return (await self.session.scalars(stmt)).all()
+
+    async def team_member_ids(self, team_id: int) -> frozenset[int]:
+        stmt = select(User.id).where(User.team_id == team_id)
+        return frozenset((await self.session.scalars(stmt)).all())
+
+    async def in_org(self, org_id: int) -> Sequence[User]:
+        stmt = select(User).where(User.org_id == org_id).order_by(User.id)
+        return (await self.session.scalars(stmt)).all()
+
+    async def teams(self, org_id: int) -> Sequence[Team]:
+        return (await self.session.scalars(select(Team).where(Team.org_id == org_id))).all()
+
+    async def invite(self, code: str) -> Invite | None:
+        stmt = select(Invite).where(Invite.code == code).with_for_update()
+        return (await self.session.scalars(stmt)).first()
+
+    async def orgs(self) -> Sequence[Org]:
+        return (await self.session.scalars(select(Org).order_by(Org.id))).all()
+
+    async def stages(self, org_id: int) -> Sequence[PipelineStage]:
+        stmt = (
+            select(PipelineStage)
+            .where(PipelineStage.org_id == org_id)
+            .order_by(PipelineStage.position)
+        )
+        return (await self.session.scalars(stmt)).all()

@@ -1,0 +1,58 @@
+"""Unit of work: one transaction, repositories over it; rollback unless committed."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from store.db import SessionFactory
+from store.repos.chat import ChatRepo
+from store.repos.customers import CustomerRepo
+from store.repos.deals import DealRepo
+from store.repos.reminders import ReminderRepo
+from store.repos.users import UserRepo
+
+
+class UnitOfWork:
+    session: AsyncSession
+    users: UserRepo
+    customers: CustomerRepo
+    deals: DealRepo
+    reminders: ReminderRepo
+    chat: ChatRepo
+
+    def __init__(self, sessions: SessionFactory) -> None:
+        self._sessions = sessions
+
+    async def __aenter__(self) -> Self:
+        self.session = self._sessions()
+        self.users = UserRepo(self.session)
+        self.customers = CustomerRepo(self.session)
+        self.deals = DealRepo(self.session)
+        self.reminders = ReminderRepo(self.session)
+        self.chat = ChatRepo(self.session)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.session.rollback()
+        await self.session.close()
+
+    async def commit(self) -> None:
+        await self.session.commit()
+
+
+class UnitOfWorkFactory:
+    """What handlers and jobs receive: a way to open a fresh unit of work."""
+
+    def __init__(self, sessions: SessionFactory) -> None:
+        self.sessions = sessions
+
+    def __call__(self) -> UnitOfWork:
+        return UnitOfWork(self.sessions)
