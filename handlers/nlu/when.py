@@ -1,0 +1,125 @@
+"""Find date/time expressions in Chinese or English chat text.
+
+A small composable grammar: rules in _when_zh / _when_en each recognise one piece (a day, a
+weekday, a clock time, a part of day, an offset, a holiday), neighbouring pieces merge, and
+_resolve turns the merged piece into datetimes relative to "now".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from . import _when_en, _when_zh
+from ._calendar import add_months
+from ._pieces import Piece, group, has_date, select
+from ._resolve import Grain, at_time, clock_hour, date_span, in_zone, roll_clock
+from ._text import normalize
+
+__all__ = ["Grain", "When", "find_whens", "parse_when"]
+
+_RULES = _when_zh.RULES + _when_en.RULES
+_UNIT_GRAIN: dict[str, Grain] = {
+    "second": "minute", "minute": "minute", "hour": "hour", "day": "day", "week": "week",
+    "month": "month", "year": "year",
+}
+
+
+@dataclass(frozen=True)
+class When:
+    start: datetime
+    grain: Grain
+    end: datetime | None
+    past: bool
+    span: tuple[int, int]
+    text: str
+    has_time: bool
+
+
+def _shift(now: datetime, unit: str, amount: float) -> datetime:
+    if unit in ("month", "year"):
+        months = round(amount * (12 if unit == "year" else 1))
+        return datetime.combine(add_months(now.date(), months), now.timetz())
+    seconds = {"second": 1, "minute": 60, "hour": 3600, "day": 86400, "week": 604800}[unit]
+    return now + timedelta(seconds=amount * seconds)
+
+
+def _offset_when(p: Piece, now: datetime) -> tuple[datetime, Grain, bool]:
+    assert p.offset is not None
+    unit, amount = p.offset
+    start = _shift(now, unit, amount)
+    if p.clock is not None or p.pod is not None:
+        hour = clock_hour(p.clock, p.pod, True) if p.clock else p.pod.typical  # type: ignore[union-attr]
+        minute = p.clock.minute if p.clock else 0
+        return at_time(start.date(), hour, minute, now), "minute", True
+    return start, _UNIT_GRAIN[unit], unit in ("second", "minute", "hour")
+
+
+def _resolve(p: Piece, now: datetime, default_hour: int, past_bias: bool,
+             ) -> tuple[datetime, Grain, datetime | None, bool] | None:
+    """(start, grain, end, has_time) for a merged piece."""
+    if p.now:
+        return now, "minute", None, True
+    if p.offset is not None:
+        start, grain, timed = _offset_when(p, now)
+        return start, grain, None, timed
+    span = date_span(p, now.date(), past_bias) if has_date(p) else None
+    if span is None and has_date(p):
+        return None
+    if p.clock is not None:
+        if span is None and not past_bias and p.pod is None:
+            start = roll_clock(p.clock, now)
+        else:
+            day = span[0] if span else now.date()
+            start = at_time(day, clock_hour(p.clock, p.pod, span is not None), p.clock.minute,
+                            now, p.clock.second)
+        if p.tz is not None:
+            start = in_zone(start, p.tz, now)
+        return start, ("minute" if p.clock.minute else "hour"), None, True
+    day = span[0] if span else now.date()
+    if p.pod is not None:
+        return (at_time(day, p.pod.typical, 0, now), "hour", at_time(day, p.pod.end, 0, now),
+                True)
+    if span is None:
+        return None
+    _, grain, end_day = span
+    end = at_time(end_day, 0, 0, now) if end_day else None
+    return at_time(day, default_hour, 0, now), grain, end, False
+
+
+def _find(text: str, now: datetime, default_hour: int, past_bias: bool) -> list[When]:
+    if now.tzinfo is None:
+        raise ValueError("now must be timezone-aware")
+    norm = normalize(text)
+    found: list[Piece] = []
+    for pattern, build in _RULES:
+        for match in pattern.finditer(norm):
+            piece = build(match)
+            if piece is not None:
+                found.append(piece)
+    results: list[When] = []
+    for piece in group(select(found), norm):
+        resolved = _resolve(piece, now, default_hour, past_bias)
+        if resolved is None:
+            continue
+        start, grain, end, timed = resolved
+        s, e = piece.span
+        past = piece.past or (start.date() < now.date() if not timed else start < now)
+        results.append(When(start, grain, end, past, (s, e), text[s:e], timed))
+    return results
+
+
+def find_whens(text: str, now: datetime, default_hour: int = 9) -> list[When]:
+    """All non-overlapping time expressions in text, in text order."""
+    return _find(text, now, default_hour, past_bias=False)
+
+
+def parse_when(text: str, now: datetime, default_hour: int = 9) -> When | None:
+    """The first time expression in text, or None."""
+    whens = _find(text, now, default_hour, past_bias=False)
+    return whens[0] if whens else None
+
+
+def find_past_whens(text: str, now: datetime, default_hour: int = 9) -> list[When]:
+    """Like find_whens, but yearless dates and bare weekdays point backwards (for logging)."""
+    return _find(text, now, default_hour, past_bias=True)
