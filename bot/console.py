@@ -1,0 +1,71 @@
+"""The console channel: a terminal chat, or one message per line when stdin is piped."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import TextIO
+
+from handlers.chat.router import Router
+from handlers.messages import InboundMessage, Reply
+
+CHANNEL = "console"
+
+
+def render(replies: Sequence[Reply]) -> str:
+    """Replies as plain text; choices numbered across the whole batch, as the router counts."""
+    blocks, number = [], 0
+    for reply in replies:
+        lines = [reply.text]
+        for choice in reply.choices:
+            number += 1
+            lines.append(f"  {number}. {choice.label}")
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
+
+
+class Console:
+    def __init__(self, router: Router, user_id: str, locale: str | None = None) -> None:
+        self.router, self.user_id, self.locale = router, user_id, locale
+        self.counter = 0
+
+    async def send(self, text: str) -> str:
+        self.counter += 1
+        msg = InboundMessage(
+            channel=CHANNEL,
+            user_id=self.user_id,
+            chat_id=self.user_id,
+            sent_at=datetime.now(UTC),
+            text=text,
+            message_id=str(self.counter),
+            locale=self.locale,
+            display_name=self.user_id,
+        )
+        return render(await self.router.handle(msg))
+
+    async def run(self, stdin: TextIO, stdout: TextIO) -> None:
+        interactive = stdin.isatty()
+        if interactive:
+            stdout.write("chatcrm console — /help for commands, Ctrl-D to quit\n")
+        while True:
+            if interactive:
+                stdout.write("\n> ")
+                stdout.flush()
+            line = await asyncio.to_thread(stdin.readline)
+            if not line:
+                return
+            text = line.rstrip("\n")
+            if not text.strip():
+                continue
+            if not interactive:
+                stdout.write(f"> {text}\n")
+            stdout.write(await self.send(text) + "\n")
+            if not interactive:
+                stdout.write("\n")
+            stdout.flush()
+
+
+async def run_console(router: Router, user_id: str, locale: str | None = None) -> None:
+    await Console(router, user_id, locale).run(sys.stdin, sys.stdout)

@@ -1,0 +1,84 @@
+"""What a feature handler gets: the user, their scope, the open transaction and the form."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from handlers.i18n import fmt_date, fmt_dt, t
+from handlers.messages import InboundMessage
+from store.models import User
+from store.scope import Scope
+from store.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class ChatConfig:
+    default_lang: str = "zh"
+    default_tz: str = "Asia/Shanghai"
+    default_hour: int = 9  # a reminder day given without a time
+    max_text: int = 2000  # longer messages are refused rather than half-saved
+
+
+@dataclass
+class Conversation:
+    """The user's form in progress: a state name and what was filled in so far."""
+
+    state: str | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+
+    def go(self, state: str, **data: Any) -> None:
+        self.state = state
+        self.data.update(data)
+
+    def end(self) -> None:
+        self.state, self.data = None, {}
+
+
+class UserError(Exception):
+    """A bad input the user can fix: the reply is the text, and nothing is saved."""
+
+    def __init__(self, key: str, **values: Any) -> None:
+        super().__init__(key)
+        self.key, self.values = key, values
+
+
+@dataclass
+class Ctx:
+    uow: UnitOfWork
+    msg: InboundMessage
+    user: User
+    scope: Scope
+    now: datetime
+    config: ChatConfig
+    conv: Conversation
+
+    @property
+    def lang(self) -> str:
+        return self.user.lang
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.user.tz)
+
+    def t(self, key: str, **values: Any) -> str:
+        return t(self.lang, key, **values)
+
+    def local_now(self) -> datetime:
+        return self.now.astimezone(self.tz)
+
+    def when(self, value: datetime, with_time: bool = True) -> str:
+        return fmt_dt(value.astimezone(self.tz), self.lang, with_time)
+
+    def when_date(self, value: date) -> str:
+        return fmt_date(value, self.lang)
+
+
+def int_arg(parts: list[str], index: int) -> int:
+    """A numeric id from button data; anything else is a stale or forged button."""
+    try:
+        return int(parts[index])
+    except (IndexError, ValueError):
+        raise UserError("error.stale_button") from None

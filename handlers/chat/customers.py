@@ -1,0 +1,189 @@
+"""/customer (查客户) and /newcustomer (新客户): look up and add customers."""
+
+from __future__ import annotations
+
+import re
+
+from handlers.chat.cards import customer_title, profile
+from handlers.chat.context import Ctx, UserError, int_arg
+from handlers.chat.routes import Routes
+from handlers.i18n import add_texts
+from handlers.messages import Choice, Reply
+from handlers.services import customers as svc
+from store.models import Customer
+
+SKIP_WORDS = {"跳过", "skip", "-", "无", "none", "no"}
+MAX_NAME = 60
+
+add_texts(
+    {
+        "cu.ask": (
+            "要查哪个客户？输入姓名、公司、电话或拼音。",
+            "Which customer? Type a name, company, phone or pinyin.",
+        ),
+        "cu.none": (
+            "没有找到「{q}」。可以换个写法，或用 /newcustomer 新建。",
+            'No customer matches "{q}". Try another spelling, or add one with /newcustomer.',
+        ),
+        "cu.several": ("找到多个客户，选一个：", "Several customers match; pick one:"),
+        "cu.gone": (
+            "这个客户不存在，或你无权查看。",
+            "That customer doesn't exist or isn't yours to see.",
+        ),
+        "cu.btn_visit": ("📝 记录拜访", "📝 Log visit"),
+        "cu.btn_deal": ("💼 新建商机", "💼 New deal"),
+        "nc.ask_name": ("新客户叫什么名字？", "What's the new customer's name?"),
+        "nc.ask_phone": (
+            "电话号码？（没有就回复「跳过」）",
+            'Phone number? (reply "skip" if none)',
+        ),
+        "nc.ask_company": ("公司名称？（没有就回复「跳过」）", 'Company? (reply "skip" if none)'),
+        "nc.bad_name": (
+            "名字需要 1 到 {limit} 个字，且要有文字。请重新输入名字：",
+            "A name needs 1 to {limit} characters with letters in it. Type the name again:",
+        ),
+        "nc.bad_phone": (
+            "「{text}」不像电话号码。请重新输入，或回复「跳过」：",
+            '"{text}" doesn\'t look like a phone number. Type it again, or reply "skip":',
+        ),
+        "nc.dup": (
+            "可能已经有这个客户了，你是要找：",
+            "This customer may already exist. Did you mean:",
+        ),
+        "nc.dup_hidden": (
+            "• {name}（由同事 {owner} 负责，如需转给你请找经理）",
+            "• {name} (looked after by your colleague {owner}; ask your manager to hand it over)",
+        ),
+        "nc.btn_force": ("➕ 不是，新建", "➕ No, create new"),
+        "nc.btn_cancel": ("❌ 取消", "❌ Cancel"),
+        "nc.created": ("✅ 已新建客户：\n{card}", "✅ Customer added:\n{card}"),
+        "nc.cancelled": ("好的，没有新建。", "OK, nothing was added."),
+        "form.expired": (
+            "这个表单已经结束了。需要的话请重新开始。",
+            "That form is no longer open. Start again if you need to.",
+        ),
+    }
+)
+
+
+async def lookup(ctx: Ctx, query: str) -> list[Reply]:
+    """/customer <query>: one match shows the card, several a choice."""
+    if not query:
+        ctx.conv.go("cu.query")
+        return [Reply(ctx.t("cu.ask"))]
+    ranked = await svc.search_ranked(ctx.uow, ctx.scope, query)
+    if not ranked:
+        return [Reply(ctx.t("cu.none", q=query[:40]))]
+    best = svc.clear_winner(ranked)
+    if best is not None:
+        return await card_reply(ctx, best)
+    choices = tuple(Choice(customer_title(c), f"cu:show:{c.id}") for c, _ in ranked)
+    return [Reply(ctx.t("cu.several"), choices)]
+
+
+async def card_reply(ctx: Ctx, customer: Customer) -> list[Reply]:
+    choices = (
+        Choice(ctx.t("cu.btn_visit"), f"vi:for:{customer.id}"),
+        Choice(ctx.t("cu.btn_deal"), f"dl:new:{customer.id}"),
+    )
+    return [Reply(await profile(ctx, customer), choices, private=True)]
+
+
+async def on_state(ctx: Ctx, text: str) -> list[Reply]:
+    if ctx.conv.state == "cu.query":
+        ctx.conv.end()
+        return await lookup(ctx, text)
+    return await _new_customer_step(ctx, text)
+
+
+async def on_payload(ctx: Ctx, parts: list[str]) -> list[Reply]:
+    customer = await ctx.uow.customers.get(ctx.scope, int_arg(parts, 1))
+    if customer is None:
+        raise UserError("cu.gone")
+    return await card_reply(ctx, customer)
+
+
+async def new_customer(ctx: Ctx, args: str) -> list[Reply]:
+    """/newcustomer [name phone company]: one line, or a guided form."""
+    if not args:
+        ctx.conv.go("nc.name")
+        return [Reply(ctx.t("nc.ask_name"))]
+    return await _check_and_create(ctx, parse_one_line(args))
+
+
+def parse_one_line(text: str) -> svc.NewCustomer:
+    """`欧阳锋 13912345678 白驼山庄`: the phone is the digits, the name comes first."""
+    words = text.split()
+    phone_words = [w for w in words if svc.normalize_phone(w) and re.search(r"\d{5}", w)]
+    phone = svc.normalize_phone(phone_words[0]) if phone_words else None
+    rest = [w for w in words if not phone_words or w != phone_words[0]]
+    name = _valid_name(rest[0] if rest else "")
+    company = " ".join(rest[1:]) or None
+    return svc.NewCustomer(name=name, phone=phone, company=company)
+
+
+def _valid_name(text: str) -> str:
+    text = " ".join(text.split())
+    if not 1 <= len(text) <= MAX_NAME or not re.search(r"\w", text):
+        raise UserError("nc.bad_name", limit=MAX_NAME)
+    return text
+
+
+async def _new_customer_step(ctx: Ctx, text: str) -> list[Reply]:
+    skip = text.strip().lower() in SKIP_WORDS
+    if ctx.conv.state == "nc.name":
+        ctx.conv.go("nc.phone", name=_valid_name(text))
+        return [Reply(ctx.t("nc.ask_phone"))]
+    if ctx.conv.state == "nc.phone":
+        phone = None if skip else svc.normalize_phone(text)
+        if not skip and phone is None:
+            raise UserError("nc.bad_phone", text=text[:30])
+        ctx.conv.go("nc.company", phone=phone)
+        return [Reply(ctx.t("nc.ask_company"))]
+    company = None if skip else " ".join(text.split())[:200]
+    new = svc.NewCustomer(ctx.conv.data["name"], ctx.conv.data.get("phone"), company)
+    return await _check_and_create(ctx, new)
+
+
+async def _check_and_create(ctx: Ctx, new: svc.NewCustomer) -> list[Reply]:
+    dups = await svc.duplicates(ctx.uow, ctx.user.org_id, new)
+    if not dups:
+        return await _create(ctx, new)
+    ctx.conv.go("nc.dup", name=new.name, phone=new.phone, company=new.company)
+    lines, choices = [ctx.t("nc.dup")], []
+    for dup in dups:
+        if ctx.scope.allows(dup.org_id, dup.owner_id):
+            choices.append(Choice(customer_title(dup), f"cu:show:{dup.id}"))
+        else:
+            owner = await ctx.uow.users.get(dup.owner_id) if dup.owner_id else None
+            lines.append(ctx.t("nc.dup_hidden", name=dup.name, owner=owner.name if owner else "—"))
+    choices += [Choice(ctx.t("nc.btn_force"), "nc:force"), Choice(ctx.t("nc.btn_cancel"), "nc:no")]
+    return [Reply("\n".join(lines), tuple(choices), private=True)]
+
+
+async def on_new_payload(ctx: Ctx, parts: list[str]) -> list[Reply]:
+    if ctx.conv.state != "nc.dup":
+        raise UserError("form.expired")
+    data = ctx.conv.data
+    if parts[:1] != ["force"]:
+        ctx.conv.end()
+        return [Reply(ctx.t("nc.cancelled"))]
+    return await _create(
+        ctx, svc.NewCustomer(data["name"], data.get("phone"), data.get("company"))
+    )
+
+
+async def _create(ctx: Ctx, new: svc.NewCustomer) -> list[Reply]:
+    customer = await svc.create(ctx.uow, ctx.user, new, ctx.now)
+    ctx.conv.end()
+    card = await profile(ctx, customer)
+    return [Reply(ctx.t("nc.created", card=card), private=True)]
+
+
+def register(routes: Routes) -> None:
+    routes.command(lookup, "/customer", "查客户", prefix=("查客户",))
+    routes.command(new_customer, "/newcustomer", "新客户", prefix=("新客户",))
+    routes.states["cu"] = on_state
+    routes.states["nc"] = on_state
+    routes.payloads["cu"] = on_payload
+    routes.payloads["nc"] = on_new_payload

@@ -1,0 +1,277 @@
+"""/deal (商机) and /pipeline: list, create and move deals through the pipeline."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+
+from handlers.chat.cards import customer_title, deal_card
+from handlers.chat.context import Ctx, UserError, int_arg
+from handlers.chat.routes import Routes
+from handlers.i18n import add_texts, fmt_money
+from handlers.messages import Choice, Reply
+from handlers.nlu.amount import parse_amount
+from handlers.nlu.when import parse_when
+from handlers.services import customers as customer_svc
+from handlers.services import deals as svc
+from store.models import Customer, Deal
+
+SKIP = {"跳过", "skip", "-", "无", "none"}
+
+add_texts(
+    {
+        "dl.none": (
+            "你目前没有进行中的商机。",
+            "You have no open deals right now.",
+        ),
+        "dl.list": (
+            "进行中的商机（选一个查看和推进）：",
+            "Open deals (pick one to view or move):",
+        ),
+        "dl.btn_new": ("➕ 新建商机", "➕ New deal"),
+        "dl.btn_next": ("➡️ 推进到「{stage}」", '➡️ Move to "{stage}"'),
+        "dl.btn_stages": ("🔀 选择阶段", "🔀 Pick a stage"),
+        "dl.btn_won": ("🏆 赢单", "🏆 Won"),
+        "dl.btn_lost": ("✖️ 输单", "✖️ Lost"),
+        "dl.gone": (
+            "这个商机不存在，或你无权操作。",
+            "That deal doesn't exist or isn't yours to change.",
+        ),
+        "dl.closed": ("这个商机已经结束（{stage}）。", "That deal is already closed ({stage})."),
+        "dl.pick_stage": ("推进到哪个阶段？", "Move to which stage?"),
+        "dl.moved": ("✅ 「{title}」：{old} → {new}", '✅ "{title}": {old} → {new}'),
+        "dl.ask_reason": (
+            "{outcome}的原因是什么？（回复「跳过」可不填）",
+            'Why was it {outcome}? (reply "skip" to leave it blank)',
+        ),
+        "dl.ask_customer": ("给哪个客户建商机？", "Which customer is the deal for?"),
+        "dl.pick_customer": ("选一个客户：", "Pick the customer:"),
+        "dl.ask_title": ("商机名称？例如「服务器采购」", 'Deal title? e.g. "Server purchase"'),
+        "dl.ask_amount": (
+            "金额？例如「50万」「$5k」，不知道就回复「跳过」",
+            'Amount? e.g. "$5k", or "skip"',
+        ),
+        "dl.bad_amount": (
+            "没看懂金额「{text}」，例如「50万」「$5k」：",
+            'I couldn\'t read the amount "{text}"; e.g. "$5k":',
+        ),
+        "dl.ask_close": (
+            "预计什么时候成交？例如「月底」，或「跳过」",
+            'Expected close? e.g. "end of month", or "skip"',
+        ),
+        "dl.bad_close": ("没看懂这个日期「{text}」：", 'I couldn\'t read the date "{text}":'),
+        "dl.created": ("✅ 新建商机：\n{card}", "✅ Deal created:\n{card}"),
+        "dl.bad_title": ("名称需要 1 到 100 个字：", "A title needs 1 to 100 characters:"),
+        "dl.pipeline": ("📊 我的漏斗（{scope}）", "📊 Pipeline ({scope})"),
+        "dl.pipeline_line": ("{stage}：{count} 个 · {amount}", "{stage}: {count} · {amount}"),
+        "dl.pipeline_total": (
+            "合计 {amount}，加权 {weighted}",
+            "Total {amount}, weighted {weighted}",
+        ),
+        "dl.scope_own": ("我的", "mine"),
+        "dl.scope_team": ("团队", "team"),
+        "dl.scope_all": ("全公司", "company"),
+        "outcome.won": ("赢单", "won"),
+        "outcome.lost": ("输单", "lost"),
+    }
+)
+
+
+async def deals_command(ctx: Ctx, args: str) -> list[Reply]:
+    """/deal: open deals; /deal new [customer]; /deal <customer>: that customer's deals."""
+    head, _, rest = args.partition(" ")
+    if head.lower() in ("new", "新建"):
+        return await _start_new(ctx, rest.strip())
+    customer_id = None
+    if args:
+        best = await _one_customer(ctx, args)
+        customer_id = best.id
+    deals = await ctx.uow.deals.open_deals(ctx.scope, customer_id, limit=12)
+    return [await _deal_list(ctx, deals)]
+
+
+async def _deal_list(ctx: Ctx, deals: Sequence[Deal]) -> Reply:
+    pipeline = await svc.pipeline(ctx.uow, ctx.user.org_id)
+    choices = [Choice(_deal_label(ctx, d, pipeline), f"dl:open:{d.id}") for d in deals]
+    choices.append(Choice(ctx.t("dl.btn_new"), "dl:new"))
+    return Reply(ctx.t("dl.list" if deals else "dl.none"), tuple(choices), private=True)
+
+
+def _deal_label(ctx: Ctx, deal: Deal, pipeline: svc.Pipeline) -> str:
+    money = fmt_money(deal.amount, deal.currency, ctx.lang)
+    return f"{deal.title} · {pipeline.name(deal.stage, ctx.lang)} · {money}"
+
+
+async def _one_customer(ctx: Ctx, query: str) -> Customer:
+    ranked = await customer_svc.search_ranked(ctx.uow, ctx.scope, query)
+    best = customer_svc.clear_winner(ranked) if ranked else None
+    if best is None:
+        raise UserError("cu.none", q=query[:40])
+    return best
+
+
+async def _open(ctx: Ctx, deal: Deal) -> list[Reply]:
+    pipeline = await svc.pipeline(ctx.uow, deal.org_id)
+    card = await deal_card(ctx, deal, pipeline)
+    if pipeline.is_closed(deal.stage):
+        return [Reply(card, private=True)]
+    choices = []
+    following = pipeline.next_open(deal.stage)
+    if following is not None:
+        label = ctx.t("dl.btn_next", stage=pipeline.name(following.key, ctx.lang))
+        choices.append(Choice(label, f"dl:mv:{deal.id}:{following.key}"))
+    choices += [
+        Choice(ctx.t("dl.btn_stages"), f"dl:stages:{deal.id}"),
+        Choice(ctx.t("dl.btn_won"), f"dl:won:{deal.id}"),
+        Choice(ctx.t("dl.btn_lost"), f"dl:lost:{deal.id}"),
+    ]
+    return [Reply(card, tuple(choices), private=True)]
+
+
+async def on_payload(ctx: Ctx, parts: list[str]) -> list[Reply]:
+    action = parts[0] if parts else ""
+    if action == "new":
+        return await _start_new(ctx, "", int_arg(parts, 1) if len(parts) > 1 else None)
+    if action == "cust":
+        return await _new_with_customer(ctx, int_arg(parts, 1))
+    deal = await ctx.uow.deals.get(ctx.scope, int_arg(parts, 1))
+    if deal is None:
+        raise UserError("dl.gone")
+    if action == "open":
+        return await _open(ctx, deal)
+    pipeline = await svc.pipeline(ctx.uow, deal.org_id)
+    if pipeline.is_closed(deal.stage):
+        raise UserError("dl.closed", stage=pipeline.name(deal.stage, ctx.lang))
+    if action == "stages":
+        choices = tuple(
+            Choice(s.name_zh if ctx.lang == "zh" else s.name_en, f"dl:mv:{deal.id}:{s.key}")
+            for s in pipeline.open_stages
+            if s.key != deal.stage
+        )
+        return [Reply(ctx.t("dl.pick_stage"), choices)]
+    if action in ("won", "lost"):
+        ctx.conv.go("dl.reason", deal_id=deal.id, outcome=action)
+        return [Reply(ctx.t("dl.ask_reason", outcome=ctx.t(f"outcome.{action}")))]
+    if action == "mv" and len(parts) > 2 and parts[2] in pipeline.by_key:
+        return await _move(ctx, deal, parts[2], pipeline)
+    raise UserError("error.stale_button")
+
+
+async def _move(
+    ctx: Ctx, deal: Deal, stage: str, pipeline: svc.Pipeline, reason: str | None = None
+) -> list[Reply]:
+    old = pipeline.name(deal.stage, ctx.lang)
+    await svc.move(ctx.uow, ctx.user, deal, stage, ctx.now, reason)
+    new = pipeline.name(stage, ctx.lang)
+    return [Reply(ctx.t("dl.moved", title=deal.title, old=old, new=new))]
+
+
+async def close_with_reason(ctx: Ctx, text: str) -> list[Reply]:
+    deal = await ctx.uow.deals.get(ctx.scope, int(ctx.conv.data["deal_id"]))
+    outcome = ctx.conv.data["outcome"]
+    ctx.conv.end()
+    if deal is None:
+        raise UserError("dl.gone")
+    pipeline = await svc.pipeline(ctx.uow, deal.org_id)
+    if pipeline.is_closed(deal.stage):
+        raise UserError("dl.closed", stage=pipeline.name(deal.stage, ctx.lang))
+    reason = None if text.strip().lower() in SKIP else text.strip()[:500]
+    return await _move(ctx, deal, outcome, pipeline, reason)
+
+
+async def _start_new(ctx: Ctx, query: str, customer_id: int | None = None) -> list[Reply]:
+    if customer_id is not None:
+        return await _new_with_customer(ctx, customer_id)
+    if query:
+        return await _new_with_customer(ctx, (await _one_customer(ctx, query)).id)
+    ctx.conv.go("dl.customer")
+    return [Reply(ctx.t("dl.ask_customer"))]
+
+
+async def _new_with_customer(ctx: Ctx, customer_id: int) -> list[Reply]:
+    customer = await ctx.uow.customers.get(ctx.scope, customer_id)
+    if customer is None:
+        raise UserError("cu.gone")
+    ctx.conv.go("dl.title", customer_id=customer.id)
+    return [Reply(ctx.t("dl.ask_title"))]
+
+
+async def on_state(ctx: Ctx, text: str) -> list[Reply]:
+    step, data = ctx.conv.state, ctx.conv.data
+    if step == "dl.reason":
+        return await close_with_reason(ctx, text)
+    if step == "dl.customer":
+        ranked = await customer_svc.search_ranked(ctx.uow, ctx.scope, text)
+        if not ranked:
+            raise UserError("cu.none", q=text[:40])
+        choices = tuple(Choice(customer_title(c), f"dl:cust:{c.id}") for c, _ in ranked)
+        return [Reply(ctx.t("dl.pick_customer"), choices, private=True)]
+    skip = text.strip().lower() in SKIP
+    if step == "dl.title":
+        if not 1 <= len(text.strip()) <= 100:
+            raise UserError("dl.bad_title")
+        ctx.conv.go("dl.amount", title=text.strip())
+        return [Reply(ctx.t("dl.ask_amount"))]
+    if step == "dl.amount":
+        amount = None if skip else parse_amount(text)
+        if not skip and amount is None:
+            raise UserError("dl.bad_amount", text=text[:30])
+        value = (str(amount.value), amount.currency) if amount else (None, "CNY")
+        ctx.conv.go("dl.close", amount=value[0], currency=value[1])
+        return [Reply(ctx.t("dl.ask_close"))]
+    close = None if skip else _parse_date(ctx, text)
+    return await _create(ctx, data, close)
+
+
+def _parse_date(ctx: Ctx, text: str) -> date:
+    when = parse_when(text, ctx.local_now())
+    if when is None:
+        raise UserError("dl.bad_close", text=text[:30])
+    return when.start.date()
+
+
+async def _create(ctx: Ctx, data: dict[str, object], close: date | None) -> list[Reply]:
+    customer = await ctx.uow.customers.get(ctx.scope, int(str(data["customer_id"])))
+    if customer is None:
+        raise UserError("cu.gone")
+    pipeline = await svc.pipeline(ctx.uow, customer.org_id)
+    amount = Decimal(str(data["amount"])) if data.get("amount") else None
+    new = svc.NewDeal(str(data["title"]), amount, str(data.get("currency") or "CNY"), close)
+    stage = pipeline.open_stages[0].key
+    deal = await svc.create(ctx.uow, ctx.user, customer, new, stage, ctx.now)
+    ctx.conv.end()
+    replies = await _open(ctx, deal)
+    return [Reply(ctx.t("dl.created", card=replies[0].text), replies[0].choices, private=True)]
+
+
+async def pipeline_view(ctx: Ctx, _args: str) -> list[Reply]:
+    """/pipeline: open deals by stage, with totals and the probability-weighted sum."""
+    pipeline = await svc.pipeline(ctx.uow, ctx.user.org_id)
+    deals = await ctx.uow.deals.open_deals(ctx.scope, limit=10_000)
+    scope = "own" if ctx.user.role == "rep" else "team" if ctx.user.role == "manager" else "all"
+    lines = [ctx.t("dl.pipeline", scope=ctx.t(f"dl.scope_{scope}"))]
+    total = weighted = Decimal(0)
+    for stage in pipeline.open_stages:
+        in_stage = [d for d in deals if d.stage == stage.key]
+        amount = sum((d.amount or Decimal(0) for d in in_stage), Decimal(0))
+        total += amount
+        weighted += amount * stage.probability / 100
+        money = fmt_money(amount, "CNY", ctx.lang)
+        name = pipeline.name(stage.key, ctx.lang)
+        lines.append(ctx.t("dl.pipeline_line", stage=name, count=len(in_stage), amount=money))
+    lines.append(
+        ctx.t(
+            "dl.pipeline_total",
+            amount=fmt_money(total, "CNY", ctx.lang),
+            weighted=fmt_money(weighted, "CNY", ctx.lang),
+        )
+    )
+    return [Reply("\n".join(lines), private=True)]
+
+
+def register(routes: Routes) -> None:
+    routes.command(deals_command, "/deal", "/deals", "商机", prefix=("商机",))
+    routes.command(pipeline_view, "/pipeline", "漏斗", "我的漏斗")
+    routes.states["dl"] = on_state
+    routes.payloads["dl"] = on_payload

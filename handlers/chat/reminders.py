@@ -1,0 +1,162 @@
+"""/remind (提醒) and /today (今天): set reminders and act on what is due."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, time, timedelta
+
+from handlers.chat.context import Ctx, UserError, int_arg
+from handlers.chat.routes import Routes
+from handlers.i18n import add_texts
+from handlers.messages import Choice, Reply
+from handlers.nlu.intent import understand
+from handlers.nlu.when import parse_when
+from handlers.services import customers as customer_svc
+from handlers.services import reminders as svc
+from store.models import Reminder
+
+_LEAD_IN = re.compile(r"^\s*(提醒我|提醒|记得|remind me( to)?|reminder:?)\s*", re.IGNORECASE)
+
+add_texts(
+    {
+        "rm.ask_text": (
+            "提醒什么事？例如「明天下午3点给李总打电话」",
+            'Remind you of what? e.g. "tomorrow 3pm call Li"',
+        ),
+        "rm.ask_when": ("什么时候提醒？例如「明天上午10点」", 'When? e.g. "tomorrow 10am"'),
+        "rm.bad_when": (
+            "没看懂时间「{text}」。例如「明天上午10点」「下周一」：",
+            'I couldn\'t read the time "{text}". Try "tomorrow 10am" or "next Monday":',
+        ),
+        "rm.past": (
+            "{when} 已经过去了，请给一个以后的时间：",
+            "{when} has already passed; give me a time ahead:",
+        ),
+        "rm.set": ("⏰ 好的，{when} 提醒你：{text}", "⏰ OK, I'll remind you {when}: {text}"),
+        "rm.for_customer": ("（客户：{name}）", " (customer: {name})"),
+        "rm.empty": (
+            "🎉 今天没有待办，也没有逾期的跟进。",
+            "🎉 Nothing due today and nothing overdue.",
+        ),
+        "rm.header": ("今天和逾期的待办（{count} 条）：", "Due today and overdue ({count}):"),
+        "rm.item": ("{flag}{when} {text}", "{flag}{when} {text}"),
+        "rm.overdue_flag": ("⚠️逾期 ", "⚠️overdue "),
+        "rm.btn_done": ("✅ 完成", "✅ Done"),
+        "rm.btn_snooze": ("⏱ 1小时后", "⏱ Snooze 1h"),
+        "rm.btn_tomorrow": ("🌅 明早9点", "🌅 Tomorrow 9:00"),
+        "rm.btn_reschedule": ("📅 改时间", "📅 Reschedule"),
+        "rm.gone": ("这个提醒不存在了。", "That reminder no longer exists."),
+        "rm.done": ("✅ 已完成：{text}", "✅ Done: {text}"),
+        "rm.moved": ("⏰ 改到 {when}：{text}", "⏰ Moved to {when}: {text}"),
+        "rm.already_done": ("这个提醒已经处理过了。", "That reminder was already dealt with."),
+    }
+)
+
+
+async def remind(ctx: Ctx, text: str) -> list[Reply]:
+    """/remind <when and what>; without text, asks for it."""
+    if not text:
+        ctx.conv.go("rm.text")
+        return [Reply(ctx.t("rm.ask_text"))]
+    when = parse_when(text, ctx.local_now(), ctx.config.default_hour)
+    if when is None:
+        ctx.conv.go("rm.when", text=text)
+        return [Reply(ctx.t("rm.ask_when"))]
+    return await _create(ctx, text, when.start)
+
+
+async def _create(ctx: Ctx, text: str, due: datetime) -> list[Reply]:
+    if due <= ctx.now:
+        raise UserError("rm.past", when=ctx.when(due))
+    body = _LEAD_IN.sub("", text).strip() or text.strip()
+    customer_id, suffix = await _mentioned_customer(ctx, text)
+    reminder = await svc.create(ctx.uow, ctx.user, due, body, ctx.now, customer_id=customer_id)
+    ctx.conv.end()
+    return [Reply(ctx.t("rm.set", when=ctx.when(reminder.due_at), text=body) + suffix)]
+
+
+async def _mentioned_customer(ctx: Ctx, text: str) -> tuple[int | None, str]:
+    mention = understand(text, ctx.local_now()).customer_mention
+    if not mention:
+        return None, ""
+    ranked = await customer_svc.search_ranked(ctx.uow, ctx.scope, mention, limit=3)
+    best = customer_svc.clear_winner(ranked) if ranked else None
+    if best is None:
+        return None, ""
+    return best.id, ctx.t("rm.for_customer", name=best.name)
+
+
+async def on_state(ctx: Ctx, text: str) -> list[Reply]:
+    if ctx.conv.state == "rm.text":
+        return await remind(ctx, text)
+    when = parse_when(text, ctx.local_now(), ctx.config.default_hour)
+    if when is None:
+        raise UserError("rm.bad_when", text=text[:40])
+    if ctx.conv.state == "rm.when":
+        return await _create(ctx, str(ctx.conv.data["text"]), when.start)
+    reminder = await _own(ctx, int(ctx.conv.data["reminder_id"]))
+    return await _move(ctx, reminder, when.start)
+
+
+async def today(ctx: Ctx, _args: str) -> list[Reply]:
+    """/today: what is due before tonight's midnight, overdue first."""
+    midnight = datetime.combine(ctx.local_now().date() + timedelta(days=1), time(), ctx.tz)
+    due = await ctx.uow.reminders.due_for_user(ctx.user.id, midnight)
+    if not due:
+        return [Reply(ctx.t("rm.empty"))]
+    replies = [Reply(ctx.t("rm.header", count=len(due)))]
+    replies += [_item(ctx, r) for r in due[:20]]
+    return replies
+
+
+def _item(ctx: Ctx, r: Reminder) -> Reply:
+    flag = ctx.t("rm.overdue_flag") if r.due_at < ctx.now else ""
+    text = ctx.t("rm.item", flag=flag, when=ctx.when(r.due_at), text=r.text)
+    actions = (("done", "rm.btn_done"), ("snz", "rm.btn_snooze"), ("tmr", "rm.btn_tomorrow"))
+    choices = [Choice(ctx.t(label), f"rm:{a}:{r.id}") for a, label in actions]
+    choices.append(Choice(ctx.t("rm.btn_reschedule"), f"rm:res:{r.id}"))
+    return Reply(text, tuple(choices))
+
+
+async def on_payload(ctx: Ctx, parts: list[str]) -> list[Reply]:
+    action = parts[0] if parts else ""
+    reminder = await _own(ctx, int_arg(parts, 1))
+    if reminder.status in ("done", "cancelled"):
+        raise UserError("rm.already_done")
+    if action == "done":
+        await svc.change(ctx.uow, ctx.user, reminder, ctx.now, "done")
+        return [Reply(ctx.t("rm.done", text=reminder.text))]
+    if action == "snz":
+        return await _move(ctx, reminder, ctx.now + timedelta(hours=1), "snoozed")
+    if action == "tmr":
+        tomorrow = ctx.local_now().date() + timedelta(days=1)
+        nine = datetime.combine(tomorrow, time(ctx.config.default_hour), ctx.tz)
+        return await _move(ctx, reminder, nine)
+    if action == "res":
+        ctx.conv.go("rm.res", reminder_id=reminder.id)
+        return [Reply(ctx.t("rm.ask_when"))]
+    raise UserError("error.stale_button")
+
+
+async def _own(ctx: Ctx, reminder_id: int) -> Reminder:
+    reminder = await ctx.uow.reminders.get_for_user(ctx.user.id, reminder_id)
+    if reminder is None:
+        raise UserError("rm.gone")
+    return reminder
+
+
+async def _move(
+    ctx: Ctx, reminder: Reminder, due: datetime, status: str = "pending"
+) -> list[Reply]:
+    if due <= ctx.now:
+        raise UserError("rm.past", when=ctx.when(due))
+    await svc.change(ctx.uow, ctx.user, reminder, ctx.now, status, due_at=due)
+    ctx.conv.end()
+    return [Reply(ctx.t("rm.moved", when=ctx.when(due), text=reminder.text))]
+
+
+def register(routes: Routes) -> None:
+    routes.command(remind, "/remind", "提醒", prefix=("提醒",))
+    routes.command(today, "/today", "今天", "today", "待办")
+    routes.states["rm"] = on_state
+    routes.payloads["rm"] = on_payload

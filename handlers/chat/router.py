@@ -1,0 +1,118 @@
+"""The one entry point of every channel: an InboundMessage in, Replies out, state saved."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from handlers.chat import onboarding
+from handlers.chat.context import ChatConfig, Conversation, Ctx, UserError
+from handlers.chat.routes import Routes
+from handlers.clock import Clock
+from handlers.i18n import t
+from handlers.messages import InboundMessage, Reply, numbered_choices
+from handlers.services.access import scope_for
+from store.uow import UnitOfWork, UnitOfWorkFactory
+
+log = logging.getLogger(__name__)
+CANCEL_WORDS = {"/cancel", "取消", "cancel"}
+_NOT_LABEL = re.compile(r"[^\w]+")
+
+
+class Router:
+    def __init__(
+        self, uows: UnitOfWorkFactory, clock: Clock, config: ChatConfig, routes: Routes
+    ) -> None:
+        self.uows, self.clock, self.config, self.routes = uows, clock, config, routes
+
+    async def handle(self, msg: InboundMessage) -> list[Reply]:
+        """Answer one message; a redelivered one is ignored, a failed one changes nothing."""
+        async with self.uows() as uow:
+            now = self.clock.now()
+            if msg.dedupe_key and not await uow.chat.first_delivery(
+                msg.channel, msg.dedupe_key, now
+            ):
+                return []
+            user = await uow.users.by_identity(msg.channel, msg.user_id)
+            if user is None or not user.active:
+                replies = await onboarding.stranger(uow, msg, now, self.config)
+                await uow.commit()
+                return replies
+            key = (msg.channel, msg.chat_id, msg.user_id)
+            row = await uow.chat.state(*key)
+            conv = Conversation(row.state or None, dict(row.data)) if row else Conversation()
+            ctx = Ctx(uow, msg, user, await scope_for(uow, user), now, self.config, conv)
+            replies = await self._guarded(ctx)
+            await self._save_conversation(uow, key, ctx, replies)
+            await uow.commit()
+            return replies
+
+    async def _guarded(self, ctx: Ctx) -> list[Reply]:
+        snapshot = Conversation(ctx.conv.state, dict(ctx.conv.data))
+        try:
+            async with ctx.uow.session.begin_nested():
+                return await self._dispatch(ctx)
+        except UserError as err:
+            ctx.conv = snapshot
+            return [Reply(t(ctx.lang, err.key, **err.values))]
+        except Exception:
+            log.exception("handling %s message failed", ctx.msg.channel)
+            ctx.conv = snapshot
+            return [Reply(t(ctx.lang, "error.internal"))]
+
+    async def _dispatch(self, ctx: Ctx) -> list[Reply]:
+        text = (ctx.msg.text or "").strip()
+        payload = ctx.msg.payload or self._chosen(ctx.conv, text)
+        ctx.conv.data.pop("_choices", None)
+        if len(text) > ctx.config.max_text:
+            raise UserError("error.too_long", size=len(text), limit=ctx.config.max_text)
+        if payload:
+            return await self._on_payload(ctx, payload)
+        if not text:
+            return await onboarding.nothing_to_do(ctx, ctx.msg)
+        if text.lower() in CANCEL_WORDS:
+            had_form = ctx.conv.state is not None
+            ctx.conv.end()
+            return [Reply(ctx.t("cancel.done" if had_form else "cancel.nothing"))]
+        command = self.routes.split_command(text)
+        if command is not None:
+            ctx.conv.end()  # a new command abandons the form in progress
+            handler, args = command
+            return await handler(ctx, args)
+        if ctx.conv.state is not None:
+            return await self.routes.states[ctx.conv.state.split(".")[0]](ctx, text)
+        assert self.routes.free_text is not None
+        return await self.routes.free_text(ctx, text)
+
+    async def _on_payload(self, ctx: Ctx, payload: str) -> list[Reply]:
+        parts = payload.split(":")
+        handler = self.routes.payloads.get(parts[0])
+        if handler is None:
+            raise UserError("error.stale_button")
+        return await handler(ctx, parts[1:])
+
+    @staticmethod
+    def _chosen(conv: Conversation, text: str) -> str | None:
+        """A typed number or label of the last offered choices, as that choice's payload."""
+        offered: list[list[str]] = conv.data.get("_choices", [])
+        if not offered or not text:
+            return None
+        if text.isdigit() and 1 <= int(text) <= len(offered):
+            return offered[int(text) - 1][1]
+        typed = _NOT_LABEL.sub("", text).casefold()
+        for label, payload in offered:
+            if typed and _NOT_LABEL.sub("", label).casefold() == typed:
+                return payload
+        return None
+
+    @staticmethod
+    async def _save_conversation(
+        uow: UnitOfWork, key: tuple[str, str, str], ctx: Ctx, replies: list[Reply]
+    ) -> None:
+        offered = [[c.label, c.payload] for c in numbered_choices(replies)]
+        if offered:
+            ctx.conv.data["_choices"] = offered
+        if ctx.conv.state is None and not offered:
+            await uow.chat.clear_state(key)
+            return
+        await uow.chat.save_state(key, ctx.conv.state or "", ctx.conv.data, ctx.now)

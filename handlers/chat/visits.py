@@ -1,0 +1,212 @@
+"""/visit (拜访): log a visit, call or meeting from one message, confirm, then save."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from handlers.chat.cards import customer_title
+from handlers.chat.context import Ctx, UserError, int_arg
+from handlers.chat.routes import Routes
+from handlers.chat.visit_deals import apply_to_deals
+from handlers.chat.visit_draft import VisitDraft, card_text, check_times, from_understanding
+from handlers.i18n import add_texts
+from handlers.messages import Choice, Reply
+from handlers.nlu.intent import understand
+from handlers.nlu.when import parse_when
+from handlers.services import customers as customer_svc
+from handlers.services import deals as deal_svc
+from handlers.services.activities import KINDS, NewActivity, log
+from store.models import Customer
+
+NONE_WORDS = {"无", "没有", "none", "no", "-"}
+
+add_texts(
+    {
+        "vi.ask_who": ("拜访的是哪个客户？", "Which customer was it?"),
+        "vi.ask_text": (
+            "说说情况吧（谈了什么、下次什么时候跟进）：",
+            "What happened? (what you discussed, when to follow up)",
+        ),
+        "vi.ask_when": ("是什么时候？例如「昨天下午3点」", 'When was it? e.g. "yesterday 3pm"'),
+        "vi.ask_follow_up": (
+            "下次什么时候回访？例如「下周三」，不需要就回复「无」",
+            'When to follow up? e.g. "next Wednesday", or "none"',
+        ),
+        "vi.ask_kind": ("是哪种活动？", "What kind of activity?"),
+        "vi.no_match": (
+            "在你的客户里没找到「{q}」。请换个写法，或先用 /newcustomer 新建：",
+            'No customer of yours matches "{q}". Try another spelling, or add it with '
+            "/newcustomer first:",
+        ),
+        "vi.pick": (
+            "「{q}」对应多个客户，是哪一个？",
+            '"{q}" matches several customers. Which one?',
+        ),
+        "vi.bad_time": (
+            "没看懂这个时间：「{text}」。例如「明天下午3点」「下周三」：",
+            'I couldn\'t read that time: "{text}". Try "tomorrow 3pm" or "next Wednesday":',
+        ),
+        "vi.saved": ("✅ 已记录{kind}：{customer}", "✅ Logged {kind} with {customer}"),
+        "vi.saved_reminder": ("⏰ 回访提醒：{when}", "⏰ Follow-up reminder: {when}"),
+        "vi.cancelled": ("好的，这条记录没有保存。", "OK, nothing was saved."),
+        "vi.btn_save": ("✅ 保存", "✅ Save"),
+        "vi.btn_customer": ("✏️ 改客户", "✏️ Customer"),
+        "vi.btn_kind": ("✏️ 改类型", "✏️ Type"),
+        "vi.btn_when": ("✏️ 改时间", "✏️ Time"),
+        "vi.btn_follow_up": ("✏️ 改回访", "✏️ Follow-up"),
+        "vi.btn_cancel": ("❌ 取消", "❌ Cancel"),
+    }
+)
+
+
+async def start(ctx: Ctx, text: str) -> list[Reply]:
+    """/visit <text>: understand it, find the customer, show the card; no text: a form."""
+    if not text:
+        draft = VisitDraft(summary="", kind="visit", happened_at=ctx.local_now().isoformat())
+        ctx.conv.go("vi.who", draft=draft.dump())
+        return [Reply(ctx.t("vi.ask_who"))]
+    understood = understand(text, ctx.local_now(), ctx.config.default_hour)
+    draft = from_understanding(ctx, text, understood)
+    ctx.conv.go("vi.who", draft=draft.dump())
+    if not understood.customer_mention:
+        return [Reply(ctx.t("vi.ask_who"))]
+    return await _find_customer(ctx, draft, understood.customer_mention)
+
+
+async def _find_customer(ctx: Ctx, draft: VisitDraft, query: str) -> list[Reply]:
+    ranked = await customer_svc.search_ranked(ctx.uow, ctx.scope, query, limit=6)
+    if not ranked:
+        raise UserError("vi.no_match", q=query[:40])
+    best = customer_svc.clear_winner(ranked)
+    if best is not None:
+        return await _next_step(ctx, draft, best)
+    choices = tuple(Choice(customer_title(c), f"vi:cust:{c.id}") for c, _ in ranked)
+    return [Reply(ctx.t("vi.pick", q=query[:40]), choices, private=True)]
+
+
+async def _next_step(ctx: Ctx, draft: VisitDraft, customer: Customer) -> list[Reply]:
+    draft.customer_id = customer.id
+    if not draft.summary:
+        ctx.conv.go("vi.text", draft=draft.dump())
+        return [Reply(ctx.t("vi.ask_text"))]
+    return await _confirm(ctx, draft, customer)
+
+
+async def _confirm(ctx: Ctx, draft: VisitDraft, customer: Customer | None = None) -> list[Reply]:
+    customer = customer or await _customer(ctx, draft)
+    ctx.conv.go("vi.confirm", draft=draft.dump())
+    pipeline = await deal_svc.pipeline(ctx.uow, ctx.user.org_id)
+    buttons = (
+        ("vi.btn_save", "vi:ok"),  # the confirming choice always comes first
+        ("vi.btn_customer", "vi:edit:cust"),
+        ("vi.btn_kind", "vi:edit:kind"),
+        ("vi.btn_when", "vi:edit:when"),
+        ("vi.btn_follow_up", "vi:edit:fu"),
+        ("vi.btn_cancel", "vi:no"),
+    )
+    choices = tuple(Choice(ctx.t(key), payload) for key, payload in buttons)
+    return [Reply(card_text(ctx, draft, customer, pipeline), choices, private=True)]
+
+
+async def _customer(ctx: Ctx, draft: VisitDraft) -> Customer:
+    customer = await ctx.uow.customers.get(ctx.scope, draft.customer_id or 0)
+    if customer is None:
+        ctx.conv.end()
+        raise UserError("cu.gone")
+    return customer
+
+
+async def on_state(ctx: Ctx, text: str) -> list[Reply]:
+    draft = VisitDraft.load(ctx.conv.data)
+    step = ctx.conv.state
+    if step in ("vi.who", "vi.pick"):
+        return await _find_customer(ctx, draft, text)
+    if step == "vi.text":
+        fresh = from_understanding(ctx, text, understand(text, ctx.local_now()))
+        fresh.customer_id = draft.customer_id
+        return await _confirm(ctx, fresh)
+    if step == "vi.when":
+        draft.happened_at = _parse_time(ctx, text).isoformat()
+    elif step == "vi.fu":
+        is_none = text.strip().lower() in NONE_WORDS
+        draft.follow_up_at = None if is_none else _parse_time(ctx, text).isoformat()
+    else:  # vi.confirm: typed text instead of a choice
+        return await _confirm(ctx, draft)
+    check_times(ctx, draft)
+    return await _confirm(ctx, draft)
+
+
+def _parse_time(ctx: Ctx, text: str) -> datetime:
+    when = parse_when(text, ctx.local_now(), ctx.config.default_hour)
+    if when is None:
+        raise UserError("vi.bad_time", text=text[:40])
+    return when.start
+
+
+async def on_payload(ctx: Ctx, parts: list[str]) -> list[Reply]:
+    action = parts[0] if parts else ""
+    if action == "for":
+        customer = await ctx.uow.customers.get(ctx.scope, int_arg(parts, 1))
+        if customer is None:
+            raise UserError("cu.gone")
+        draft = VisitDraft(summary="", kind="visit", happened_at=ctx.local_now().isoformat())
+        return await _next_step(ctx, draft, customer)
+    if not (ctx.conv.state or "").startswith("vi.") or "draft" not in ctx.conv.data:
+        raise UserError("form.expired")
+    return await _on_form_payload(ctx, action, parts[1:])
+
+
+async def _on_form_payload(ctx: Ctx, action: str, args: list[str]) -> list[Reply]:
+    draft = VisitDraft.load(ctx.conv.data)
+    if action == "no":
+        ctx.conv.end()
+        return [Reply(ctx.t("vi.cancelled"))]
+    if action == "ok":
+        return await _save(ctx, draft)
+    if action == "cust":
+        customer = await ctx.uow.customers.get(ctx.scope, int_arg(args, 0))
+        if customer is None:
+            raise UserError("cu.gone")
+        return await _next_step(ctx, draft, customer)
+    if action == "kind" and args and args[0] in KINDS:
+        draft.kind = args[0]
+        return await _confirm(ctx, draft)
+    return _ask_edit(ctx, args[0] if args else "")
+
+
+def _ask_edit(ctx: Ctx, field: str) -> list[Reply]:
+    if field == "kind":
+        choices = tuple(Choice(ctx.t(f"kind.{k}"), f"vi:kind:{k}") for k in KINDS)
+        return [Reply(ctx.t("vi.ask_kind"), choices)]
+    state, question = {
+        "cust": ("vi.who", "vi.ask_who"),
+        "when": ("vi.when", "vi.ask_when"),
+        "fu": ("vi.fu", "vi.ask_follow_up"),
+    }.get(field, ("vi.confirm", "error.stale_button"))
+    ctx.conv.go(state)
+    return [Reply(ctx.t(question))]
+
+
+async def _save(ctx: Ctx, draft: VisitDraft) -> list[Reply]:
+    if ctx.conv.state != "vi.confirm":
+        raise UserError("form.expired")
+    customer = await _customer(ctx, draft)
+    check_times(ctx, draft)
+    new = NewActivity(
+        draft.kind, draft.happened, draft.summary, draft.follow_up, draft.location, draft.photo
+    )
+    _activity, reminder = await log(ctx.uow, ctx.user, customer, new, ctx.now)
+    lines = [
+        ctx.t("vi.saved", kind=ctx.t(f"kind.{draft.kind}"), customer=customer_title(customer))
+    ]
+    if reminder is not None:
+        lines.append(ctx.t("vi.saved_reminder", when=ctx.when(reminder.due_at)))
+    lines.extend(await apply_to_deals(ctx, customer, draft))
+    ctx.conv.end()
+    return [Reply("\n".join(lines))]
+
+
+def register(routes: Routes) -> None:
+    routes.command(start, "/visit", "拜访", "/log", prefix=("拜访",))
+    routes.states["vi"] = on_state
+    routes.payloads["vi"] = on_payload

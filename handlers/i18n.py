@@ -1,0 +1,58 @@
+"""Everything a user reads, in Chinese and English, and how dates and money are written."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+LANGS = ("zh", "en")
+_CATALOG: dict[str, tuple[str, str]] = {}
+_WEEKDAYS_ZH = "一二三四五六日"
+_SYMBOLS = {"CNY": "¥", "USD": "$", "EUR": "€", "GBP": "£", "JPY": "JP¥", "HKD": "HK$"}
+
+
+def add_texts(texts: dict[str, tuple[str, str]]) -> None:
+    """Register a feature's (中文, English) texts; a key may be defined once."""
+    clash = _CATALOG.keys() & texts.keys()
+    if clash:
+        raise KeyError(f"text keys defined twice: {sorted(clash)}")
+    _CATALOG.update(texts)
+
+
+def catalog() -> dict[str, tuple[str, str]]:
+    return dict(_CATALOG)
+
+
+def t(lang: str, key: str, **values: Any) -> str:
+    zh, en = _CATALOG[key]
+    return (zh if lang == "zh" else en).format(**values)
+
+
+def pick_lang(locale: str | None, default: str) -> str:
+    """A chat client's locale (zh-CN, en-US …) to one of our languages."""
+    if locale:
+        lowered = locale.lower()
+        for lang in LANGS:
+            if lowered.startswith(lang):
+                return lang
+    return default
+
+
+def fmt_date(value: date, lang: str) -> str:
+    if lang == "zh":
+        return f"{value.year}年{value.month}月{value.day}日 周{_WEEKDAYS_ZH[value.weekday()]}"
+    return value.strftime("%a %d %b %Y")
+
+
+def fmt_dt(value: datetime, lang: str, with_time: bool = True) -> str:
+    text = fmt_date(value.date(), lang)
+    return f"{text} {value:%H:%M}" if with_time else text
+
+
+def fmt_money(amount: Decimal | None, currency: str, lang: str) -> str:
+    if amount is None:
+        return "—"
+    symbol = _SYMBOLS.get(currency, currency + " ")
+    text = f"{amount:,.0f}" if amount == amount.to_integral_value() else f"{amount:,.2f}"
+    return f"{symbol}{text}"

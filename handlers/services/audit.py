@@ -1,0 +1,50 @@
+"""Every change leaves a row: who did what to which record, before and after."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from store.models import AuditLog, User
+from store.uow import UnitOfWork
+
+Snapshot = dict[str, Any]
+
+
+def snapshot(row: object, fields: tuple[str, ...]) -> Snapshot:
+    """The named fields of a row as JSON-safe values."""
+    return {name: _jsonable(getattr(row, name)) for name in fields}
+
+
+def _jsonable(value: object) -> object:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+async def record(
+    uow: UnitOfWork,
+    actor: User | None,
+    action: str,
+    target: tuple[str, int | None],
+    now: datetime,
+    before: Snapshot | None = None,
+    after: Snapshot | None = None,
+) -> None:
+    entity, entity_id = target
+    org_id = actor.org_id if actor is not None else (after or before or {}).get("org_id")
+    await uow.chat.audit(
+        AuditLog(
+            org_id=org_id,
+            user_id=actor.id if actor is not None else None,
+            action=action,
+            entity=entity,
+            entity_id=entity_id,
+            before=before,
+            after=after,
+            at=now,
+        )
+    )

@@ -1,0 +1,120 @@
+"""Creating, finding and de-duplicating customers."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from handlers.nlu.match import Candidate, is_clear_winner, rank, search_key
+from handlers.services.audit import record, snapshot
+from store.models import Customer, User
+from store.scope import Scope
+from store.uow import UnitOfWork
+
+PROFILE_FIELDS = ("org_id", "owner_id", "name", "company", "phone", "tier", "care_consent")
+FULL_SCAN_LIMIT = 3000  # below this many visible customers, rank them all in memory
+SIMILAR_NAME_SCORE = 85.0
+
+
+@dataclass
+class NewCustomer:
+    name: str
+    phone: str | None = None
+    company: str | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+def normalize_phone(text: str | None) -> str | None:
+    """Digits only (a leading + kept); None when it cannot be a phone number."""
+    if not text:
+        return None
+    digits = re.sub(r"[^\d+]", "", text.translate(_FULLWIDTH_DIGITS))
+    digits = digits[0] + digits[1:].replace("+", "") if digits else digits
+    return digits if 5 <= len(digits.lstrip("+")) <= 20 else None
+
+
+_FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９＋", "0123456789+")
+
+
+async def search(uow: UnitOfWork, scope: Scope, query: str, limit: int = 8) -> list[Customer]:
+    """Visible customers matching a name, company, phone, pinyin or initials, best first."""
+    return [customer for customer, _ in await search_ranked(uow, scope, query, limit)]
+
+
+async def search_ranked(
+    uow: UnitOfWork, scope: Scope, query: str, limit: int = 8
+) -> list[tuple[Customer, float]]:
+    if not query.strip():
+        return []
+    pool = await _pool(uow, scope, query)
+    by_id = {c.id: c for c in pool}
+    return [(by_id[c.id], s) for c, s in rank(query, [_candidate(c) for c in pool], limit=limit)]
+
+
+def clear_winner(ranked: list[tuple[Customer, float]]) -> Customer | None:
+    """The one customer meant, when there is no real doubt."""
+    if len(ranked) == 1 or is_clear_winner([(_candidate(c), s) for c, s in ranked]):
+        return ranked[0][0]
+    return None
+
+
+async def _pool(uow: UnitOfWork, scope: Scope, query: str) -> Sequence[Customer]:
+    if await uow.customers.count(scope) <= FULL_SCAN_LIMIT:
+        return await uow.customers.candidates(scope, limit=FULL_SCAN_LIMIT)
+    return await uow.customers.candidates(scope, _needles(query), limit=FULL_SCAN_LIMIT)
+
+
+def _needles(query: str) -> list[str]:
+    """Short fragments for a LIKE prefilter when the scope is too large to rank in memory."""
+    needles: list[str] = []
+    for run in re.findall(r"[\u4e00-\u9fff]+|[A-Za-z]+|\d{4,}", query):
+        if re.match(r"[\u4e00-\u9fff]", run):
+            needles.extend(run[i : i + 2] for i in range(max(1, len(run) - 1)))
+        else:
+            needles.append(run.lower())
+    return needles or [query.lower()]
+
+
+def _candidate(c: Customer) -> Candidate:
+    return Candidate(id=c.id, name=c.name, company=c.company, phone=c.phone)
+
+
+async def duplicates(uow: UnitOfWork, org_id: int, new: NewCustomer) -> list[Customer]:
+    """Customers anywhere in the company that are likely the same person or firm."""
+    whole_org = Scope(org_id, None)
+    found: dict[int, Customer] = {}
+    if new.phone:
+        found.update((c.id, c) for c in await uow.customers.same_phone(org_id, new.phone))
+    probe = " ".join(p for p in (new.company, new.name) if p)
+    for customer, score in await search_ranked(uow, whole_org, probe, limit=5):
+        if score >= SIMILAR_NAME_SCORE and _similar_person(customer, new):
+            found.setdefault(customer.id, customer)
+    return list(found.values())
+
+
+def _similar_person(existing: Customer, new: NewCustomer) -> bool:
+    """Same firm but a different person is not a duplicate; a similar name is."""
+    best = rank(new.name, [_candidate(existing)], limit=1)
+    return bool(best) and best[0][1] >= SIMILAR_NAME_SCORE
+
+
+async def create(uow: UnitOfWork, actor: User, new: NewCustomer, now: datetime) -> Customer:
+    customer = Customer(
+        org_id=actor.org_id,
+        owner_id=actor.id,
+        name=new.name.strip(),
+        company=(new.company or "").strip() or None,
+        phone=new.phone,
+        search_key=search_key(new.name, new.company),
+        tier="C",
+        lifecycle="prospect",
+        created_at=now,
+        updated_at=now,
+        **new.extra,
+    )
+    await uow.customers.add(customer)
+    after = snapshot(customer, PROFILE_FIELDS)
+    await record(uow, actor, "customer.create", ("customer", customer.id), now, after=after)
+    return customer

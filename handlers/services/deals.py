@@ -1,0 +1,101 @@
+"""Deals through the pipeline; every move leaves a stage-history row and an audit row."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from handlers.services.audit import record, snapshot
+from store.models import Customer, Deal, DealStageHistory, PipelineStage, User
+from store.uow import UnitOfWork
+
+DEAL_FIELDS = ("org_id", "owner_id", "customer_id", "title", "amount", "currency", "stage")
+
+
+@dataclass(frozen=True)
+class NewDeal:
+    title: str
+    amount: Decimal | None = None
+    currency: str = "CNY"
+    expected_close: date | None = None
+
+
+class Pipeline:
+    """An org's stages in order, with lookups by key."""
+
+    def __init__(self, stages: Sequence[PipelineStage]) -> None:
+        self.stages = list(stages)
+        self.by_key = {s.key: s for s in self.stages}
+
+    @property
+    def open_stages(self) -> list[PipelineStage]:
+        return [s for s in self.stages if s.outcome == "open"]
+
+    def name(self, key: str, lang: str) -> str:
+        stage = self.by_key.get(key)
+        if stage is None:
+            return key
+        return stage.name_zh if lang == "zh" else stage.name_en
+
+    def next_open(self, key: str) -> PipelineStage | None:
+        keys = [s.key for s in self.open_stages]
+        if key not in keys or keys.index(key) + 1 >= len(keys):
+            return None
+        return self.open_stages[keys.index(key) + 1]
+
+    def is_closed(self, key: str) -> bool:
+        stage = self.by_key.get(key)
+        return stage is not None and stage.outcome != "open"
+
+    def probability(self, key: str) -> int:
+        stage = self.by_key.get(key)
+        return stage.probability if stage else 0
+
+
+async def pipeline(uow: UnitOfWork, org_id: int) -> Pipeline:
+    return Pipeline(await uow.users.stages(org_id))
+
+
+async def create(
+    uow: UnitOfWork, actor: User, customer: Customer, new: NewDeal, stage: str, now: datetime
+) -> Deal:
+    deal = Deal(
+        org_id=customer.org_id,
+        customer_id=customer.id,
+        owner_id=customer.owner_id or actor.id,
+        title=new.title,
+        amount=new.amount,
+        currency=new.currency,
+        stage=stage,
+        expected_close=new.expected_close,
+        stage_changed_at=now,
+        created_at=now,
+    )
+    await uow.deals.add(deal)
+    history = DealStageHistory(deal_id=deal.id, user_id=actor.id, to_stage=stage, at=now)
+    await uow.deals.add_history(history)
+    after = snapshot(deal, DEAL_FIELDS)
+    await record(uow, actor, "deal.create", ("deal", deal.id), now, after=after)
+    return deal
+
+
+async def move(
+    uow: UnitOfWork,
+    actor: User,
+    deal: Deal,
+    to_stage: str,
+    now: datetime,
+    reason: str | None = None,
+) -> None:
+    before = snapshot(deal, (*DEAL_FIELDS, "close_reason"))
+    history = DealStageHistory(
+        deal_id=deal.id, user_id=actor.id, from_stage=deal.stage, to_stage=to_stage, at=now
+    )
+    deal.stage, deal.stage_changed_at = to_stage, now
+    if to_stage in ("won", "lost"):
+        deal.closed_at, deal.close_reason = now, reason
+    await uow.deals.add_history(history)
+    after = snapshot(deal, (*DEAL_FIELDS, "close_reason"))
+    await record(uow, actor, "deal.move", ("deal", deal.id), now, before, after)

@@ -1,0 +1,55 @@
+"""Reminders: set, done, snoozed, rescheduled; all audited."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from handlers.services.audit import record, snapshot
+from store.models import Reminder, User
+from store.uow import UnitOfWork
+
+FIELDS = ("user_id", "customer_id", "due_at", "kind", "text", "status")
+
+
+async def create(
+    uow: UnitOfWork,
+    actor: User,
+    due_at: datetime,
+    text: str,
+    now: datetime,
+    customer_id: int | None = None,
+    kind: str = "custom",
+) -> Reminder:
+    reminder = Reminder(
+        org_id=actor.org_id,
+        user_id=actor.id,
+        customer_id=customer_id,
+        due_at=due_at,
+        kind=kind,
+        text=text,
+        status="pending",
+        created_at=now,
+        updated_at=now,
+    )
+    await uow.reminders.add(reminder)
+    after = snapshot(reminder, FIELDS)
+    await record(uow, actor, "reminder.create", ("reminder", reminder.id), now, after=after)
+    return reminder
+
+
+async def change(
+    uow: UnitOfWork,
+    actor: User,
+    reminder: Reminder,
+    now: datetime,
+    status: str,
+    due_at: datetime | None = None,
+) -> None:
+    """Mark done, or move to a new time (snooze / reschedule) and make it pending again."""
+    before = snapshot(reminder, FIELDS)
+    reminder.status = status
+    if due_at is not None:
+        reminder.due_at = due_at
+    reminder.updated_at = now
+    after = snapshot(reminder, FIELDS)
+    await record(uow, actor, f"reminder.{status}", ("reminder", reminder.id), now, before, after)

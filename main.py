@@ -1,0 +1,114 @@
+"""chatcrm command line: the composition root. Nothing is built until a command runs."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+
+from bot.bootstrap import App, build_app
+from bot.settings import Settings
+
+DEMO_DB = Path("chatcrm-demo.db")
+DEMO_USERS = {
+    "rep": "demo-rep1",
+    "rep2": "demo-rep2",
+    "rep3": "demo-rep3",
+    "manager": "demo-manager",
+    "admin": "demo-admin",
+}
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="chatcrm", description=__doc__)
+    sub = p.add_subparsers(dest="command", required=True)
+    console = sub.add_parser("console", help="chat with the bot in this terminal")
+    console.add_argument("--demo", action="store_true", help="use a seeded demo company")
+    console.add_argument("--as", dest="as_user", default="rep", choices=sorted(DEMO_USERS))
+    console.add_argument("--user", default=None, help="your console user id (not with --demo)")
+    sub.add_parser("migrate", help="bring the database schema up to date")
+    nlu = sub.add_parser("nlu", help="print what the bot understands of a message, as JSON")
+    nlu.add_argument("text")
+    nlu.add_argument("--now", default=None, help="ISO datetime to read times against")
+    admin = sub.add_parser("admin", help="bootstrap organisations, teams and invites")
+    asub = admin.add_subparsers(dest="action", required=True)
+    org = asub.add_parser("create-org", help="a new organisation and its first admin invite")
+    org.add_argument("name")
+    team = asub.add_parser("create-team")
+    team.add_argument("--org", type=int, required=True)
+    team.add_argument("name")
+    invite = asub.add_parser("invite", help="an invite code for a new user")
+    invite.add_argument("--org", type=int, required=True)
+    invite.add_argument("--role", choices=("rep", "manager", "admin"), default="rep")
+    invite.add_argument("--team", type=int, default=None)
+    invite.add_argument("--name", default=None)
+    users = asub.add_parser("users", help="list an organisation's teams and users")
+    users.add_argument("--org", type=int, required=True)
+    return p
+
+
+async def run(args: argparse.Namespace, settings: Settings) -> int:
+    if args.command == "nlu":
+        return print_nlu(args.text, args.now, settings)
+    if args.command == "console" and args.demo and "database_url" not in settings.model_fields_set:
+        settings = settings.model_copy(update={"database_url": f"sqlite+aiosqlite:///{DEMO_DB}"})
+    app = await build_app(settings)
+    try:
+        if args.command == "migrate":
+            print(f"schema up to date: {app.engine.url.render_as_string(hide_password=True)}")
+            return 0
+        if args.command == "admin":
+            from bot.admin_cli import run_admin
+
+            return await run_admin(app, args)
+        return await run_console_command(app, args)
+    finally:
+        await app.close()
+
+
+async def run_console_command(app: App, args: argparse.Namespace) -> int:
+    from bot.console import run_console
+
+    user_id = args.user or "console-user"
+    if args.demo:
+        from handlers.demo import demo_ids, seed_demo
+
+        async with app.uows() as uow:
+            if await demo_ids(uow) is None:
+                await seed_demo(uow, app.clock.now())
+                await uow.commit()
+        user_id = DEMO_USERS[args.as_user]
+    await run_console(app.router, user_id)
+    return 0
+
+
+def print_nlu(text: str, now_iso: str | None, settings: Settings) -> int:
+    from zoneinfo import ZoneInfo
+
+    from handlers.nlu.intent import understand
+
+    now = (
+        datetime.fromisoformat(now_iso) if now_iso else datetime.now(ZoneInfo(settings.default_tz))
+    )
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=ZoneInfo(settings.default_tz))
+    understood = understand(text, now, settings.default_reminder_hour)
+    print(json.dumps(understood.to_json_dict(), ensure_ascii=False))
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(
+        level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s %(message)s"
+    )
+    args = parser().parse_args(argv)
+    return asyncio.run(run(args, Settings()))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
