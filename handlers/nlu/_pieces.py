@@ -82,9 +82,12 @@ def has_date(piece: Piece) -> bool:
     return any(getattr(piece, name) is not None for name in _DATE_SLOTS)
 
 
+def _set(value: object) -> bool:
+    return value is not None and value is not False  # 0 is a real value (week_rel=0, UTC)
+
+
 def _can_merge(a: Piece, b: Piece) -> bool:
-    if any(getattr(a, n) not in (None, False) and getattr(b, n) not in (None, False)
-           for n in _SLOTS):
+    if any(_set(getattr(a, n)) and _set(getattr(b, n)) for n in _SLOTS):
         return False
     # "三天后" fixes the day itself: it may take a clock time, not another date.
     if a.offset or b.offset:
@@ -93,7 +96,7 @@ def _can_merge(a: Piece, b: Piece) -> bool:
 
 
 def merge(a: Piece, b: Piece) -> Piece:
-    values = {n: getattr(b, n) for n in _SLOTS if getattr(b, n) not in (None, False)}
+    values = {n: getattr(b, n) for n in _SLOTS if _set(getattr(b, n))}
     merged = replace(a, **values)
     merged.span = (a.span[0], b.span[1])
     merged.past = a.past or b.past

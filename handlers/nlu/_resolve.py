@@ -162,7 +162,9 @@ def clock_hour(clock: Clock, pod: Pod | None, dated: bool) -> int:
     if pod is not None:
         if pod.pm and hour < 12 and (pod.start >= 12 or hour < 6):
             return hour + 12
-        return 0 if hour == 12 and pod.end <= 6 else hour
+        if hour == 12:  # 晚上12点 is midnight at the end of the day, 凌晨12点 its start
+            return 24 if pod.start >= 18 else 0 if pod.end <= 6 else 12
+        return hour
     # With a named day and no am/pm, a rep's "3点" is an afternoon appointment.
     return hour + 12 if dated and 1 <= hour <= 6 else hour
 

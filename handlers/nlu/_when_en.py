@@ -31,7 +31,7 @@ _ORD.update({f"twenty[- ]?{w}": 20 + i + 1 for i, w in enumerate(_ORD_WORDS[:9])
 _ORD.update({"thirty[- ]?first": 31})
 ORDW = r"(?:" + "|".join(sorted(_ORD, key=len, reverse=True)) + ")"
 DAYNUM = r"(?:\d{1,2}(?:st|nd|rd|th)?|" + ORDW + ")"
-AMPM = r"(?P<ap>\s*(?:a\.?\s?m\b\.?|p\.?\s?m\b\.?)|[ap]\b)"
+AMPM = r"(?P<ap>\s*(?:a\.?\s?m\b\.?|p\.?\s?m\b\.?|in\s+the\s+[ap]m\b)|[ap]\b)"
 HOURW = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
 _REL = {"this": 0, "current": 0, "coming": 0, "next": 1, "following": 1, "the following": 1,
         "last": -1, "past": -1, "previous": -1, "this past": -1}
@@ -89,7 +89,8 @@ def _offset(m: re.Match[str]) -> Piece | None:
 
 def _weekday(m: re.Match[str]) -> Piece | None:
     mod, after = m["mod"], m["after"] or ""
-    if m["wd"] in ("sat", "sun", "wed") and not (mod or after or m["dot"]):
+    supported = mod or after or m["dot"] or m.string.startswith(",", m.end())
+    if m["wd"] in ("sat", "sun", "wed") and not supported:
         return None  # "I sat with Li", "the sun": only a weekday with some support
     day = _WD_ABBR[m["wd"]]
     if "week" in after:
@@ -214,7 +215,7 @@ def _early_late(m: re.Match[str]) -> Piece:
 
 def _meridiem(m: re.Match[str]) -> str | None:
     ap = m.groupdict().get("ap")
-    return None if not ap else "am" if ap.strip().startswith("a") else "pm"
+    return None if not ap else "pm" if "p" in ap else "am"
 
 
 def _clock(m: re.Match[str]) -> Piece | None:
@@ -249,6 +250,11 @@ def _relative_clock(m: re.Match[str]) -> Piece | None:
     ambiguous = target not in ("noon", "midnight") and meridiem is None
     return _piece(m, clock=Clock(hour % 12 if meridiem else hour, minute, 0, meridiem, ambiguous)
                   if meridiem else Clock(hour, minute, 0, None, ambiguous))
+
+
+def _half_hour(m: re.Match[str]) -> Piece | None:
+    hour = en_int(m["h"])  # British "half three" is 3:30
+    return _piece(m, clock=Clock(hour, 30)) if hour and hour <= 12 else None
 
 
 def _noon(m: re.Match[str]) -> Piece:
@@ -296,7 +302,7 @@ def _year(m: re.Match[str]) -> Piece:
 
 
 _EN_HOLIDAYS = sorted((k for k in HOLIDAYS if k.isascii()), key=len, reverse=True)
-_NOT_AMOUNT = r"(?![\d:/.,%]|\s*(?:k\b|m\b|w\b|usd|rmb|dollars|yuan|元|万|块|people|pcs|units))"
+_NOT_AMOUNT = r"(?![\d:/.,%-]|\s*(?:k\b|m\b|w\b|usd|rmb|dollars|yuan|元|万|块|people|pcs|units))"
 
 
 def _rule(pattern: str, build: Callable[[re.Match[str]], Piece | None]) -> Rule:
@@ -348,7 +354,8 @@ RULES: list[Rule] = [
     _rule(r"\b(?P<h>" + HOURW + r")(?:\s+(?P<m>" + EN_NUM_WORD + r"))?\s*" + AMPM, _clock),
     _rule(r"\b(?P<h>\d{1,2}|" + HOURW + r")(?=\s+(?:tonight|tomorrow|today|this\s+(?:morning|"
           r"afternoon|evening)|in\s+the\s+(?:morning|afternoon|evening)))", _clock),
-    _rule(r"\b(?P<mm>\d{1,2}|" + EN_NUM_WORD + r"|a\s+quarter|quarter|half)(?:\s+minutes?)?\s+"
+    _rule(r"\bhalf\s+(?P<h>\d{1,2}|" + HOURW + r")\b(?!\s*(?:an?\b|hours?|past|to))", _half_hour),
+    _rule(r"(?<![\d:])\b(?P<mm>\d{1,2}|" + EN_NUM_WORD + r"|a\s+quarter|quarter|half)(?:\s+minutes?)?\s+"
           r"(?P<dir>past|after|to|before|till|of)\s+(?P<h>\d{1,2}|" + HOURW + r"|noon|midnight)"
           r"(?:" + AMPM + ")?", _relative_clock),
     _rule(r"\b(?:12\s*)?(?P<w>noon|midday|midnight)\b", _noon),

@@ -179,7 +179,7 @@ def _rule(pattern: str, build: Callable[[re.Match[str]], Piece | None]) -> Rule:
 RULES: list[Rule] = [
     _rule(r"现在|此时|此刻|而家|宜家|依家|马上|立刻", _now),
     _rule(r"(?P<w>大前|大后|前|昨|今|明|后|寻|听)(?P<tail>天|日|儿|晚|早|晨|夜)(?![\d])", _day_word),
-    _rule(_NOT_NUM + _PRE + r"?个?(?:周|星期|礼拜)(?P<d>[一二三四五六日天末1-7])?(?![次个遍回趟号年月倍])",
+    _rule(_NOT_NUM + _PRE + r"?个?(?:周|星期|礼拜)(?P<d>[一二三四五六日天末1-7])?(?![次个遍趟号年月倍])",
           _week),
     _rule(_PRE + r"个?月份?(?P<part>初|头|中旬|上旬|下旬|中|底|末|尾)?", _month_rel),
     _rule(_NOT_NUM + _MON + r"月份?(?P<part>初|头|中旬|上旬|下旬|中|底|末|尾)?(?!\d)", _month),
@@ -195,7 +195,7 @@ RULES: list[Rule] = [
     _rule(r"(?<![第\d.])(?P<h>\d{1,2}|[零一二两三四五六七八九十]{1,3})\s*(?:点钟|点|时)"
           r"(?:\s*(?:(?P<half>半)|(?P<q>[一三])刻|整|(?P<zi2>" + _MIN + r")个字"
           r"|(?:踏|搭)(?P<zi>" + _MIN + r")|过?(?P<zero>[零〇])?(?P<m>" + _MIN + r")"
-          r"(?P<fen>分钟|分)?))?" + _NUM_END + r"(?!个(?!字))", _clock),
+          r"(?P<fen>分钟|分)?))?" + _NUM_END + r"(?!个(?!字)|[零一二两三四五六七八九十])", _clock),
     _rule(r"(?P<dir>上|前|下|后|过|再过)(?P<n>\d+|" + ZH_NUM + r"|几)个?(?P<u>" + _UNITS + ")",
           _offset),
     _rule(r"(?P<n>\d+(?:\.\d+)?|" + ZH_NUM + r"|半|几)个?(?P<half>半)?(?P<u>" + _UNITS + r")"
