@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -15,7 +16,9 @@ class Attachment:
     """Something sent along with a message: a location, a photo (file id) or a contact card."""
 
     kind: AttachmentKind
-    value: str  # "lat,lon" for a location, the channel's file id for a photo, a phone for a contact
+    value: (
+        str  # "lat,lon" for a location, the channel's file id for a photo, a phone for a contact
+    )
     label: str | None = None
 
 
@@ -59,3 +62,25 @@ class Reply:
 def numbered_choices(replies: Sequence[Reply]) -> list[Choice]:
     """All choices of a batch of replies in display order; number N picks item N-1."""
     return [choice for reply in replies for choice in reply.choices]
+
+
+def reply_to_dict(reply: Reply) -> dict[str, object]:
+    """A reply as JSON for the outbox; images travel base64-encoded."""
+    body: dict[str, object] = {"text": reply.text, "private": reply.private}
+    if reply.choices:
+        body["choices"] = [[c.label, c.payload] for c in reply.choices]
+    if reply.image_png is not None:
+        body["image_png"] = base64.b64encode(reply.image_png).decode()
+    return body
+
+
+def reply_from_dict(body: dict[str, object]) -> Reply:
+    choices = body.get("choices") or []
+    assert isinstance(choices, list)
+    image = body.get("image_png")
+    return Reply(
+        text=str(body.get("text", "")),
+        choices=tuple(Choice(str(label), str(payload)) for label, payload in choices),
+        image_png=base64.b64decode(str(image)) if image else None,
+        private=bool(body.get("private", False)),
+    )

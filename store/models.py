@@ -77,6 +77,7 @@ class Identity(Base):
     channel: Mapped[str] = mapped_column(String(32))
     external_id: Mapped[str] = mapped_column(String(128))
     chat_id: Mapped[str | None] = mapped_column(String(128))
+    blocked_at: Mapped[datetime | None]  # the user blocked the bot here: send nothing more
 
 
 class Invite(Base):

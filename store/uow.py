@@ -11,6 +11,7 @@ from store.db import SessionFactory
 from store.repos.chat import ChatRepo
 from store.repos.customers import CustomerRepo
 from store.repos.deals import DealRepo
+from store.repos.outbox import OutboxRepo
 from store.repos.reminders import ReminderRepo
 from store.repos.users import UserRepo
 
@@ -22,6 +23,7 @@ class UnitOfWork:
     deals: DealRepo
     reminders: ReminderRepo
     chat: ChatRepo
+    outbox: OutboxRepo
 
     def __init__(self, sessions: SessionFactory) -> None:
         self._sessions = sessions
@@ -33,6 +35,7 @@ class UnitOfWork:
         self.deals = DealRepo(self.session)
         self.reminders = ReminderRepo(self.session)
         self.chat = ChatRepo(self.session)
+        self.outbox = OutboxRepo(self.session)
         return self
 
     async def __aexit__(

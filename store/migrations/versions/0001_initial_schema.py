@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 15:49:15.413093
+Create Date: 2026-11-23
 """
 
 from collections.abc import Sequence
@@ -162,6 +162,7 @@ def upgrade() -> None:
     sa.Column('channel', sa.String(length=32), nullable=False),
     sa.Column('external_id', sa.String(length=128), nullable=False),
     sa.Column('chat_id', sa.String(length=128), nullable=True),
+    sa.Column('blocked_at', store.types.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['user_id'], ['app_user.id'], name=op.f('fk_identity_user_id_app_user')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_identity')),
     sa.UniqueConstraint('channel', 'external_id', name=op.f('uq_identity_channel'))

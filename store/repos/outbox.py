@@ -1,0 +1,107 @@
+"""The outbox: every message to send, claimed by one sender at a time, sent at most once."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from store.models import Identity, OutboxEntry
+
+
+class OutboxRepo:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def enqueue(
+        self,
+        channel: str,
+        recipient: str,
+        body: dict[str, Any],
+        idempotency_key: str,
+        now: datetime,
+        not_before: datetime | None = None,
+    ) -> bool:
+        """Queue a message; False when the same key was queued before (nothing added)."""
+        entry = OutboxEntry(
+            channel=channel,
+            recipient=recipient,
+            body=body,
+            idempotency_key=idempotency_key,
+            status="pending",
+            attempts=0,
+            next_attempt_at=not_before or now,
+            created_at=now,
+        )
+        try:
+            async with self.session.begin_nested():
+                self.session.add(entry)
+        except IntegrityError:
+            return False
+        return True
+
+    async def claim(
+        self, now: datetime, limit: int, lease: timedelta, channels: Sequence[str] = ()
+    ) -> Sequence[OutboxEntry]:
+        """Take up to `limit` due rows for this sender; others skip them until the lease ends.
+
+        PostgreSQL: FOR UPDATE SKIP LOCKED lets several instances claim side by side.
+        SQLite: the transaction began IMMEDIATE, so claimers are already serialised.
+        """
+        due = or_(
+            (OutboxEntry.status == "pending") & (OutboxEntry.next_attempt_at <= now),
+            (OutboxEntry.status == "sending") & (OutboxEntry.lease_until < now),
+        )
+        stmt = select(OutboxEntry).where(due).order_by(OutboxEntry.id).limit(limit)
+        if channels:
+            stmt = stmt.where(OutboxEntry.channel.in_(channels))
+        if self.session.get_bind().dialect.name == "postgresql":
+            stmt = stmt.with_for_update(skip_locked=True)
+        rows = (await self.session.scalars(stmt)).all()
+        for row in rows:
+            row.status, row.lease_until, row.attempts = "sending", now + lease, row.attempts + 1
+        await self.session.flush()
+        return rows
+
+    async def mark_sent(self, entry_id: int, provider_message_id: str | None) -> None:
+        await self.session.execute(
+            update(OutboxEntry)
+            .where(OutboxEntry.id == entry_id)
+            .values(status="sent", lease_until=None, provider_message_id=provider_message_id)
+        )
+
+    async def mark_retry(self, entry_id: int, error: str, next_attempt_at: datetime) -> None:
+        await self.session.execute(
+            update(OutboxEntry)
+            .where(OutboxEntry.id == entry_id)
+            .values(
+                status="pending",
+                lease_until=None,
+                last_error=error[:1000],
+                next_attempt_at=next_attempt_at,
+            )
+        )
+
+    async def mark_failed(self, entry_id: int, error: str) -> None:
+        """Give up on a row for good (the recipient blocked us, or it can never succeed)."""
+        await self.session.execute(
+            update(OutboxEntry)
+            .where(OutboxEntry.id == entry_id)
+            .values(status="failed", lease_until=None, last_error=error[:1000])
+        )
+
+    async def mark_blocked(self, channel: str, external_id: str, now: datetime) -> None:
+        """The user blocked the bot on this channel: stop queueing and sending to them."""
+        await self.session.execute(
+            update(Identity)
+            .where(Identity.channel == channel, Identity.external_id == external_id)
+            .values(blocked_at=now)
+        )
+
+    async def by_key(self, idempotency_key: str) -> OutboxEntry | None:
+        stmt = select(OutboxEntry).where(OutboxEntry.idempotency_key == idempotency_key)
+        return (await self.session.scalars(stmt)).first()
