@@ -7,7 +7,6 @@ normalised text are valid offsets into the user's original text.
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
 
 # Traditional (and Cantonese) characters that occur in date/time/money phrases, mapped to their
@@ -20,7 +19,7 @@ _TRAD_PAIRS = (
     " 師师 戶户 訂订 貨货 報报 漏漏 轉转 贏赢 輸输 幫帮 麼么 嚮向 週周 齊齐 齋斋 靈灵 復复 難难"
     " 臨临 誦诵 獻献 燈灯 豐丰 爾尔 邊边 廣广 灣湾 區区 體体 聯联 絡络 訪访 問问 實实 貝贝 穌稣 鬥斗 壽寿 誌志 預预 計计 續续 產产 業业 開开 關关 們们"
 )
-_TRAD = str.maketrans({pair[0]: pair[1] for pair in _TRAD_PAIRS.split()})
+_TRAD_MAP = {pair[0]: pair[1] for pair in _TRAD_PAIRS.split()}
 
 _ZH_DIGITS = {
     "零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
@@ -33,11 +32,12 @@ NUM = rf"(?:\d+|{ZH_NUM})"
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-def _fold_char(ch: str) -> str:
-    """Full-width to half-width and lower case, but only when it stays one character."""
-    if "\uff01" <= ch <= "\uff5e" or ch == "\u3000":
-        folded = unicodedata.normalize("NFKC", ch)
-        ch = folded if len(folded) == 1 else ch
+# Full-width ASCII (Ｕ＄３) and the ideographic space fold to their half-width forms.
+_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20, 0xFFE5: 0xA5}
+_FOLD = str.maketrans({**_WIDTH, **{ord(k): ord(v) for k, v in _TRAD_MAP.items()}})
+
+
+def _lower_char(ch: str) -> str:
     low = ch.lower()
     return low if len(low) == 1 else ch
 
@@ -45,8 +45,10 @@ def _fold_char(ch: str) -> str:
 @lru_cache(maxsize=4096)
 def normalize(text: str) -> str:
     """Fold width, case and traditional characters; the result has the same length as text."""
-    folded = "".join(_fold_char(ch) for ch in text) if not text.isascii() else text.lower()
-    return folded.translate(_TRAD)
+    folded = text.translate(_FOLD)
+    low = folded.lower()
+    # A few letters (İ) lower-case to two characters; keep offsets aligned for those.
+    return low if len(low) == len(folded) else "".join(map(_lower_char, folded))
 
 
 def zh_int(token: str) -> int | None:
