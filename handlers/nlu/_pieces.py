@@ -66,7 +66,8 @@ class Piece:
 _MERGE_FREE = {"span", "past", "needs_anchor", "weekday_mode"}
 _SLOTS = [f.name for f in fields(Piece) if f.name not in _MERGE_FREE]
 _DATE_SLOTS = (
-    "date", "day_rel", "holiday", "year", "year_rel", "month", "month_rel", "dom", "week_rel", "weekday",
+    "date", "day_rel", "holiday", "year", "year_rel", "month", "month_rel", "dom", "week_rel",
+    "weekday",
     "quarter", "quarter_rel", "offset", "count_weekday", "part",
 )
 

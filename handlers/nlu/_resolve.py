@@ -99,7 +99,8 @@ def _month_span(p: Piece, today: date, year: int | None, month: int,
 
 def _year_span(p: Piece, year: int, today: date) -> DateSpan:
     if p.quarter is not None or p.quarter_rel is not None:
-        q = p.quarter if p.quarter is not None else (today.month - 1) // 3 + 1 + (p.quarter_rel or 0)
+        current = (today.month - 1) // 3 + 1
+        q = p.quarter if p.quarter is not None else current + (p.quarter_rel or 0)
         first = add_months(date(year, 1, 1), 3 * (q - 1))
         return first, "quarter", add_months(first, 3)
     if p.part == "begin":

@@ -23,9 +23,11 @@ _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "augu
 _MON_ABBR = {name[:3]: i + 1 for i, name in enumerate(_MONTHS)} | {"sept": 9}
 _MON_ABBR.update({name: i + 1 for i, name in enumerate(_MONTHS)})
 MON = r"(?P<mon>" + "|".join(sorted(_MON_ABBR, key=len, reverse=True)) + r")\b\.?"
-_ORD_WORDS = ("first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
-              "thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth "
-              "twentieth").split()
+_ORD_WORDS = [
+    "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
+    "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth",
+    "seventeenth", "eighteenth", "nineteenth", "twentieth",
+]
 _ORD = {w: i + 1 for i, w in enumerate(_ORD_WORDS)} | {"thirtieth": 30, "last": -1}
 _ORD.update({f"twenty[- ]?{w}": 20 + i + 1 for i, w in enumerate(_ORD_WORDS[:9])})
 _ORD.update({"thirty[- ]?first": 31})
@@ -98,7 +100,8 @@ def _weekday(m: re.Match[str]) -> Piece | None:
         return _piece(m, weekday=day, week_rel=rel, past=rel < 0)
     if after:
         return _piece(m, weekday=day, weekday_mode="after")
-    mode = {"this": "this", "coming": "this", "next": "next"}.get(mod or "", "last" if mod else None)
+    modes = {"this": "this", "coming": "this", "next": "next"}
+    mode = modes.get(mod or "", "last" if mod else None)
     return _piece(m, weekday=day, weekday_mode=mode, past=mode == "last")
 
 
@@ -355,7 +358,8 @@ RULES: list[Rule] = [
     _rule(r"\b(?P<h>\d{1,2}|" + HOURW + r")(?=\s+(?:tonight|tomorrow|today|this\s+(?:morning|"
           r"afternoon|evening)|in\s+the\s+(?:morning|afternoon|evening)))", _clock),
     _rule(r"\bhalf\s+(?P<h>\d{1,2}|" + HOURW + r")\b(?!\s*(?:an?\b|hours?|past|to))", _half_hour),
-    _rule(r"(?<![\d:])\b(?P<mm>\d{1,2}|" + EN_NUM_WORD + r"|a\s+quarter|quarter|half)(?:\s+minutes?)?\s+"
+    _rule(r"(?<![\d:])\b(?P<mm>\d{1,2}|" + EN_NUM_WORD + r"|a\s+quarter|quarter|half)"
+          r"(?:\s+minutes?)?\s+"
           r"(?P<dir>past|after|to|before|till|of)\s+(?P<h>\d{1,2}|" + HOURW + r"|noon|midnight)"
           r"(?:" + AMPM + ")?", _relative_clock),
     _rule(r"\b(?:12\s*)?(?P<w>noon|midday|midnight)\b", _noon),

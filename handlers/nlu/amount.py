@@ -116,8 +116,8 @@ def find_amounts(text: str, default_currency: str = "CNY") -> list[Amount]:
     norm = normalize(text)
     found: list[Amount] = []
     for m in _PATTERN.finditer(norm):
-        if not m["num"] or _NOT_MONEY_AFTER.match(norm, m.end()) and not (
-                m["mult"] or m["post"]):
+        if not m["num"] or (_NOT_MONEY_AFTER.match(norm, m.end()) and not (
+                m["mult"] or m["post"])):
             continue
         if _is_money(m, norm):
             amount = _build(m, text, default_currency)

@@ -13,9 +13,9 @@ from decimal import Decimal
 from typing import Literal
 
 from . import _lexicon as lex
+from ._text import CJK, normalize
 from .amount import Amount, find_amounts
 from .when import When, find_past_whens, find_whens
-from ._text import CJK, normalize
 
 __all__ = ["ActivityType", "Intent", "Understanding", "understand"]
 
@@ -104,9 +104,10 @@ def _zh_mention(norm: str, text: str, spans: list[tuple[int, int]]) -> str | Non
             if len(m[0]) >= 2 or CJK.match(m[0])]
     runs = [m for m in runs if not m[0].isdigit() and len(m[0]) <= 16]
     titled = [m for m in runs if lex.TITLE_ZH.search(m[0])]
-    best = (titled or [m for m in runs if len(m[0]) >= 2] or [None])[0]
-    if best is None:
+    pool = titled or [m for m in runs if len(m[0]) >= 2]
+    if not pool:
         return None
+    best = pool[0]
     start = best.start()
     before = [m for m in runs if m.end() == start - 1 and norm[m.end()] == "的"]
     if before:  # "腾讯的陈姐": keep the company, it tells two 陈姐 apart

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from pypinyin import Style, lazy_pinyin  # type: ignore[import-untyped]
+from pypinyin import Style, lazy_pinyin
 from rapidfuzz import fuzz
 
 from ._lexicon import TITLE_ZH
@@ -51,8 +51,8 @@ def _pinyin(text: str, surname: bool = False) -> tuple[str, ...]:
         if "\u4e00" <= ch <= "\u9fff":
             syllables.append(_SURNAMES.get(ch, "") if surname and i == 0 else "")
             syllables[-1] = syllables[-1] or _char_pinyin(ch)
-        elif ch.isalnum() and i > 0 and text[i - 1].isalnum() and not "\u4e00" <= text[i - 1] <= "\u9fff":
-            syllables[-1] += ch.lower()
+        elif ch.isalnum() and i > 0 and text[i - 1].isalnum() and text[i - 1].isascii():
+            syllables[-1] += ch.lower()  # a Latin word stays one token
         elif ch.isalnum():
             syllables.append(ch.lower())
     return tuple(syllables)
