@@ -44,7 +44,7 @@ class UnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        await self.session.rollback()
+        # close() rolls back whatever was not committed, but keeps loaded objects readable.
         await self.session.close()
 
     async def commit(self) -> None:

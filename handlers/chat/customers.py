@@ -112,14 +112,25 @@ async def new_customer(ctx: Ctx, args: str) -> list[Reply]:
 
 
 def parse_one_line(text: str) -> svc.NewCustomer:
-    """`欧阳锋 13912345678 白驼山庄`: the phone is the digits, the name comes first."""
+    """`欧阳锋 13912345678 白驼山庄` or `Jane Doe 13912345678 Acme`: name, phone, company.
+
+    The phone splits the line; without one, a comma does, else the first word is the name.
+    """
     words = text.split()
-    phone_words = [w for w in words if svc.normalize_phone(w) and re.search(r"\d{5}", w)]
-    phone = svc.normalize_phone(phone_words[0]) if phone_words else None
-    rest = [w for w in words if not phone_words or w != phone_words[0]]
-    name = _valid_name(rest[0] if rest else "")
-    company = " ".join(rest[1:]) or None
-    return svc.NewCustomer(name=name, phone=phone, company=company)
+    at = next((i for i, w in enumerate(words) if _is_phone_word(w)), None)
+    if at is not None:
+        name, company = " ".join(words[:at]), " ".join(words[at + 1 :])
+        phone = svc.normalize_phone(words[at])
+    else:
+        parts = re.split(r"[,，;；]", text, maxsplit=1)
+        if len(parts) == 1:
+            parts = [words[0] if words else "", " ".join(words[1:])]
+        name, company, phone = parts[0], parts[1], None
+    return svc.NewCustomer(_valid_name(name), phone, " ".join(company.split()) or None)
+
+
+def _is_phone_word(word: str) -> bool:
+    return svc.normalize_phone(word) is not None and re.search(r"\d{5}", word) is not None
 
 
 def _valid_name(text: str) -> str:

@@ -1,0 +1,68 @@
+"""Shared fixtures: real SQLite files and a real PostgreSQL schema per test run."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import asyncpg
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from store.db import make_engine, make_sessions
+from store.migrate import upgrade
+from store.uow import UnitOfWorkFactory
+
+PG_URL = os.environ.get("CHATCRM_TEST_PG_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
+BACKENDS = ("sqlite", "postgres")
+
+
+async def _pg_available() -> bool:
+    try:
+        conn = await asyncpg.connect(PG_URL.replace("+asyncpg", ""), timeout=3)
+    except (OSError, asyncpg.PostgresError):
+        return False
+    await conn.close()
+    return True
+
+
+async def new_pg_engine() -> tuple[AsyncEngine, str]:
+    """An engine bound to a fresh schema, so parallel runs and old data never interfere."""
+    if not await _pg_available():
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL is required in CI but unreachable at {PG_URL}")
+        pytest.skip(f"PostgreSQL not reachable at {PG_URL}")
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    conn = await asyncpg.connect(PG_URL.replace("+asyncpg", ""))
+    await conn.execute(f'CREATE SCHEMA "{schema}"')
+    await conn.close()
+    engine = make_engine(PG_URL, connect_args={"server_settings": {"search_path": schema}})
+    return engine, schema
+
+
+async def drop_pg_schema(schema: str) -> None:
+    conn = await asyncpg.connect(PG_URL.replace("+asyncpg", ""))
+    await conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+    await conn.close()
+
+
+@pytest.fixture(params=BACKENDS)
+async def engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[AsyncEngine]:
+    """A migrated, empty database on each backend."""
+    schema = None
+    if request.param == "sqlite":
+        eng = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'test.db'}")
+    else:
+        eng, schema = await new_pg_engine()
+    await upgrade(eng)
+    yield eng
+    await eng.dispose()
+    if schema:
+        await drop_pg_schema(schema)
+
+
+@pytest.fixture
+def uows(engine: AsyncEngine) -> UnitOfWorkFactory:
+    return UnitOfWorkFactory(make_sessions(engine))

@@ -1,0 +1,140 @@
+"""The same store behaviour on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy import func, select
+
+from store.models import Customer, Deal, InboxEntry, Org, User
+from store.scope import Scope
+from store.uow import UnitOfWorkFactory
+
+NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
+
+
+async def _org_with_users(uows: UnitOfWorkFactory) -> tuple[int, int, int]:
+    async with uows() as uow:
+        org = Org(name="o", settings={}, created_at=NOW)
+        await uow.users.add(org)
+        ids = []
+        for name in ("a", "b"):
+            user = User(org_id=org.id, name=name, role="rep", lang="zh", tz="UTC", created_at=NOW)
+            await uow.users.add(user)
+            ids.append(user.id)
+        await uow.commit()
+        return org.id, ids[0], ids[1]
+
+
+def _customer(org_id: int, owner_id: int, name: str, phone: str | None = None) -> Customer:
+    return Customer(
+        org_id=org_id, owner_id=owner_id, name=name, phone=phone, search_key=name.lower(),
+        created_at=NOW, updated_at=NOW,
+    )
+
+
+async def test_scope_hides_other_owners_customers(uows: UnitOfWorkFactory) -> None:
+    org_id, a, b = await _org_with_users(uows)
+    async with uows() as uow:
+        mine = await uow.customers.add(_customer(org_id, a, "Alice"))
+        theirs = await uow.customers.add(_customer(org_id, b, "Bob"))
+        await uow.commit()
+    only_a = Scope(org_id, frozenset({a}))
+    async with uows() as uow:
+        assert await uow.customers.get(only_a, mine.id) is not None
+        assert await uow.customers.get(only_a, theirs.id) is None
+        assert [c.name for c in await uow.customers.candidates(only_a)] == ["Alice"]
+        assert await uow.customers.get(Scope(org_id + 1, None), mine.id) is None
+        assert await uow.customers.count(Scope(org_id, None)) == 2
+
+
+async def test_like_prefilter_escapes_wildcards(uows: UnitOfWorkFactory) -> None:
+    org_id, a, _ = await _org_with_users(uows)
+    async with uows() as uow:
+        await uow.customers.add(_customer(org_id, a, "100% Cotton"))
+        await uow.customers.add(_customer(org_id, a, "Plain"))
+        await uow.commit()
+    async with uows() as uow:
+        found = await uow.customers.candidates(Scope(org_id, None), ["%"])
+        assert [c.name for c in found] == ["100% Cotton"]
+
+
+async def test_datetimes_come_back_aware_utc_and_money_exact(uows: UnitOfWorkFactory) -> None:
+    org_id, a, _ = await _org_with_users(uows)
+    shanghai_time = datetime(2026, 11, 23, 18, 30, tzinfo=UTC) + timedelta(hours=0)
+    async with uows() as uow:
+        customer = await uow.customers.add(_customer(org_id, a, "C"))
+        deal = Deal(
+            org_id=org_id, customer_id=customer.id, owner_id=a, title="t",
+            amount=Decimal("1234567.89"), currency="CNY", stage="meet",
+            stage_changed_at=shanghai_time, created_at=NOW,
+        )
+        await uow.deals.add(deal)
+        await uow.commit()
+    async with uows() as uow:
+        loaded = await uow.deals.get(Scope(org_id, None), deal.id)
+        assert loaded is not None
+        assert loaded.amount == Decimal("1234567.89")
+        assert loaded.stage_changed_at == shanghai_time
+        assert loaded.stage_changed_at.tzinfo is not None
+
+
+async def test_inbox_dedupes_a_redelivery(uows: UnitOfWorkFactory) -> None:
+    async with uows() as uow:
+        assert await uow.chat.first_delivery("telegram", "42", NOW)
+        assert not await uow.chat.first_delivery("telegram", "42", NOW)
+        assert await uow.chat.first_delivery("wecom", "42", NOW)
+        await uow.commit()
+    async with uows() as uow:
+        assert not await uow.chat.first_delivery("telegram", "42", NOW)
+        count = await uow.session.scalar(select(func.count(InboxEntry.id)))
+        assert count == 2
+
+
+async def test_uncommitted_work_is_rolled_back(uows: UnitOfWorkFactory) -> None:
+    org_id, a, _ = await _org_with_users(uows)
+    async with uows() as uow:
+        await uow.customers.add(_customer(org_id, a, "Ghost"))
+    async with uows() as uow:
+        assert await uow.customers.count(Scope(org_id, None)) == 0
+
+
+async def test_conversation_state_round_trip(uows: UnitOfWorkFactory) -> None:
+    key = ("console", "chat1", "user1")
+    async with uows() as uow:
+        await uow.chat.save_state(key, "vi.confirm", {"draft": {"summary": "见了张总"}}, NOW)
+        await uow.commit()
+    async with uows() as uow:
+        row = await uow.chat.state(*key)
+        assert row is not None and row.data["draft"]["summary"] == "见了张总"
+        await uow.chat.clear_state(key)
+        await uow.commit()
+    async with uows() as uow:
+        assert await uow.chat.state(*key) is None
+
+
+async def test_outbox_is_idempotent_and_claims_once(uows: UnitOfWorkFactory) -> None:
+    async with uows() as uow:
+        assert await uow.outbox.enqueue("telegram", "1", {"text": "hi"}, "k1", NOW)
+        assert not await uow.outbox.enqueue("telegram", "1", {"text": "again"}, "k1", NOW)
+        assert await uow.outbox.enqueue("telegram", "1", {"text": "later"}, "k2", NOW,
+                                        not_before=NOW + timedelta(hours=1))
+        await uow.commit()
+    lease = timedelta(seconds=30)
+    async with uows() as uow:
+        first = await uow.outbox.claim(NOW, 10, lease)
+        await uow.commit()
+    async with uows() as uow:
+        second = await uow.outbox.claim(NOW, 10, lease)
+        await uow.commit()
+    assert [e.body["text"] for e in first] == ["hi"]
+    assert second == []
+    async with uows() as uow:  # the claimer died: after the lease the row is claimable again
+        again = await uow.outbox.claim(NOW + lease + timedelta(seconds=1), 10, lease)
+        assert [e.attempts for e in again] == [2]
+        await uow.outbox.mark_sent(again[0].id, "m1")
+        await uow.commit()
+    async with uows() as uow:
+        sent = await uow.outbox.by_key("k1")
+        assert sent is not None and sent.status == "sent" and sent.provider_message_id == "m1"
