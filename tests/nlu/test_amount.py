@@ -76,7 +76,8 @@ def test_default_currency_applies_only_without_a_marker() -> None:
     assert parse_amount("budget 30k", default_currency="USD") == Amount(
         Decimal(30000), "USD", (7, 10), "30k")
     found = parse_amount("50万", default_currency="USD")
-    assert found is not None and found.currency == "CNY"
+    assert found is not None
+    assert found.currency == "CNY"
 
 
 def test_find_amounts_returns_all_in_order() -> None:

@@ -54,7 +54,8 @@ def test_name_pinyin_and_initials_find_both_namesakes(query: str) -> None:
 
 def test_exact_match_scores_100_and_outranks_partials() -> None:
     ranked = rank("王芳", [*PEOPLE, Candidate(10, "王芳芳")])
-    assert ranked[0][0].id == 6 and ranked[0][1] == 100
+    assert ranked[0][0].id == 6
+    assert ranked[0][1] == 100
     assert ranked[1][1] < 95
 
 

@@ -121,8 +121,11 @@ def test_when_fields_for_a_part_of_day() -> None:
     )
 
 
-@pytest.mark.parametrize(("text", "past"), [("昨天", True), ("上周", True), ("3 days ago", True),
-                                            ("上周一", True), ("明天", False), ("next week", False)])
+@pytest.mark.parametrize(
+    ("text", "past"),
+    [("昨天", True), ("上周", True), ("3 days ago", True), ("上周一", True), ("明天", False),
+     ("next week", False)],
+)
 def test_past_flag(text: str, past: bool) -> None:
     found = parse_when(text, NOW)
     assert found is not None
@@ -147,7 +150,8 @@ def test_find_whens_returns_all_in_order_with_original_spans() -> None:
 def test_full_width_keeps_original_offsets() -> None:
     found = find_whens("约在　明天下午３点半", NOW)
     assert [w.text for w in found] == ["明天下午３点半"]
-    assert found[0].start.hour == 15 and found[0].start.minute == 30
+    assert found[0].start.hour == 15
+    assert found[0].start.minute == 30
 
 
 def test_past_bias_reads_bare_weekdays_backwards() -> None:
