@@ -114,6 +114,8 @@ class Customer(Base):
     notes: Mapped[str | None] = mapped_column(Text)
     tags: Mapped[str | None] = mapped_column(String(300))
     care_consent: Mapped[bool] = mapped_column(default=False)
+    lang: Mapped[str | None] = mapped_column(String(8))  # for care messages; None: org default
+    tz: Mapped[str | None] = mapped_column(String(64))
     search_key: Mapped[str] = mapped_column(Text, default="")
     last_contact_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
@@ -191,6 +193,7 @@ class Reminder(Base):
     kind: Mapped[str] = mapped_column(String(16))  # follow_up/cadence/birthday/payment/custom
     text: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), default="pending")
+    lease_until: Mapped[datetime | None]  # a claimed reminder returns to the pool after this
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
@@ -248,3 +251,126 @@ class OutboxEntry(Base):
     provider_message_id: Mapped[str | None] = mapped_column(String(128))
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
+
+
+class CustomerLink(Base):
+    """A customer's own chat identity (an Official Account openid, a Telegram id)."""
+
+    __tablename__ = "customer_link"
+    __table_args__ = (UniqueConstraint("channel", "external_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("org.id"), index=True)
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customer.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(32))
+    external_id: Mapped[str] = mapped_column(String(128))
+    subscribed: Mapped[bool] = mapped_column(default=True)
+    consent: Mapped[bool] = mapped_column(default=False)  # agreed to care messages
+    opted_out_at: Mapped[datetime | None]
+    last_inbound_at: Mapped[datetime | None]  # WeChat's 48-hour customer-service window
+    lang: Mapped[str | None] = mapped_column(String(8))
+    created_at: Mapped[datetime]
+
+
+class BindCode(Base):
+    """A short code a rep sends a customer so their chat identity links to the record."""
+
+    __tablename__ = "bind_code"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("org.id"))
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"))
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+
+class Ticket(Base):
+    """A complaint, request or call-back asked for by a customer from chat."""
+
+    __tablename__ = "ticket"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("org.id"), index=True)
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customer.id"), index=True)
+    link_id: Mapped[int | None] = mapped_column(ForeignKey("customer_link.id"))
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # complaint / request / callback
+    text: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    due_by: Mapped[datetime]
+    created_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
+
+
+class Instalment(Base):
+    """One expected payment of a deal's payment plan."""
+
+    __tablename__ = "instalment"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("org.id"), index=True)
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deal.id"), index=True)
+    due_date: Mapped[date]
+    amount: Mapped[Decimal]
+    currency: Mapped[str] = mapped_column(String(3), default="CNY")
+    paid_amount: Mapped[Decimal] = mapped_column(default=Decimal(0))
+    paid_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+
+
+class Payment(Base):
+    """Money received, as recorded by a rep."""
+
+    __tablename__ = "payment"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("org.id"), index=True)
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deal.id"), index=True)
+    instalment_id: Mapped[int | None] = mapped_column(ForeignKey("instalment.id"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    amount: Mapped[Decimal]
+    received_at: Mapped[datetime]
+
+
+class Feedback(Base):
+    """A customer's 1–5 answer to a post-sale follow-up."""
+
+    __tablename__ = "feedback"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("org.id"), index=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
+    deal_id: Mapped[int | None] = mapped_column(ForeignKey("deal.id"))
+    score: Mapped[int]
+    comment: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime]
+
+
+class CareLog(Base):
+    """A care message sent to a customer: for budgets per month and never sending twice."""
+
+    __tablename__ = "care_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("org.id"))
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))  # birthday / holiday / post_sale / win_back
+    key: Mapped[str] = mapped_column(String(200), unique=True)  # e.g. birthday:<id>:2026
+    channel: Mapped[str] = mapped_column(String(32))
+    sent_at: Mapped[datetime]
+
+
+class JobRun(Base):
+    """A cron slot claimed by one instance: only whoever inserts (job, slot) runs it."""
+
+    __tablename__ = "job_run"
+    __table_args__ = (UniqueConstraint("job", "slot"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job: Mapped[str] = mapped_column(String(64))
+    slot: Mapped[str] = mapped_column(String(64))
+    instance: Mapped[str] = mapped_column(String(64))
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+
+
+class SharedValue(Base):
+    """Small values every instance shares, like a channel's access token and its expiry."""
+
+    __tablename__ = "shared_value"
+    key: Mapped[str] = mapped_column(String(128), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+    expires_at: Mapped[datetime | None]

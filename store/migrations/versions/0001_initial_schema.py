@@ -39,6 +39,16 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_inbox')),
     sa.UniqueConstraint('channel', 'dedupe_key', name=op.f('uq_inbox_channel'))
     )
+    op.create_table('job_run',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('job', sa.String(length=64), nullable=False),
+    sa.Column('slot', sa.String(length=64), nullable=False),
+    sa.Column('instance', sa.String(length=64), nullable=False),
+    sa.Column('started_at', store.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('finished_at', store.types.UTCDateTime(timezone=True), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_job_run')),
+    sa.UniqueConstraint('job', 'slot', name=op.f('uq_job_run_job'))
+    )
     op.create_table('org',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
@@ -65,6 +75,12 @@ def upgrade() -> None:
     with op.batch_alter_table('outbox', schema=None) as batch_op:
         batch_op.create_index('ix_outbox_status_next', ['status', 'next_attempt_at'], unique=False)
 
+    op.create_table('shared_value',
+    sa.Column('key', sa.String(length=128), nullable=False),
+    sa.Column('value', sa.Text(), nullable=False),
+    sa.Column('expires_at', store.types.UTCDateTime(timezone=True), nullable=True),
+    sa.PrimaryKeyConstraint('key', name=op.f('pk_shared_value'))
+    )
     op.create_table('pipeline_stage',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('org_id', sa.Integer(), nullable=False),
@@ -143,6 +159,8 @@ def upgrade() -> None:
     sa.Column('notes', sa.Text(), nullable=True),
     sa.Column('tags', sa.String(length=300), nullable=True),
     sa.Column('care_consent', sa.Boolean(), nullable=False),
+    sa.Column('lang', sa.String(length=8), nullable=True),
+    sa.Column('tz', sa.String(length=64), nullable=True),
     sa.Column('search_key', sa.Text(), nullable=False),
     sa.Column('last_contact_at', store.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('created_at', store.types.UTCDateTime(timezone=True), nullable=False),
@@ -209,6 +227,55 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_activity_org_id'), ['org_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_activity_user_id'), ['user_id'], unique=False)
 
+    op.create_table('bind_code',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('org_id', sa.Integer(), nullable=False),
+    sa.Column('customer_id', sa.Integer(), nullable=False),
+    sa.Column('code', sa.String(length=16), nullable=False),
+    sa.Column('expires_at', store.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('used_at', store.types.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['customer_id'], ['customer.id'], name=op.f('fk_bind_code_customer_id_customer')),
+    sa.ForeignKeyConstraint(['org_id'], ['org.id'], name=op.f('fk_bind_code_org_id_org')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_bind_code')),
+    sa.UniqueConstraint('code', name=op.f('uq_bind_code_code'))
+    )
+    op.create_table('care_log',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('org_id', sa.Integer(), nullable=False),
+    sa.Column('customer_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=32), nullable=False),
+    sa.Column('key', sa.String(length=200), nullable=False),
+    sa.Column('channel', sa.String(length=32), nullable=False),
+    sa.Column('sent_at', store.types.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['customer_id'], ['customer.id'], name=op.f('fk_care_log_customer_id_customer')),
+    sa.ForeignKeyConstraint(['org_id'], ['org.id'], name=op.f('fk_care_log_org_id_org')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_care_log')),
+    sa.UniqueConstraint('key', name=op.f('uq_care_log_key'))
+    )
+    with op.batch_alter_table('care_log', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_care_log_customer_id'), ['customer_id'], unique=False)
+
+    op.create_table('customer_link',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('org_id', sa.Integer(), nullable=False),
+    sa.Column('customer_id', sa.Integer(), nullable=True),
+    sa.Column('channel', sa.String(length=32), nullable=False),
+    sa.Column('external_id', sa.String(length=128), nullable=False),
+    sa.Column('subscribed', sa.Boolean(), nullable=False),
+    sa.Column('consent', sa.Boolean(), nullable=False),
+    sa.Column('opted_out_at', store.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('last_inbound_at', store.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('lang', sa.String(length=8), nullable=True),
+    sa.Column('created_at', store.types.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['customer_id'], ['customer.id'], name=op.f('fk_customer_link_customer_id_customer')),
+    sa.ForeignKeyConstraint(['org_id'], ['org.id'], name=op.f('fk_customer_link_org_id_org')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_customer_link')),
+    sa.UniqueConstraint('channel', 'external_id', name=op.f('uq_customer_link_channel'))
+    )
+    with op.batch_alter_table('customer_link', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_customer_link_customer_id'), ['customer_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_customer_link_org_id'), ['org_id'], unique=False)
+
     op.create_table('deal',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('org_id', sa.Integer(), nullable=False),
@@ -243,6 +310,7 @@ def upgrade() -> None:
     sa.Column('kind', sa.String(length=16), nullable=False),
     sa.Column('text', sa.Text(), nullable=False),
     sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('lease_until', store.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('created_at', store.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', store.types.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['customer_id'], ['customer.id'], name=op.f('fk_reminder_customer_id_customer')),
@@ -269,11 +337,108 @@ def upgrade() -> None:
     with op.batch_alter_table('deal_stage_history', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_deal_stage_history_deal_id'), ['deal_id'], unique=False)
 
+    op.create_table('feedback',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('org_id', sa.Integer(), nullable=False),
+    sa.Column('customer_id', sa.Integer(), nullable=False),
+    sa.Column('deal_id', sa.Integer(), nullable=True),
+    sa.Column('score', sa.Integer(), nullable=False),
+    sa.Column('comment', sa.Text(), nullable=True),
+    sa.Column('at', store.types.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['customer_id'], ['customer.id'], name=op.f('fk_feedback_customer_id_customer')),
+    sa.ForeignKeyConstraint(['deal_id'], ['deal.id'], name=op.f('fk_feedback_deal_id_deal')),
+    sa.ForeignKeyConstraint(['org_id'], ['org.id'], name=op.f('fk_feedback_org_id_org')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_feedback'))
+    )
+    with op.batch_alter_table('feedback', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_feedback_customer_id'), ['customer_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_feedback_org_id'), ['org_id'], unique=False)
+
+    op.create_table('instalment',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('org_id', sa.Integer(), nullable=False),
+    sa.Column('deal_id', sa.Integer(), nullable=False),
+    sa.Column('due_date', sa.Date(), nullable=False),
+    sa.Column('amount', store.types.Money(), nullable=False),
+    sa.Column('currency', sa.String(length=3), nullable=False),
+    sa.Column('paid_amount', store.types.Money(), nullable=False),
+    sa.Column('paid_at', store.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', store.types.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['deal_id'], ['deal.id'], name=op.f('fk_instalment_deal_id_deal')),
+    sa.ForeignKeyConstraint(['org_id'], ['org.id'], name=op.f('fk_instalment_org_id_org')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_instalment'))
+    )
+    with op.batch_alter_table('instalment', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_instalment_deal_id'), ['deal_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_instalment_org_id'), ['org_id'], unique=False)
+
+    op.create_table('ticket',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('org_id', sa.Integer(), nullable=False),
+    sa.Column('customer_id', sa.Integer(), nullable=True),
+    sa.Column('link_id', sa.Integer(), nullable=True),
+    sa.Column('assignee_id', sa.Integer(), nullable=True),
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('due_by', store.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', store.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('closed_at', store.types.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['assignee_id'], ['app_user.id'], name=op.f('fk_ticket_assignee_id_app_user')),
+    sa.ForeignKeyConstraint(['customer_id'], ['customer.id'], name=op.f('fk_ticket_customer_id_customer')),
+    sa.ForeignKeyConstraint(['link_id'], ['customer_link.id'], name=op.f('fk_ticket_link_id_customer_link')),
+    sa.ForeignKeyConstraint(['org_id'], ['org.id'], name=op.f('fk_ticket_org_id_org')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_ticket'))
+    )
+    with op.batch_alter_table('ticket', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_ticket_assignee_id'), ['assignee_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_ticket_customer_id'), ['customer_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_ticket_org_id'), ['org_id'], unique=False)
+
+    op.create_table('payment',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('org_id', sa.Integer(), nullable=False),
+    sa.Column('deal_id', sa.Integer(), nullable=False),
+    sa.Column('instalment_id', sa.Integer(), nullable=True),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('amount', store.types.Money(), nullable=False),
+    sa.Column('received_at', store.types.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['deal_id'], ['deal.id'], name=op.f('fk_payment_deal_id_deal')),
+    sa.ForeignKeyConstraint(['instalment_id'], ['instalment.id'], name=op.f('fk_payment_instalment_id_instalment')),
+    sa.ForeignKeyConstraint(['org_id'], ['org.id'], name=op.f('fk_payment_org_id_org')),
+    sa.ForeignKeyConstraint(['user_id'], ['app_user.id'], name=op.f('fk_payment_user_id_app_user')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_payment'))
+    )
+    with op.batch_alter_table('payment', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_payment_deal_id'), ['deal_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_payment_org_id'), ['org_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('payment', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_payment_org_id'))
+        batch_op.drop_index(batch_op.f('ix_payment_deal_id'))
+
+    op.drop_table('payment')
+    with op.batch_alter_table('ticket', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_ticket_org_id'))
+        batch_op.drop_index(batch_op.f('ix_ticket_customer_id'))
+        batch_op.drop_index(batch_op.f('ix_ticket_assignee_id'))
+
+    op.drop_table('ticket')
+    with op.batch_alter_table('instalment', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_instalment_org_id'))
+        batch_op.drop_index(batch_op.f('ix_instalment_deal_id'))
+
+    op.drop_table('instalment')
+    with op.batch_alter_table('feedback', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_feedback_org_id'))
+        batch_op.drop_index(batch_op.f('ix_feedback_customer_id'))
+
+    op.drop_table('feedback')
     with op.batch_alter_table('deal_stage_history', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_deal_stage_history_deal_id'))
 
@@ -290,6 +455,16 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_deal_customer_id'))
 
     op.drop_table('deal')
+    with op.batch_alter_table('customer_link', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_customer_link_org_id'))
+        batch_op.drop_index(batch_op.f('ix_customer_link_customer_id'))
+
+    op.drop_table('customer_link')
+    with op.batch_alter_table('care_log', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_care_log_customer_id'))
+
+    op.drop_table('care_log')
+    op.drop_table('bind_code')
     with op.batch_alter_table('activity', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_activity_user_id'))
         batch_op.drop_index(batch_op.f('ix_activity_org_id'))
@@ -321,11 +496,13 @@ def downgrade() -> None:
 
     op.drop_table('team')
     op.drop_table('pipeline_stage')
+    op.drop_table('shared_value')
     with op.batch_alter_table('outbox', schema=None) as batch_op:
         batch_op.drop_index('ix_outbox_status_next')
 
     op.drop_table('outbox')
     op.drop_table('org')
+    op.drop_table('job_run')
     op.drop_table('inbox')
     op.drop_table('conversation_state')
     # ### end Alembic commands ###
