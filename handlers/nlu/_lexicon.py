@@ -56,8 +56,6 @@ STAGES: list[tuple[str, re.Pattern[str]]] = [
 FOLLOW_UP_CUE = _words("回访", "跟进", "再联系", "再约", "复访", "再去", "再打", "回电", "约了",
                        "提醒", "下次", "follow up", "follow-up", "followup", "check in",
                        "call back", "callback", "remind", "revisit", "touch base", "next")
-PAST_CUE = _words("了", "过", "昨", "刚", "已经", "visited", "met", "called", "had", "was",
-                  "did", "sent", "talked", "spoke", "emailed", "texted")
 # Words that are never part of a customer's name; masking them leaves the name behind.
 NOT_NAME_ZH = re.compile(
     "|".join(sorted([

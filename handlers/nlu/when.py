@@ -48,10 +48,11 @@ def _offset_when(p: Piece, now: datetime) -> tuple[datetime, Grain, bool]:
     assert p.offset is not None
     unit, amount = p.offset
     start = _shift(now, unit, amount)
-    if p.clock is not None or p.pod is not None:
-        hour = clock_hour(p.clock, p.pod, True) if p.clock else p.pod.typical  # type: ignore[union-attr]
-        minute = p.clock.minute if p.clock else 0
-        return at_time(start.date(), hour, minute, now), "minute", True
+    if p.clock is not None:  # "三天后下午3点": the offset picks the day, the clock the time
+        hour = clock_hour(p.clock, p.pod, True)
+        return at_time(start.date(), hour, p.clock.minute, now), "minute", True
+    if p.pod is not None:
+        return at_time(start.date(), p.pod.typical, 0, now), "hour", True
     return start, _UNIT_GRAIN[unit], unit in ("second", "minute", "hour")
 
 
