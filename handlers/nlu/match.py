@@ -115,7 +115,7 @@ def _text_score(query: str, target: str, py: str, initials: str) -> float:
     if target.startswith(query) or query in target:
         scores.append(90.0 if len(query) >= 2 else 70.0)
     if query.isascii():
-        if query == py or query == py.replace(" ", ""):
+        if query.replace(" ", "") == py.replace(" ", ""):  # "zhang san" is zhangsan
             scores.append(98.0)
         elif query == initials and len(query) >= 2:
             scores.append(88.0)

@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from handlers.nlu.match import Candidate, is_clear_winner, rank, search_key
 from handlers.services.audit import record, snapshot
@@ -23,7 +24,7 @@ class NewCustomer:
     name: str
     phone: str | None = None
     company: str | None = None
-    extra: dict[str, str] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)  # tier, birthday, notes …
 
 
 def normalize_phone(text: str | None) -> str | None:
@@ -108,11 +109,9 @@ async def create(uow: UnitOfWork, actor: User, new: NewCustomer, now: datetime) 
         company=(new.company or "").strip() or None,
         phone=new.phone,
         search_key=search_key(new.name, new.company),
-        tier="C",
-        lifecycle="prospect",
         created_at=now,
         updated_at=now,
-        **new.extra,
+        **({"tier": "C", "lifecycle": "prospect"} | new.extra),
     )
     await uow.customers.add(customer)
     after = snapshot(customer, PROFILE_FIELDS)
