@@ -39,14 +39,19 @@ def pick_lang(locale: str | None, default: str) -> str:
     return default
 
 
-def fmt_date(value: date, lang: str) -> str:
+def fmt_date(value: date, lang: str, this_year: int | None = None) -> str:
+    """11月25日 周三 / Wed 25 Nov; the year only when it is not this year."""
     if lang == "zh":
-        return f"{value.year}年{value.month}月{value.day}日 周{_WEEKDAYS_ZH[value.weekday()]}"
-    return value.strftime("%a %d %b %Y")
+        text = f"{value.month}月{value.day}日 周{_WEEKDAYS_ZH[value.weekday()]}"
+        return text if value.year == this_year else f"{value.year}年{text}"
+    text = value.strftime("%a %d %b")
+    return text if value.year == this_year else f"{text} {value.year}"
 
 
-def fmt_dt(value: datetime, lang: str, with_time: bool = True) -> str:
-    text = fmt_date(value.date(), lang)
+def fmt_dt(
+    value: datetime, lang: str, with_time: bool = True, this_year: int | None = None
+) -> str:
+    text = fmt_date(value.date(), lang, this_year)
     return f"{text} {value:%H:%M}" if with_time else text
 
 

@@ -70,10 +70,10 @@ class Ctx:
         return self.now.astimezone(self.tz)
 
     def when(self, value: datetime, with_time: bool = True) -> str:
-        return fmt_dt(value.astimezone(self.tz), self.lang, with_time)
+        return fmt_dt(value.astimezone(self.tz), self.lang, with_time, self.local_now().year)
 
     def when_date(self, value: date) -> str:
-        return fmt_date(value, self.lang)
+        return fmt_date(value, self.lang, self.local_now().year)
 
 
 def int_arg(parts: list[str], index: int) -> int:

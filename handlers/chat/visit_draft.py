@@ -72,7 +72,7 @@ def from_understanding(ctx: Ctx, text: str, u: Understanding) -> VisitDraft:
     draft = VisitDraft(
         summary=text.strip(),
         kind=u.activity_type or "visit",
-        happened_at=(u.happened_at or ctx.local_now()).isoformat(),
+        happened_at=_happened(ctx, u).isoformat(),
         follow_up_at=u.follow_up_at.isoformat() if u.follow_up_at else None,
         amount=str(u.amount) if u.amount is not None else None,
         currency=u.currency or "CNY",
@@ -85,6 +85,16 @@ def from_understanding(ctx: Ctx, text: str, u: Understanding) -> VisitDraft:
             draft.photo = attachment.value
     check_times(ctx, draft)
     return draft
+
+
+def _happened(ctx: Ctx, u: Understanding) -> datetime:
+    """When it happened; "今天" read at 09:00 but typed at 08:00 means "earlier today"."""
+    now = ctx.local_now()
+    if u.happened_at is None:
+        return now
+    if u.happened_at > now and u.happened_at.date() == now.date():
+        return now
+    return u.happened_at
 
 
 def check_times(ctx: Ctx, draft: VisitDraft) -> None:
