@@ -18,6 +18,7 @@ add_texts(
             "最近联系：{when}（{days} 天前）",
             "Last contact: {when} ({days} days ago)",
         ),
+        "card.last_contact_today": ("最近联系：今天（{when}）", "Last contact: today ({when})"),
         "card.never_contacted": ("还没有联系记录", "No contact logged yet"),
         "card.deals": ("进行中的商机：", "Open deals:"),
         "card.deal_line": ("• {title} — {stage} · {amount}", "• {title} — {stage} · {amount}"),
@@ -75,7 +76,10 @@ def _last_contact(ctx: Ctx, customer: Customer) -> str:
     if customer.last_contact_at is None:
         return ctx.t("card.never_contacted")
     days = (ctx.local_now().date() - customer.last_contact_at.astimezone(ctx.tz).date()).days
-    return ctx.t("card.last_contact", when=ctx.when(customer.last_contact_at, False), days=days)
+    when = ctx.when(customer.last_contact_at, False)
+    if days == 0:
+        return ctx.t("card.last_contact_today", when=when)
+    return ctx.t("card.last_contact", when=when, days=days)
 
 
 async def _deal_lines(ctx: Ctx, customer: Customer) -> list[str]:

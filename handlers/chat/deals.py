@@ -251,23 +251,35 @@ async def pipeline_view(ctx: Ctx, _args: str) -> list[Reply]:
     deals = await ctx.uow.deals.open_deals(ctx.scope, limit=10_000)
     scope = "own" if ctx.user.role == "rep" else "team" if ctx.user.role == "manager" else "all"
     lines = [ctx.t("dl.pipeline", scope=ctx.t(f"dl.scope_{scope}"))]
-    total = weighted = Decimal(0)
+    total: Totals = {}
+    weighted: Totals = {}
     for stage in pipeline.open_stages:
         in_stage = [d for d in deals if d.stage == stage.key]
-        amount = sum((d.amount or Decimal(0) for d in in_stage), Decimal(0))
-        total += amount
-        weighted += amount * stage.probability / 100
-        money = fmt_money(amount, "CNY", ctx.lang)
+        amounts: Totals = {}
+        for deal in in_stage:
+            _add(amounts, deal.currency, deal.amount or Decimal(0))
+            _add(total, deal.currency, deal.amount or Decimal(0))
+            _add(weighted, deal.currency, (deal.amount or Decimal(0)) * stage.probability / 100)
         name = pipeline.name(stage.key, ctx.lang)
+        money = fmt_totals(amounts, ctx.lang)
         lines.append(ctx.t("dl.pipeline_line", stage=name, count=len(in_stage), amount=money))
-    lines.append(
-        ctx.t(
-            "dl.pipeline_total",
-            amount=fmt_money(total, "CNY", ctx.lang),
-            weighted=fmt_money(weighted, "CNY", ctx.lang),
-        )
-    )
+    money, weighted_money = fmt_totals(total, ctx.lang), fmt_totals(weighted, ctx.lang)
+    lines.append(ctx.t("dl.pipeline_total", amount=money, weighted=weighted_money))
     return [Reply("\n".join(lines), private=True)]
+
+
+Totals = dict[str, Decimal]
+
+
+def _add(totals: Totals, currency: str, amount: Decimal) -> None:
+    totals[currency] = totals.get(currency, Decimal(0)) + amount
+
+
+def fmt_totals(totals: Totals, lang: str) -> str:
+    """¥500,000 + $20,000: currencies are never added to each other."""
+    if not totals:
+        return fmt_money(Decimal(0), "CNY", lang)
+    return " + ".join(fmt_money(v, c, lang) for c, v in sorted(totals.items()))
 
 
 def register(routes: Routes) -> None:

@@ -156,7 +156,7 @@ async def _move(
 
 
 def register(routes: Routes) -> None:
-    routes.command(remind, "/remind", "提醒", prefix=("提醒",))
+    routes.command(remind, "/remind", "提醒", prefix=("提醒我", "提醒"))
     routes.command(today, "/today", "今天", "today", "待办")
     routes.states["rm"] = on_state
     routes.payloads["rm"] = on_payload

@@ -41,7 +41,10 @@ async def test_deal_lifecycle(people: dict[str, Chat], world: World) -> None:
             await uow.session.scalars(select(AuditLog).where(AuditLog.action == "deal.move"))
         ).all()
     assert [(h.from_stage, h.to_stage) for h in history] == [
-        (None, "meet"), ("meet", "discover"), ("discover", "proposal"), ("proposal", "won")
+        (None, "meet"),
+        ("meet", "discover"),
+        ("discover", "proposal"),
+        ("proposal", "won"),
     ]
     assert len(moves) == 3 and moves[-1].before["stage"] == "proposal"
     assert "已经结束" in await rep.say(payload=f"dl:mv:{deal.id}:needs")
@@ -50,7 +53,9 @@ async def test_deal_lifecycle(people: dict[str, Chat], world: World) -> None:
 async def test_deal_list_and_pipeline(people: dict[str, Chat]) -> None:
     rep = people["rep_a"]
     await rep.say("/newcustomer 郑一 13900000042 格力")
-    await rep.converse([("/deal new 郑一", "名称"), ("空调", "金额"), ("50万", "成交"), ("跳过", "新建")])
+    await rep.converse(
+        [("/deal new 郑一", "名称"), ("空调", "金额"), ("50万", "成交"), ("跳过", "新建")]
+    )
     listing = await rep.say("/deal")
     assert "空调 · 见到客户 · ¥500,000" in listing and "新建商机" in listing
     pipeline = await rep.say("/pipeline")

@@ -10,7 +10,9 @@ from tests.world import Chat, World
 
 async def _customer_id(world: World, name: str) -> int:
     async with world.uows() as uow:
-        return int((await uow.session.scalars(select(Customer.id).where(Customer.name == name))).one())
+        return int(
+            (await uow.session.scalars(select(Customer.id).where(Customer.name == name))).one()
+        )
 
 
 async def test_visibility_by_role(people: dict[str, Chat]) -> None:

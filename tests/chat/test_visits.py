@@ -29,7 +29,9 @@ async def test_log_visit_in_one_message(people: dict[str, Chat], world: World) -
     async with world.uows() as uow:
         activity = (await uow.session.scalars(select(Activity))).one()
         reminder = (await uow.session.scalars(select(Reminder))).one()
-        customer = (await uow.session.scalars(select(Customer).where(Customer.name == "张三"))).one()
+        customer = (
+            await uow.session.scalars(select(Customer).where(Customer.name == "张三"))
+        ).one()
         deal = (await uow.session.scalars(select(Deal))).one()
     assert activity.summary == "今天拜访华为张总，谈了报价，下周三回访"
     assert activity.kind == "visit" and activity.customer_id == customer.id
@@ -37,7 +39,7 @@ async def test_log_visit_in_one_message(people: dict[str, Chat], world: World) -
     assert customer.last_contact_at is not None
     assert deal.stage == "proposal" and deal.customer_id == customer.id
     profile = await rep.say("查客户 张三")
-    assert "谈了报价" in profile and "方案报价" in profile and "0 天前" in profile
+    assert "谈了报价" in profile and "方案报价" in profile and "最近联系：今天" in profile
 
 
 async def test_edit_fields_before_saving(people: dict[str, Chat], world: World) -> None:
@@ -66,7 +68,12 @@ async def test_guided_visit_and_cancel(people: dict[str, Chat], world: World) ->
     rep = people["rep_a"]
     await rep.say("/newcustomer 韩梅梅 13900000034 新东方")
     await rep.converse(
-        [("/visit", "哪个客户"), ("韩梅梅", "说说情况"), ("送了样品，客户很满意", "请确认"), ("取消", "没有保存")]
+        [
+            ("/visit", "哪个客户"),
+            ("韩梅梅", "说说情况"),
+            ("送了样品，客户很满意", "请确认"),
+            ("取消", "没有保存"),
+        ]
     )
     assert await _counts(world) == (0, 0)
     await rep.converse([("/visit", "哪个客户"), ("xyzzy", "没找到"), ("/cancel", "已取消")])
@@ -100,9 +107,7 @@ async def test_visit_in_english_with_deal_amount(world: World) -> None:
     assert deal.currency == "USD" and len(history) == 1
 
 
-async def test_restart_continues_a_half_filled_form(
-    people: dict[str, Chat], world: World
-) -> None:
+async def test_restart_continues_a_half_filled_form(people: dict[str, Chat], world: World) -> None:
     """The form lives in the database: a new router (a restarted process) picks it up."""
     from handlers.chat.app import build_router
     from handlers.chat.context import ChatConfig

@@ -29,8 +29,13 @@ async def _org_with_users(uows: UnitOfWorkFactory) -> tuple[int, int, int]:
 
 def _customer(org_id: int, owner_id: int, name: str, phone: str | None = None) -> Customer:
     return Customer(
-        org_id=org_id, owner_id=owner_id, name=name, phone=phone, search_key=name.lower(),
-        created_at=NOW, updated_at=NOW,
+        org_id=org_id,
+        owner_id=owner_id,
+        name=name,
+        phone=phone,
+        search_key=name.lower(),
+        created_at=NOW,
+        updated_at=NOW,
     )
 
 
@@ -66,9 +71,15 @@ async def test_datetimes_come_back_aware_utc_and_money_exact(uows: UnitOfWorkFac
     async with uows() as uow:
         customer = await uow.customers.add(_customer(org_id, a, "C"))
         deal = Deal(
-            org_id=org_id, customer_id=customer.id, owner_id=a, title="t",
-            amount=Decimal("1234567.89"), currency="CNY", stage="meet",
-            stage_changed_at=shanghai_time, created_at=NOW,
+            org_id=org_id,
+            customer_id=customer.id,
+            owner_id=a,
+            title="t",
+            amount=Decimal("1234567.89"),
+            currency="CNY",
+            stage="meet",
+            stage_changed_at=shanghai_time,
+            created_at=NOW,
         )
         await uow.deals.add(deal)
         await uow.commit()
@@ -118,8 +129,9 @@ async def test_outbox_is_idempotent_and_claims_once(uows: UnitOfWorkFactory) -> 
     async with uows() as uow:
         assert await uow.outbox.enqueue("telegram", "1", {"text": "hi"}, "k1", NOW)
         assert not await uow.outbox.enqueue("telegram", "1", {"text": "again"}, "k1", NOW)
-        assert await uow.outbox.enqueue("telegram", "1", {"text": "later"}, "k2", NOW,
-                                        not_before=NOW + timedelta(hours=1))
+        assert await uow.outbox.enqueue(
+            "telegram", "1", {"text": "later"}, "k2", NOW, not_before=NOW + timedelta(hours=1)
+        )
         await uow.commit()
     lease = timedelta(seconds=30)
     async with uows() as uow:
