@@ -11,8 +11,12 @@ from store.db import SessionFactory
 from store.repos.chat import ChatRepo
 from store.repos.customers import CustomerRepo
 from store.repos.deals import DealRepo
+from store.repos.desk import DeskRepo
+from store.repos.jobs import JobRepo
 from store.repos.outbox import OutboxRepo
 from store.repos.reminders import ReminderRepo
+from store.repos.reports import ReportRepo
+from store.repos.shared import SharedRepo
 from store.repos.users import UserRepo
 
 
@@ -24,6 +28,10 @@ class UnitOfWork:
     reminders: ReminderRepo
     chat: ChatRepo
     outbox: OutboxRepo
+    desk: DeskRepo
+    shared: SharedRepo
+    jobs: JobRepo
+    reports: ReportRepo
 
     def __init__(self, sessions: SessionFactory) -> None:
         self._sessions = sessions
@@ -36,6 +44,10 @@ class UnitOfWork:
         self.reminders = ReminderRepo(self.session)
         self.chat = ChatRepo(self.session)
         self.outbox = OutboxRepo(self.session)
+        self.desk = DeskRepo(self.session)
+        self.shared = SharedRepo(self.session)
+        self.jobs = JobRepo(self.session)
+        self.reports = ReportRepo(self.session)
         return self
 
     async def __aexit__(

@@ -1,0 +1,49 @@
+"""What every job receives: units of work, the clock and who is running it."""
+
+from __future__ import annotations
+
+import os
+import socket
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from handlers.clock import Clock
+from store.uow import UnitOfWork, UnitOfWorkFactory
+
+
+def instance_name() -> str:
+    """Host and pid: job_run rows say which instance ran a slot."""
+    return f"{socket.gethostname()}:{os.getpid()}"[:64]
+
+
+@dataclass
+class JobContext:
+    uows: UnitOfWorkFactory
+    clock: Clock
+    default_tz: str = "Asia/Shanghai"
+    default_lang: str = "zh"
+    default_hour: int = 9
+    instance: str = field(default_factory=instance_name)
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def uow(self) -> UnitOfWork:
+        return self.uows()
+
+
+def outbox_row(
+    channel: str, recipient: str, body: dict[str, Any], key: str, now: datetime
+) -> dict[str, Any]:
+    """One outbox row as values for JobRepo.enqueue_many (a bulk insert that skips known keys)."""
+    return {
+        "channel": channel,
+        "recipient": recipient,
+        "body": body,
+        "idempotency_key": key,
+        "status": "pending",
+        "attempts": 0,
+        "next_attempt_at": now,
+        "created_at": now,
+    }

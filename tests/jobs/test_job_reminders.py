@@ -1,0 +1,76 @@
+"""Due reminders become exactly one outbox row per occurrence, with the action buttons."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from jobs.context import JobContext
+from jobs.reminders import deliver_due_reminders
+from tests.jobs.helpers import add_customer, outbox, payloads, reminders
+from tests.world import NOW, Chat, World
+
+
+async def test_due_reminder_queued_once_with_buttons(
+    people: dict[str, Chat], world: World, jobs: JobContext
+) -> None:
+    rep = people["rep_a"]
+    await rep.say("/remind 今天下午3点给李总打电话")
+    assert await deliver_due_reminders(jobs) == 0  # not due yet
+    world.clock.at = NOW.replace(hour=15, minute=0, second=30)
+    assert await deliver_due_reminders(jobs) == 1
+    assert await deliver_due_reminders(jobs) == 0
+    [row] = await outbox(world, "reminder:")
+    [reminder] = await reminders(world)
+    assert reminder.status == "sent"
+    assert row.idempotency_key == f"reminder:{reminder.id}:{reminder.due_at.isoformat()}"
+    assert (row.channel, row.recipient) == ("console", "rep_a")
+    assert "给李总打电话" in row.body["text"]
+    assert payloads(row.body) == [f"rm:{a}:{reminder.id}" for a in ("done", "snz", "tmr", "res")]
+
+
+async def test_snoozed_reminder_fires_again_with_new_key(
+    people: dict[str, Chat], world: World, jobs: JobContext
+) -> None:
+    rep = people["rep_a"]
+    await rep.say("/remind 今天中午12点回访客户")
+    world.clock.at = NOW.replace(hour=12, minute=1)
+    await deliver_due_reminders(jobs)
+    [reminder] = await reminders(world)
+    assert "改到" in await rep.say(payload=f"rm:snz:{reminder.id}")
+    assert await deliver_due_reminders(jobs) == 0
+    world.clock.at += timedelta(hours=1)
+    assert await deliver_due_reminders(jobs) == 1
+    rows = await outbox(world, "reminder:")
+    assert len({r.idempotency_key for r in rows}) == 2
+    assert "已完成" in await rep.say(payload=f"rm:done:{reminder.id}")
+    world.clock.at += timedelta(days=1)
+    assert await deliver_due_reminders(jobs) == 0
+    assert (await reminders(world))[0].status == "done"
+
+
+async def test_blocked_identity_gets_nothing_but_reminder_is_settled(
+    people: dict[str, Chat], world: World, jobs: JobContext
+) -> None:
+    await people["rep_a"].say("/remind 今天中午12点回访客户")
+    async with world.uows() as uow:
+        await uow.outbox.mark_blocked("console", "rep_a", NOW)
+        await uow.commit()
+    world.clock.at = NOW.replace(hour=12, minute=1)
+    assert await deliver_due_reminders(jobs) == 0
+    assert await outbox(world, "reminder:") == []
+    assert (await reminders(world))[0].status == "sent"
+
+
+async def test_customer_reminder_offers_log_visit(
+    people: dict[str, Chat], world: World, jobs: JobContext
+) -> None:
+    rep = people["rep_a"]
+    await add_customer(world, "rep_a", "张三")
+    await rep.say("/remind 明天上午10点给张三打电话")
+    world.clock.at = NOW + timedelta(days=1, hours=1)
+    await deliver_due_reminders(jobs)
+    [row] = await outbox(world, "reminder:")
+    [reminder] = await reminders(world)
+    assert reminder.customer_id is not None
+    assert payloads(row.body)[-1] == f"vi:for:{reminder.customer_id}"
+    assert "张三" in row.body["text"]
