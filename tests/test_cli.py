@@ -1,0 +1,78 @@
+"""The command line as a new user runs it: real processes, real files."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run(args: list[str], cwd: Path, stdin: str = "", status: int = 0, **env: str) -> str:
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("CHATCRM_")}
+    environ.update(env)
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=environ,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == status, done.stderr
+    assert "Traceback" not in done.stdout + done.stderr
+    return done.stdout
+
+
+def test_scripted_console_demo(tmp_path: Path) -> None:
+    script = "/help\n查客户 zs\n/visit 今天拜访华为张总，谈了报价，下周三回访\n1\n/today\n"
+    out = run(["console", "--demo"], tmp_path, script)
+    assert "我可以帮你" in out
+    assert "👤 张三" in out
+    assert "已记录拜访" in out
+    assert "> /today" in out
+    assert (tmp_path / "chatcrm-demo.db").exists()
+    again = run(["console", "--demo", "--as", "rep3"], tmp_path, "/customer Li Wei\n")
+    assert "Li Wei" in again  # the second run reuses the seeded demo, in Emily's English
+
+
+def test_nlu_prints_json_without_a_database(tmp_path: Path) -> None:
+    out = run(
+        ["nlu", "今天拜访华为张总，谈了报价，下周三回访", "--now", "2026-11-23T10:00:00+08:00"],
+        tmp_path,
+    )
+    data = json.loads(out)
+    assert data["intent"] == "log_visit"
+    assert data["customer_mention"] == "华为张总"
+    assert data["stage"] == "proposal"
+    assert data["follow_up_at"].startswith("2026-12-02") or data["follow_up_at"].startswith(
+        "2026-11-25"
+    )
+    assert not list(tmp_path.iterdir())
+
+
+def test_admin_bootstrap_then_join_in_console(tmp_path: Path) -> None:
+    db = {"CHATCRM_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'crm.db'}"}
+    assert "schema up to date" in run(["migrate"], tmp_path, **db)
+    out = run(["admin", "create-org", "Acme 销售"], tmp_path, **db)
+    admin_code = re.search(r"/start (\w+)", out)
+    assert admin_code is not None
+    assert "team 1 created" in run(["admin", "create-team", "--org", "1", "华东"], tmp_path, **db)
+    out = run(["admin", "invite", "--org", "1", "--role", "rep", "--team", "1"], tmp_path, **db)
+    rep_code = re.search(r"code: (\w+)", out)
+    assert rep_code is not None
+    chat = f"/help\n/start {rep_code.group(1)}\n/newcustomer 欧阳锋 13912345678 白驼山庄\n"
+    out = run(["console", "--user", "wang"], tmp_path, chat, **db)
+    assert "邀请码" in out.split("> /start")[0]
+    assert "欢迎加入" in out
+    assert "已新建客户" in out
+    listing = run(["admin", "users", "--org", "1"], tmp_path, **db)
+    assert "rep" in listing
+    assert "华东" in listing
+    assert "no organisation" in run(["admin", "users", "--org", "9"], tmp_path, status=2, **db)
