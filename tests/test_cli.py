@@ -12,9 +12,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def run(args: list[str], cwd: Path, stdin: str = "", status: int = 0, **env: str) -> str:
+def run(
+    args: list[str], cwd: Path, stdin: str = "", status: int = 0, env: dict[str, str] | None = None
+) -> str:
     environ = {k: v for k, v in os.environ.items() if not k.startswith("CHATCRM_")}
-    environ.update(env)
+    environ.update(env or {})
     done = subprocess.run(
         [sys.executable, str(ROOT / "main.py"), *args],
         input=stdin,
@@ -59,20 +61,22 @@ def test_nlu_prints_json_without_a_database(tmp_path: Path) -> None:
 
 def test_admin_bootstrap_then_join_in_console(tmp_path: Path) -> None:
     db = {"CHATCRM_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'crm.db'}"}
-    assert "schema up to date" in run(["migrate"], tmp_path, **db)
-    out = run(["admin", "create-org", "Acme 销售"], tmp_path, **db)
+    assert "schema up to date" in run(["migrate"], tmp_path, env=db)
+    out = run(["admin", "create-org", "Acme 销售"], tmp_path, env=db)
     admin_code = re.search(r"/start (\w+)", out)
     assert admin_code is not None
-    assert "team 1 created" in run(["admin", "create-team", "--org", "1", "华东"], tmp_path, **db)
-    out = run(["admin", "invite", "--org", "1", "--role", "rep", "--team", "1"], tmp_path, **db)
+    assert "team 1 created" in run(
+        ["admin", "create-team", "--org", "1", "华东"], tmp_path, env=db
+    )
+    out = run(["admin", "invite", "--org", "1", "--role", "rep", "--team", "1"], tmp_path, env=db)
     rep_code = re.search(r"code: (\w+)", out)
     assert rep_code is not None
     chat = f"/help\n/start {rep_code.group(1)}\n/newcustomer 欧阳锋 13912345678 白驼山庄\n"
-    out = run(["console", "--user", "wang"], tmp_path, chat, **db)
+    out = run(["console", "--user", "wang"], tmp_path, chat, env=db)
     assert "邀请码" in out.split("> /start")[0]
     assert "欢迎加入" in out
     assert "已新建客户" in out
-    listing = run(["admin", "users", "--org", "1"], tmp_path, **db)
+    listing = run(["admin", "users", "--org", "1"], tmp_path, env=db)
     assert "rep" in listing
     assert "华东" in listing
-    assert "no organisation" in run(["admin", "users", "--org", "9"], tmp_path, status=2, **db)
+    assert "no organisation" in run(["admin", "users", "--org", "9"], tmp_path, status=2, env=db)

@@ -46,7 +46,7 @@ async def test_deal_lifecycle(people: dict[str, Chat], world: World) -> None:
         ("discover", "proposal"),
         ("proposal", "won"),
     ]
-    assert len(moves) == 3 and moves[-1].before["stage"] == "proposal"
+    assert len(moves) == 3 and (moves[-1].before or {}).get("stage") == "proposal"
     assert "已经结束" in await rep.say(payload=f"dl:mv:{deal.id}:needs")
 
 
