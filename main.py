@@ -49,6 +49,15 @@ def parser() -> argparse.ArgumentParser:
     invite.add_argument("--name", default=None)
     users = asub.add_parser("users", help="list an organisation's teams and users")
     users.add_argument("--org", type=int, required=True)
+    stages = asub.add_parser("stages", help="list the pipeline stages")
+    stages.add_argument("--org", type=int, required=True)
+    stage = asub.add_parser("set-stage", help="rename, re-weight or add a pipeline stage")
+    stage.add_argument("--org", type=int, required=True)
+    stage.add_argument("key", help="stable key, e.g. proposal; a new key adds a stage")
+    stage.add_argument("--zh", required=True, help="中文名称")
+    stage.add_argument("--en", required=True, help="English name")
+    stage.add_argument("--probability", type=int, required=True, help="win probability, %%")
+    stage.add_argument("--position", type=int, default=None)
     return p
 
 

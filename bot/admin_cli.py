@@ -6,6 +6,7 @@ import argparse
 from datetime import datetime
 
 from bot.bootstrap import App
+from handlers.services import deals as deal_svc
 from handlers.services import org as org_svc
 from store.uow import UnitOfWork
 
@@ -30,6 +31,8 @@ async def run_admin(app: App, args: argparse.Namespace) -> int:
             return 0
         if args.action == "invite":
             return await _invite(uow, args, now)
+        if args.action in ("stages", "set-stage"):
+            return await _stages(uow, args, now)
         return await _list_users(uow, args.org)
 
 
@@ -50,4 +53,20 @@ async def _list_users(uow: UnitOfWork, org_id: int) -> int:
     for user in await uow.users.in_org(org_id):
         team = teams.get(user.team_id or 0, "-")
         print(f"{user.id:>5}  {user.role:<8} {team:<20} {user.name}  ({user.lang}, {user.tz})")
+    return 0
+
+
+async def _stages(uow: UnitOfWork, args: argparse.Namespace, now: datetime) -> int:
+    if args.action == "set-stage":
+        if args.key in ("won", "lost") or not 0 <= args.probability <= 100:
+            print("won/lost are fixed; probability must be 0-100")
+            return 2
+        names = (args.zh, args.en)
+        await deal_svc.set_stage(
+            uow, args.org, args.key, names, args.probability, now, args.position
+        )
+        await uow.commit()
+    for stage in await uow.users.stages(args.org):
+        names = f"{stage.name_zh} / {stage.name_en}"
+        print(f"{stage.position:>3}  {stage.key:<12} {stage.probability:>3}%  {names}")
     return 0

@@ -80,3 +80,19 @@ def test_admin_bootstrap_then_join_in_console(tmp_path: Path) -> None:
     assert "rep" in listing
     assert "华东" in listing
     assert "no organisation" in run(["admin", "users", "--org", "9"], tmp_path, status=2, env=db)
+
+
+def test_pipeline_stages_are_configurable(tmp_path: Path) -> None:
+    db = {"CHATCRM_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'crm.db'}"}
+    run(["admin", "create-org", "Acme"], tmp_path, env=db)
+    args = ["admin", "set-stage", "--org", "1", "proposal", "--zh", "报价", "--en", "Quote"]
+    out = run([*args, "--probability", "40"], tmp_path, env=db)
+    assert "proposal" in out
+    assert "报价 / Quote" in out
+    add = ["admin", "set-stage", "--org", "1", "trial", "--zh", "试用", "--en", "Trial"]
+    out = run([*add, "--probability", "60"], tmp_path, env=db)
+    lines = [line.split() for line in out.strip().splitlines()]
+    keys = [parts[1] for parts in lines]
+    assert keys[-3:] == ["trial", "won", "lost"]
+    refused = ["admin", "set-stage", "--org", "1", "won", "--zh", "赢", "--en", "W"]
+    assert "fixed" in run([*refused, "--probability", "100"], tmp_path, status=2, env=db)

@@ -99,3 +99,33 @@ async def move(
     await uow.deals.add_history(history)
     after = snapshot(deal, (*DEAL_FIELDS, "close_reason"))
     await record(uow, actor, "deal.move", ("deal", deal.id), now, before, after)
+
+
+async def set_stage(
+    uow: UnitOfWork,
+    org_id: int,
+    key: str,
+    names: tuple[str, str],
+    probability: int,
+    now: datetime,
+    position: int | None = None,
+) -> PipelineStage:
+    """Rename, re-weight or add an open stage of an org's pipeline (won/lost stay fixed)."""
+    stages = await uow.users.stages(org_id)
+    stage = next((s for s in stages if s.key == key), None)
+    before = snapshot(stage, STAGE_FIELDS) if stage else None
+    if stage is None:
+        last_open = max((s.position for s in stages if s.outcome == "open"), default=-1)
+        stage = PipelineStage(org_id=org_id, key=key, outcome="open", position=last_open + 1)
+        for later in (s for s in stages if s.position > last_open):
+            later.position += 1  # won / lost stay at the end
+    stage.name_zh, stage.name_en, stage.probability = names[0], names[1], probability
+    await uow.users.add(stage)
+    if position is not None:
+        stage.position = position
+    after = snapshot(stage, STAGE_FIELDS)
+    await record(uow, None, "stage.set", ("pipeline_stage", stage.id), now, before, after)
+    return stage
+
+
+STAGE_FIELDS = ("org_id", "key", "name_zh", "name_en", "probability", "position")
