@@ -14,6 +14,7 @@ from store.repos.deals import DealRepo
 from store.repos.desk import DeskRepo
 from store.repos.jobs import JobRepo
 from store.repos.outbox import OutboxRepo
+from store.repos.payments import PaymentRepo
 from store.repos.reminders import ReminderRepo
 from store.repos.reports import ReportRepo
 from store.repos.shared import SharedRepo
@@ -32,6 +33,7 @@ class UnitOfWork:
     shared: SharedRepo
     jobs: JobRepo
     reports: ReportRepo
+    payments: PaymentRepo
 
     def __init__(self, sessions: SessionFactory) -> None:
         self._sessions = sessions
@@ -48,6 +50,7 @@ class UnitOfWork:
         self.shared = SharedRepo(self.session)
         self.jobs = JobRepo(self.session)
         self.reports = ReportRepo(self.session)
+        self.payments = PaymentRepo(self.session)
         return self
 
     async def __aexit__(

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from handlers.chat import customers, deals, help, intents, onboarding, reminders, visits
+from handlers.chat import (
+    customers,
+    deals,
+    digest,
+    help,
+    intents,
+    onboarding,
+    payments,
+    reminders,
+    visits,
+)
 from handlers.chat.context import ChatConfig
 from handlers.chat.router import Router
 from handlers.chat.routes import Routes
@@ -30,7 +40,7 @@ add_texts(
     }
 )
 
-FEATURES = (onboarding, help, customers, visits, deals, reminders, intents)
+FEATURES = (onboarding, help, customers, visits, deals, reminders, digest, payments, intents)
 
 
 def build_routes() -> Routes:

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
 
+from handlers.services import activities as activity_svc
 from handlers.services import customers as customer_svc
+from handlers.services import deals as deal_svc
+from handlers.services.activities import NewActivity
 from handlers.services.customers import NewCustomer
-from store.models import JobRun, OutboxEntry, Reminder, User
+from handlers.services.deals import NewDeal
+from store.models import Customer, Deal, JobRun, OutboxEntry, Reminder, User
 from store.uow import UnitOfWork
 from tests.world import World
 
@@ -52,3 +58,35 @@ async def add_customer(world: World, owner: str, name: str, **extra: Any) -> int
         customer = await customer_svc.create(uow, actor, new, world.clock.now())
         await uow.commit()
         return customer.id
+
+
+async def add_deal(
+    world: World, owner: str, customer_id: int, title: str, amount: str, stage: str
+) -> int:
+    async with world.uows() as uow:
+        actor = await user_named(uow, owner)
+        customer = await uow.session.get(Customer, customer_id)
+        assert customer is not None
+        new = NewDeal(title, Decimal(amount))
+        deal = await deal_svc.create(uow, actor, customer, new, stage, world.clock.now())
+        await uow.commit()
+        return deal.id
+
+
+async def move_deal(world: World, owner: str, deal_id: int, stage: str) -> None:
+    async with world.uows() as uow:
+        actor = await user_named(uow, owner)
+        deal = await uow.session.get(Deal, deal_id)
+        assert deal is not None
+        await deal_svc.move(uow, actor, deal, stage, world.clock.now())
+        await uow.commit()
+
+
+async def log_visit(world: World, owner: str, customer_id: int, at: datetime) -> None:
+    async with world.uows() as uow:
+        actor = await user_named(uow, owner)
+        customer = await uow.session.get(Customer, customer_id)
+        assert customer is not None
+        new = NewActivity("visit", at, "拜访")
+        await activity_svc.log(uow, actor, customer, new, world.clock.now())
+        await uow.commit()

@@ -1,0 +1,74 @@
+"""What the slot jobs share: running a claimed slot, grouping people by timezone, queueing."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from handlers.messages import Reply, reply_to_dict
+from handlers.services.schedule import OrgSchedule, org_schedule
+from jobs.context import JobContext, outbox_row
+from jobs.slots import Slot, claim
+from store.models import Org, User
+from store.uow import UnitOfWork
+
+SlotWork = Callable[[UnitOfWork, Slot, datetime], Awaitable[int]]
+
+
+@dataclass(frozen=True)
+class OrgView:
+    org: Org
+    sched: OrgSchedule
+    users: list[User]  # active users only
+
+    def by_tz(self, roles: Sequence[str]) -> dict[str, list[User]]:
+        groups: dict[str, list[User]] = defaultdict(list)
+        for user in self.users:
+            if user.role in roles:
+                groups[user.tz].append(user)
+        return dict(groups)
+
+
+async def org_views(ctx: JobContext) -> list[OrgView]:
+    async with ctx.uow() as uow:
+        views = []
+        for org in await uow.users.orgs():
+            sched = org_schedule(org, ctx.default_tz, ctx.default_lang)
+            users = [u for u in await uow.users.in_org(org.id) if u.active]
+            views.append(OrgView(org, sched, users))
+        return views
+
+
+async def run_slot(ctx: JobContext, slot: Slot, work: SlotWork) -> int | None:
+    """Run `work` if this instance inserts job_run(job, slot); None when someone else has it.
+
+    The job_run row commits together with everything the work queued: an instance killed
+    mid-way leaves neither, and the slot stays free for the next tick of any instance.
+    """
+    async with ctx.uow() as uow:
+        if await uow.jobs.slot_taken(slot.job, slot.key):
+            return None  # the cheap common case: no insert, no lock wait
+        now = ctx.now()
+        if not await claim(uow, slot, ctx.instance, now):
+            return None
+        done = await work(uow, slot, now)
+        await uow.jobs.finish_slot(slot.job, slot.key, ctx.now())
+        await uow.commit()
+        return done
+
+
+async def queue_for_users(
+    uow: UnitOfWork, items: Sequence[tuple[User, Reply, str]], now: datetime
+) -> int:
+    """One outbox row per (user, reply, idempotency key); users without a live identity skipped."""
+    identities = await uow.jobs.identities([user.id for user, _, _ in items])
+    rows = []
+    for user, reply, key in items:
+        identity = identities.get(user.id)
+        if identity is not None:
+            recipient = identity.chat_id or identity.external_id
+            rows.append(outbox_row(identity.channel, recipient, reply_to_dict(reply), key, now))
+    await uow.jobs.enqueue_many(rows)
+    return len(rows)
