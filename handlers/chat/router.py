@@ -17,6 +17,7 @@ from store.uow import UnitOfWork, UnitOfWorkFactory
 log = logging.getLogger(__name__)
 CANCEL_WORDS = {"/cancel", "取消", "cancel"}
 _NOT_LABEL = re.compile(r"[^\w]+")
+_CONTROL = re.compile(r"\x1b\[[0-9;]*[A-Za-z]|[\x00-\x08\x0b-\x1f\x7f]")
 
 
 class Router:
@@ -61,7 +62,7 @@ class Router:
             return [Reply(t(ctx.lang, "error.internal"))]
 
     async def _dispatch(self, ctx: Ctx) -> list[Reply]:
-        text = (ctx.msg.text or "").strip()
+        text = clean_text(ctx.msg.text)
         payload = ctx.msg.payload or self._chosen(ctx.conv, text)
         ctx.conv.data.pop("_choices", None)
         if len(text) > ctx.config.max_text:
@@ -116,3 +117,8 @@ class Router:
             await uow.chat.clear_state(key)
             return
         await uow.chat.save_state(key, ctx.conv.state or "", ctx.conv.data, ctx.now)
+
+
+def clean_text(text: str | None) -> str:
+    """Drop terminal escapes and control characters: they are never part of what was meant."""
+    return _CONTROL.sub("", text or "").strip()
