@@ -64,6 +64,9 @@ class User(Base):
     lang: Mapped[str] = mapped_column(String(8))
     tz: Mapped[str] = mapped_column(String(64))
     active: Mapped[bool] = mapped_column(default=True)
+    away: Mapped[bool] = mapped_column(default=False)  # skipped by lead routing
+    lead_weight: Mapped[int] = mapped_column(default=1)
+    lead_capacity: Mapped[int | None]  # most open customers routing may give this rep
     created_at: Mapped[datetime]
 
 
@@ -117,6 +120,14 @@ class Customer(Base):
     lang: Mapped[str | None] = mapped_column(String(8))  # for care messages; None: org default
     tz: Mapped[str | None] = mapped_column(String(64))
     search_key: Mapped[str] = mapped_column(Text, default="")
+    pool_team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"))  # 公海, when ownerless
+    pooled_at: Mapped[datetime | None]
+    segment_abc: Mapped[str | None] = mapped_column(String(1))
+    rfm: Mapped[str | None] = mapped_column(String(3))  # recency, frequency, money: 1-5 each
+    value_class: Mapped[str | None] = mapped_column(String(16))
+    segmented_at: Mapped[datetime | None]
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("customer.id"))
+    anonymised_at: Mapped[datetime | None]
     last_contact_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
@@ -374,3 +385,32 @@ class SharedValue(Base):
     key: Mapped[str] = mapped_column(String(128), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
     expires_at: Mapped[datetime | None]
+
+
+class OwnerChange(Base):
+    """Every time a customer changes hands: handover, pool release, claim, routing."""
+
+    __tablename__ = "owner_change"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("org.id"), index=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
+    from_owner_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    to_owner_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    reason: Mapped[str] = mapped_column(String(32))
+    by_user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    at: Mapped[datetime]
+
+
+class MergeLog(Base):
+    """A merge of two customers, with what moved, so it can be undone."""
+
+    __tablename__ = "merge_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("org.id"), index=True)
+    kept_id: Mapped[int] = mapped_column(ForeignKey("customer.id"))
+    merged_id: Mapped[int] = mapped_column(ForeignKey("customer.id"))
+    moved: Mapped[dict[str, Any]]  # {"activity": [ids], "deal": [...], "reminder": [...]}
+    snapshot: Mapped[dict[str, Any]]  # the merged customer's fields before
+    by_user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    at: Mapped[datetime]
+    undone_at: Mapped[datetime | None]

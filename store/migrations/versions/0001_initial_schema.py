@@ -113,6 +113,9 @@ def upgrade() -> None:
     sa.Column('lang', sa.String(length=8), nullable=False),
     sa.Column('tz', sa.String(length=64), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('away', sa.Boolean(), nullable=False),
+    sa.Column('lead_weight', sa.Integer(), nullable=False),
+    sa.Column('lead_capacity', sa.Integer(), nullable=True),
     sa.Column('created_at', store.types.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['org_id'], ['org.id'], name=op.f('fk_app_user_org_id_org')),
     sa.ForeignKeyConstraint(['team_id'], ['team.id'], name=op.f('fk_app_user_team_id_team')),
@@ -162,11 +165,21 @@ def upgrade() -> None:
     sa.Column('lang', sa.String(length=8), nullable=True),
     sa.Column('tz', sa.String(length=64), nullable=True),
     sa.Column('search_key', sa.Text(), nullable=False),
+    sa.Column('pool_team_id', sa.Integer(), nullable=True),
+    sa.Column('pooled_at', store.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('segment_abc', sa.String(length=1), nullable=True),
+    sa.Column('rfm', sa.String(length=3), nullable=True),
+    sa.Column('value_class', sa.String(length=16), nullable=True),
+    sa.Column('segmented_at', store.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('merged_into_id', sa.Integer(), nullable=True),
+    sa.Column('anonymised_at', store.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('last_contact_at', store.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('created_at', store.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', store.types.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['merged_into_id'], ['customer.id'], name=op.f('fk_customer_merged_into_id_customer')),
     sa.ForeignKeyConstraint(['org_id'], ['org.id'], name=op.f('fk_customer_org_id_org')),
     sa.ForeignKeyConstraint(['owner_id'], ['app_user.id'], name=op.f('fk_customer_owner_id_app_user')),
+    sa.ForeignKeyConstraint(['pool_team_id'], ['team.id'], name=op.f('fk_customer_pool_team_id_team')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_customer'))
     )
     with op.batch_alter_table('customer', schema=None) as batch_op:
@@ -300,6 +313,45 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_deal_customer_id'), ['customer_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_deal_org_id'), ['org_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_deal_owner_id'), ['owner_id'], unique=False)
+
+    op.create_table('merge_log',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('org_id', sa.Integer(), nullable=False),
+    sa.Column('kept_id', sa.Integer(), nullable=False),
+    sa.Column('merged_id', sa.Integer(), nullable=False),
+    sa.Column('moved', sa.JSON(), nullable=False),
+    sa.Column('snapshot', sa.JSON(), nullable=False),
+    sa.Column('by_user_id', sa.Integer(), nullable=True),
+    sa.Column('at', store.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('undone_at', store.types.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['by_user_id'], ['app_user.id'], name=op.f('fk_merge_log_by_user_id_app_user')),
+    sa.ForeignKeyConstraint(['kept_id'], ['customer.id'], name=op.f('fk_merge_log_kept_id_customer')),
+    sa.ForeignKeyConstraint(['merged_id'], ['customer.id'], name=op.f('fk_merge_log_merged_id_customer')),
+    sa.ForeignKeyConstraint(['org_id'], ['org.id'], name=op.f('fk_merge_log_org_id_org')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_merge_log'))
+    )
+    with op.batch_alter_table('merge_log', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_merge_log_org_id'), ['org_id'], unique=False)
+
+    op.create_table('owner_change',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('org_id', sa.Integer(), nullable=False),
+    sa.Column('customer_id', sa.Integer(), nullable=False),
+    sa.Column('from_owner_id', sa.Integer(), nullable=True),
+    sa.Column('to_owner_id', sa.Integer(), nullable=True),
+    sa.Column('reason', sa.String(length=32), nullable=False),
+    sa.Column('by_user_id', sa.Integer(), nullable=True),
+    sa.Column('at', store.types.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['by_user_id'], ['app_user.id'], name=op.f('fk_owner_change_by_user_id_app_user')),
+    sa.ForeignKeyConstraint(['customer_id'], ['customer.id'], name=op.f('fk_owner_change_customer_id_customer')),
+    sa.ForeignKeyConstraint(['from_owner_id'], ['app_user.id'], name=op.f('fk_owner_change_from_owner_id_app_user')),
+    sa.ForeignKeyConstraint(['org_id'], ['org.id'], name=op.f('fk_owner_change_org_id_org')),
+    sa.ForeignKeyConstraint(['to_owner_id'], ['app_user.id'], name=op.f('fk_owner_change_to_owner_id_app_user')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_owner_change'))
+    )
+    with op.batch_alter_table('owner_change', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_owner_change_customer_id'), ['customer_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_owner_change_org_id'), ['org_id'], unique=False)
 
     op.create_table('reminder',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -449,6 +501,15 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_reminder_customer_id'))
 
     op.drop_table('reminder')
+    with op.batch_alter_table('owner_change', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_owner_change_org_id'))
+        batch_op.drop_index(batch_op.f('ix_owner_change_customer_id'))
+
+    op.drop_table('owner_change')
+    with op.batch_alter_table('merge_log', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_merge_log_org_id'))
+
+    op.drop_table('merge_log')
     with op.batch_alter_table('deal', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_deal_owner_id'))
         batch_op.drop_index(batch_op.f('ix_deal_org_id'))
