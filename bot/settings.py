@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from platformdirs import user_data_path
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -25,3 +25,29 @@ class Settings(BaseSettings):
     default_tz: str = "Asia/Shanghai"
     default_lang: str = "zh"
     default_reminder_hour: int = 9
+
+    # WeChat Official Account (customers). Routes are mounted only when appid, secret and token
+    # are set; the AES key turns on safe mode. One org owns the account.
+    wechat_appid: str | None = None
+    wechat_secret: SecretStr | None = None
+    wechat_token: SecretStr | None = None
+    wechat_aes_key: SecretStr | None = None
+    wechat_org_id: int = 1
+    wechat_template_id: str | None = None  # outside the 48-hour window; needs a {{content}} slot
+    # WeCom self-built app (reps and managers); callbacks are always encrypted.
+    wecom_corp_id: str | None = None
+    wecom_agent_id: int | None = None
+    wecom_secret: SecretStr | None = None
+    wecom_token: SecretStr | None = None
+    wecom_aes_key: SecretStr | None = None
+    # API base for both (…/cgi-bin/); None: WeChat's own hosts. Tests point it at a local fake.
+    wechat_api_url: str | None = None
+
+    @property
+    def wechat_enabled(self) -> bool:
+        return bool(self.wechat_appid and self.wechat_secret and self.wechat_token)
+
+    @property
+    def wecom_enabled(self) -> bool:
+        keys = (self.wecom_secret, self.wecom_token, self.wecom_aes_key)
+        return bool(self.wecom_corp_id and self.wecom_agent_id is not None and all(keys))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from handlers.chat import (
+    bind,
     customers,
     deals,
     digest,
@@ -40,7 +41,7 @@ add_texts(
     }
 )
 
-FEATURES = (onboarding, help, customers, visits, deals, reminders, digest, payments, intents)
+FEATURES = (onboarding, help, customers, visits, deals, reminders, bind, digest, payments, intents)
 
 
 def build_routes() -> Routes:
