@@ -1,0 +1,133 @@
+"""The two callback URLs: check the signature, decrypt, parse, hand over, answer in time.
+
+WeChat waits 5 seconds and then retries (three times). The work starts at once and the answer
+goes out when it is done or when `budget` seconds have passed, whichever is first; work that
+runs longer finishes in the background, and a retry of it is deduplicated by the inbox.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from wechatpy.exceptions import InvalidSignatureException
+from wechatpy.utils import check_signature
+
+from bot.wechat.xmlsafe import Rejected, parse_xml, read_body
+from handlers.messages import InboundMessage
+
+log = logging.getLogger(__name__)
+Handle = Callable[[InboundMessage], Awaitable[object]]
+Parse = Callable[[dict[str, Any]], InboundMessage | None]
+ACK_BUDGET = 3.0  # seconds of work before answering anyway; WeChat gives up after 5
+
+
+class Acker:
+    """Starts callback work and keeps it alive past the answer; drain() waits for it all."""
+
+    def __init__(self, budget: float = ACK_BUDGET) -> None:
+        self.budget = budget
+        self._tasks: set[asyncio.Task[object]] = set()
+
+    async def run(self, work: Awaitable[object]) -> None:
+        task = asyncio.ensure_future(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._finished)
+        await asyncio.wait({task}, timeout=self.budget)
+
+    def _finished(self, task: asyncio.Task[object]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("wechat callback work failed", exc_info=task.exception())
+
+    async def drain(self) -> None:
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+
+def _refuse(status: int, why: str) -> Response:
+    log.warning("wechat callback refused (%s): %s", status, why)
+    return PlainTextResponse("forbidden" if status == 403 else why, status_code=status)
+
+
+def _decrypted(crypto: Any, outer: dict[str, Any], query: Any) -> str:
+    """The inner XML; a wrong signature or receiver id is 403, a broken envelope 400."""
+    if not isinstance(outer.get("Encrypt"), str):
+        raise Rejected(400, "no Encrypt element")
+    args = (query.get("msg_signature", ""), query.get("timestamp", ""), query.get("nonce", ""))
+    try:
+        return str(crypto.decrypt_message(outer, *args))
+    except InvalidSignatureException:
+        raise Rejected(403, "bad msg_signature") from None
+    except Exception as exc:  # bad base64 / padding / receiver id: not from WeChat
+        status = 403 if "Id" in type(exc).__name__ else 400
+        raise Rejected(status, f"cannot decrypt: {type(exc).__name__}") from None
+
+
+class Callback:
+    """One callback URL. `crypto` is wechatpy's WeChatCrypto (None: OA in plain mode)."""
+
+    def __init__(
+        self,
+        token: str,
+        crypto: Any,
+        parse: Parse,
+        handle: Handle,
+        acker: Acker,
+        always_encrypted: bool,
+        answer: str,
+    ) -> None:
+        self.token, self.crypto, self.parse, self.handle = token, crypto, parse, handle
+        self.acker, self.always_encrypted, self.answer = acker, always_encrypted, answer
+
+    async def verify(self, request: Request) -> Response:
+        """GET: the URL check made when the URL is saved in the admin console."""
+        q = request.query_params
+        echo = q.get("echostr", "")
+        try:
+            if self.always_encrypted:  # WeCom: echostr is encrypted and signed as msg_signature
+                sig, ts, nonce = (
+                    q.get("msg_signature", ""),
+                    q.get("timestamp", ""),
+                    q.get("nonce", ""),
+                )
+                return PlainTextResponse(str(self.crypto.check_signature(sig, ts, nonce, echo)))
+            check_signature(
+                self.token, q.get("signature", ""), q.get("timestamp", ""), q.get("nonce", "")
+            )
+        except InvalidSignatureException:
+            return _refuse(403, "bad signature")
+        except Exception as exc:
+            return _refuse(400, f"bad echostr: {type(exc).__name__}")
+        return PlainTextResponse(echo)
+
+    async def receive(self, request: Request) -> Response:
+        """POST: a message or event. Refusals store nothing; the rest is answered in time."""
+        try:
+            msg = self.parse(await self._inner_xml(request))
+        except Rejected as err:
+            return _refuse(err.status, str(err))
+        if msg is not None:
+            await self.acker.run(self.handle(msg))
+        return PlainTextResponse(self.answer)
+
+    async def _inner_xml(self, request: Request) -> dict[str, Any]:
+        q = request.query_params
+        if not self.always_encrypted:  # OA: every request carries the plain signature too
+            try:
+                check_signature(
+                    self.token, q.get("signature", ""), q.get("timestamp", ""), q.get("nonce", "")
+                )
+            except InvalidSignatureException:
+                raise Rejected(403, "bad signature") from None
+        outer = parse_xml(await read_body(request))
+        encrypted = self.always_encrypted or q.get("encrypt_type", "raw") == "aes"
+        if not encrypted:
+            return outer
+        if self.crypto is None:
+            raise Rejected(400, "safe mode message but no AES key configured")
+        return parse_xml(_decrypted(self.crypto, outer, q))

@@ -1,0 +1,74 @@
+"""WeChat's callback fields to the one InboundMessage every handler understands."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from handlers.desk.config import OA_CHANNEL
+from handlers.messages import Attachment, InboundMessage
+
+WECOM_CHANNEL = "wecom"
+
+
+def _field(xml: dict[str, Any], name: str) -> str:
+    value = xml.get(name)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _base(xml: dict[str, Any], channel: str) -> dict[str, Any] | None:
+    """Sender, time and dedupe key: MsgId for messages, FromUserName + CreateTime for events."""
+    sender, created, msg_id = _field(xml, "FromUserName"), _field(xml, "CreateTime"), ""
+    if not sender or not created.isdigit():
+        return None
+    msg_id = _field(xml, "MsgId") or _field(xml, "MsgID")
+    return {
+        "channel": channel,
+        "user_id": sender,
+        "chat_id": sender,
+        "sent_at": datetime.fromtimestamp(int(created), UTC),
+        "message_id": msg_id or None,
+        "dedupe_key": msg_id or f"{sender}:{created}",
+    }
+
+
+def wecom_message(xml: dict[str, Any]) -> InboundMessage | None:
+    """A rep's text, location, photo or menu click; None for what we acknowledge and ignore
+    (enter-app and periodic location reports, voice, unknown types)."""
+    base = _base(xml, WECOM_CHANNEL)
+    kind = _field(xml, "MsgType").lower()
+    if base is None:
+        return None
+    if kind == "text":
+        return InboundMessage(**base, text=_field(xml, "Content"))
+    if kind == "location":
+        where = f"{_field(xml, 'Location_X')},{_field(xml, 'Location_Y')}"
+        label = _field(xml, "Label") or None
+        return InboundMessage(**base, attachments=(Attachment("location", where, label),))
+    if kind == "image" and _field(xml, "MediaId"):
+        return InboundMessage(**base, attachments=(Attachment("photo", _field(xml, "MediaId")),))
+    if kind == "event" and _field(xml, "Event").lower() == "click":
+        key = _field(xml, "EventKey")  # menu keys are commands ("/today") or button payloads
+        if key.startswith("/"):
+            return InboundMessage(**base, text=key)
+        return InboundMessage(**base, payload=key) if key else None
+    return None
+
+
+def oa_message(xml: dict[str, Any]) -> InboundMessage | None:
+    """A customer's text, follow (with a QR scene: a binding code) or unfollow; else None."""
+    base = _base(xml, OA_CHANNEL)
+    kind = _field(xml, "MsgType").lower()
+    if base is None:
+        return None
+    if kind == "text":
+        return InboundMessage(**base, text=_field(xml, "Content"))
+    if kind != "event":
+        return None
+    event = _field(xml, "Event").lower()
+    if event == "subscribe":
+        scene = _field(xml, "EventKey").removeprefix("qrscene_")
+        return InboundMessage(**base, payload=f"subscribe:{scene}" if scene else "subscribe")
+    if event == "unsubscribe":
+        return InboundMessage(**base, payload="unsubscribe")
+    return None

@@ -1,0 +1,136 @@
+"""Outbox rows out through WeChat: app messages to reps (WeCom), customer-service or template
+messages to customers (Official Account), and WeChat's error codes as delivery outcomes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from wechatpy.exceptions import WeChatClientException
+
+from bot.delivery import SendResult
+from bot.wechat.api import WeChatApi
+from bot.wechat.inbound import WECOM_CHANNEL
+from bot.wechat.render import render_body, split_text
+from handlers.clock import Clock
+from handlers.desk.care import care_allowed, hand_to_rep
+from handlers.desk.config import OA_CHANNEL, DeskConfig
+from store.models import OutboxEntry
+from store.uow import UnitOfWorkFactory
+
+SERVICE_WINDOW = timedelta(hours=48)  # customer-service messages only this long after contact
+OUTSIDE_WINDOW = {45015, 45047}  # "response out of time limit", "out of response count limit"
+GONE = {43004, 43019, 40003, 81013}  # unfollowed, blacklisted, unknown openid / WeCom user
+RATE_LIMITED = {45009, 45011, 45033}
+
+
+def outcome_of(exc: Exception) -> SendResult:
+    """What a failed call means for the row: wait, give up on the recipient, or retry."""
+    code = exc.errcode if isinstance(exc, WeChatClientException) else None
+    detail = f"{type(exc).__name__}: {code} {getattr(exc, 'errmsg', '') or exc}"
+    if code in RATE_LIMITED:
+        return SendResult.wait(60.0, detail)
+    if code in GONE:
+        return SendResult.blocked(detail)
+    if code is not None and code not in (-1,):  # -1: WeChat's "system busy", worth a retry
+        return SendResult.failed(detail)
+    return SendResult.error(detail)  # timeouts, connection and HTTP errors
+
+
+def _call(method: str, *args: Any) -> Callable[[Any], dict[str, Any]]:
+    """A wechatpy message-API call, to run in the API's worker thread."""
+
+    def run(client: Any) -> dict[str, Any]:
+        return dict(getattr(client.message, method)(*args))
+
+    return run
+
+
+class WeComSender:
+    """App messages (message/send) to a rep or manager, by WeCom UserID."""
+
+    channel = WECOM_CHANNEL
+
+    def __init__(self, api: WeChatApi, agent_id: int) -> None:
+        self.api, self.agent_id = api, agent_id
+
+    async def send(self, entry: OutboxEntry) -> SendResult:
+        body, to = entry.body, entry.recipient
+        if body.get("format") == "markdown":
+            calls = [_call("send_markdown", self.agent_id, to, str(body["text"]))]
+        else:
+            pieces = split_text(render_body(body))
+            calls = [_call("send_text", self.agent_id, to, piece) for piece in pieces]
+        results = []
+        try:
+            for call in calls:
+                results.append(await self.api.call(call))
+        except Exception as exc:
+            return outcome_of(exc)
+        if any(r.get("invaliduser") for r in results):  # errcode 0, yet nobody received it
+            return SendResult.blocked(f"not a member of the app: {to}")
+        return SendResult.sent(str(results[-1].get("msgid") or "") or None)
+
+
+class OASender:
+    """Customer-service messages inside the 48-hour window; otherwise the configured template
+    message, or the rep gets it as a task. Consent is checked again here: an opt-out that came
+    after a care message was queued still stops it."""
+
+    channel = OA_CHANNEL
+
+    def __init__(
+        self,
+        api: WeChatApi,
+        uows: UnitOfWorkFactory,
+        clock: Clock,
+        desk: DeskConfig,
+        template_id: str | None,
+    ) -> None:
+        self.api, self.uows, self.clock = api, uows, clock
+        self.desk, self.template_id = desk, template_id
+
+    async def send(self, entry: OutboxEntry) -> SendResult:
+        async with self.uows() as uow:
+            link = await uow.desk.link(OA_CHANNEL, entry.recipient)
+        if link is None or not link.subscribed:
+            return SendResult.blocked("not following the Official Account")
+        if entry.body.get("care") and not care_allowed(link):
+            return SendResult.failed("care message refused: no consent or opted out")
+        text = render_body(entry.body)
+        last = link.last_inbound_at
+        if last is not None and self.clock.now() - last < SERVICE_WINDOW:
+            try:
+                return await self._custom(entry.recipient, text)
+            except Exception as exc:
+                code = getattr(exc, "errcode", None)
+                if code not in OUTSIDE_WINDOW:
+                    return outcome_of(exc)
+        return await self._outside_window(entry, text)
+
+    async def _custom(self, openid: str, text: str) -> SendResult:
+        result: dict[str, Any] = {}
+        for piece in split_text(text):
+            result = await self.api.call(_call("send_text", openid, piece))
+        return SendResult.sent(str(result.get("msgid") or "") or None)
+
+    async def _outside_window(self, entry: OutboxEntry, text: str) -> SendResult:
+        if self.template_id:
+            data = {"content": {"value": text[:200]}}  # template fields hold short values
+            tid = self.template_id
+            try:
+                result = await self.api.call(_call("send_template", entry.recipient, tid, data))
+            except Exception as exc:
+                return outcome_of(exc)
+            return SendResult.sent(str(result.get("msgid") or "") or None)
+        async with self.uows() as uow:
+            link = await uow.desk.link(OA_CHANNEL, entry.recipient)
+            handed = link is not None and await hand_to_rep(
+                uow, self.desk, link, text, "48h", self.clock.now()
+            )
+            await uow.commit()
+        return SendResult.failed(
+            "outside the 48-hour window; "
+            + ("handed to the rep" if handed else "nobody to hand it to")
+        )

@@ -1,0 +1,44 @@
+"""A rep's WeCom message through the same router as every channel; the answer via the outbox."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bot.wechat.inbound import WECOM_CHANNEL
+from handlers.chat.router import Router
+from handlers.clock import Clock
+from handlers.desk.notify import numbered_bodies
+from handlers.messages import InboundMessage, Reply
+from store.uow import UnitOfWorkFactory
+
+
+class WeComInbox:
+    def __init__(
+        self,
+        router: Router,
+        uows: UnitOfWorkFactory,
+        clock: Clock,
+        default_lang: str,
+        on_enqueued: Callable[[], None] = lambda: None,
+    ) -> None:
+        self.router, self.uows, self.clock = router, uows, clock
+        self.default_lang, self.on_enqueued = default_lang, on_enqueued
+
+    async def __call__(self, msg: InboundMessage) -> list[Reply]:
+        """Handle (deduplicated by the router's inbox), then queue the replies for message/send.
+
+        The keys carry the dedupe key, so even a handling that is somehow repeated cannot
+        queue the same answer twice."""
+        replies = await self.router.handle(msg)
+        if not replies:
+            return replies
+        async with self.uows() as uow:
+            user = await uow.users.by_identity(WECOM_CHANNEL, msg.user_id)
+            lang = user.lang if user is not None else self.default_lang
+            ref, now = msg.dedupe_key or msg.message_id, self.clock.now()
+            for i, body in enumerate(numbered_bodies(replies, lang)):
+                key = f"wecom:{ref}:{i}"
+                await uow.outbox.enqueue(WECOM_CHANNEL, msg.user_id, body, key, now)
+            await uow.commit()
+        self.on_enqueued()
+        return replies

@@ -1,0 +1,125 @@
+"""Wires the WeChat channels from settings: callback routes, senders and their delivery loop.
+
+`python main.py serve` mounts them with `build_wechat(app)`: its `routes` go to create_app()
+and its `running` joins the lifespans. A channel whose settings are missing is left out.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+
+from starlette.routing import BaseRoute, Route
+from wechatpy.crypto import WeChatCrypto as OACrypto
+from wechatpy.enterprise.crypto import WeChatCrypto as WeComCrypto
+
+from bot.bootstrap import App
+from bot.delivery import Delivery, DeliveryPolicy, Sender
+from bot.settings import Settings
+from bot.wechat.api import AppKeys, WeChatApi
+from bot.wechat.callbacks import ACK_BUDGET, Acker, Callback, Handle
+from bot.wechat.inbound import oa_message, wecom_message
+from bot.wechat.senders import OASender, WeComSender
+from bot.wechat.work import WeComInbox
+from handlers.desk.config import DeskConfig
+from handlers.desk.desk import Desk
+from handlers.messages import InboundMessage
+
+WORK_PATH, OA_PATH = "/wechat/work", "/wechat/oa"
+
+
+@dataclass
+class WeChatRuntime:
+    acker: Acker
+    routes: list[BaseRoute] = field(default_factory=list)
+    senders: list[Sender] = field(default_factory=list)
+    apis: dict[str, WeChatApi] = field(default_factory=dict)
+    desk: Desk | None = None
+    delivery: Delivery | None = None
+
+    def wake(self) -> None:
+        """New outbox rows: deliver them now rather than at the next poll."""
+        if self.delivery is not None:
+            self.delivery.wake()
+
+    @contextlib.asynccontextmanager
+    async def running(self) -> AsyncIterator[None]:
+        """Delivering while the web app runs; callback work in flight finishes on shutdown."""
+        assert self.delivery is not None
+        task = asyncio.create_task(self.delivery.run(), name="wechat-delivery")
+        try:
+            yield
+        finally:
+            await self.acker.drain()
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+
+def desk_config(settings: Settings) -> DeskConfig:
+    """Reps hear about tickets on WeCom if it is set up, else on Telegram."""
+    on = {"wecom": settings.wecom_enabled, "telegram": settings.telegram_token is not None}
+    channels = tuple(name for name, enabled in on.items() if enabled)
+    return DeskConfig(settings.wechat_org_id, channels, settings.default_lang)
+
+
+def build_wechat(
+    app: App,
+    policy: DeliveryPolicy | None = None,
+    ack_budget: float = ACK_BUDGET,
+    handle_wecom: Handle | None = None,
+) -> WeChatRuntime | None:
+    """The configured WeChat channels, or None when neither is configured."""
+    s = app.settings
+    if not (s.wecom_enabled or s.wechat_enabled):
+        return None
+    runtime = WeChatRuntime(Acker(ack_budget))
+    if s.wecom_enabled:
+        _add_wecom(app, runtime, handle_wecom)
+    if s.wechat_enabled:
+        _add_oa(app, runtime)
+    runtime.delivery = Delivery(app.uows, app.clock, runtime.senders, policy)
+    return runtime
+
+
+def _add_wecom(app: App, runtime: WeChatRuntime, handle: Handle | None) -> None:
+    s = app.settings
+    assert s.wecom_corp_id and s.wecom_secret and s.wecom_token and s.wecom_aes_key
+    assert s.wecom_agent_id is not None
+    secret, token = s.wecom_secret.get_secret_value(), s.wecom_token.get_secret_value()
+    keys = AppKeys("wecom", s.wecom_corp_id, secret, s.wechat_api_url, s.wecom_agent_id)
+    api = runtime.apis["wecom"] = WeChatApi(keys, app.uows, app.clock)
+    runtime.senders.append(WeComSender(api, s.wecom_agent_id))
+    crypto = WeComCrypto(token, s.wecom_aes_key.get_secret_value(), s.wecom_corp_id)
+    inbox = WeComInbox(app.router, app.uows, app.clock, s.default_lang, runtime.wake)
+    callback = Callback(token, crypto, wecom_message, handle or inbox, runtime.acker, True, "")
+    runtime.routes += _routes(WORK_PATH, callback)
+
+
+def _add_oa(app: App, runtime: WeChatRuntime) -> None:
+    s = app.settings
+    assert s.wechat_appid and s.wechat_secret and s.wechat_token
+    keys = AppKeys("oa", s.wechat_appid, s.wechat_secret.get_secret_value(), s.wechat_api_url)
+    api = runtime.apis["oa"] = WeChatApi(keys, app.uows, app.clock)
+    config = desk_config(s)
+    runtime.senders.append(OASender(api, app.uows, app.clock, config, s.wechat_template_id))
+    desk = runtime.desk = Desk(app.uows, app.clock, config)
+    token = s.wechat_token.get_secret_value()
+    aes = s.wechat_aes_key.get_secret_value() if s.wechat_aes_key else None
+    crypto = OACrypto(token, aes, s.wechat_appid) if aes else None
+
+    async def handle(msg: InboundMessage) -> None:
+        await desk.handle(msg)
+        runtime.wake()
+
+    callback = Callback(token, crypto, oa_message, handle, runtime.acker, False, "success")
+    runtime.routes += _routes(OA_PATH, callback)
+
+
+def _routes(path: str, callback: Callback) -> list[BaseRoute]:
+    return [
+        Route(path, callback.verify, methods=["GET"]),
+        Route(path, callback.receive, methods=["POST"]),
+    ]

@@ -1,0 +1,166 @@
+"""WeChat's API on 127.0.0.1, for both the Official Account and WeCom: tokens, customer-service,
+template and app messages. It records every request and answers with WeChat's error codes."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+APPID, APP_SECRET = "wx1234567890abcdef", "oa-secret"
+CORP_ID, CORP_SECRET, AGENT_ID = "ww0123456789abcdef", "wecom-secret", 1000002
+
+
+@dataclass
+class Call:
+    path: str
+    query: dict[str, str]
+    body: dict[str, Any]
+    at: float  # time.monotonic()
+    answer: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.answer.get("errcode", 0) == 0)
+
+    @property
+    def to(self) -> str:
+        return str(self.body.get("touser", ""))
+
+    @property
+    def text(self) -> str:
+        kind = self.body.get("msgtype", "")
+        part = self.body.get(kind) or {}
+        if "template_id" in self.body:
+            return str(self.body["data"]["content"]["value"])
+        return str(part.get("content", ""))
+
+
+@dataclass
+class FakeWeChatApi:
+    calls: list[Call] = field(default_factory=list)
+    outside_window: set[str] = field(default_factory=set)  # openids: 45015 on custom send
+    unfollowed: set[str] = field(default_factory=set)  # openids: 43004
+    delay: float = 0.0  # seconds before answering a send: a slow WeChat
+    port: int = 0
+
+    def __post_init__(self) -> None:
+        self._serial = itertools.count(1)
+        self.valid_tokens: set[str] = set()
+        self._server: uvicorn.Server | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/cgi-bin/"
+
+    async def start(self) -> None:
+        paths = {
+            "token": self._token,
+            "stable_token": self._stable_token,
+            "gettoken": self._gettoken,
+            "message/custom/send": self._send,
+            "message/template/send": self._send,
+            "message/send": self._send,
+        }
+        routes = [
+            Route(f"/cgi-bin/{p}", self._endpoint(f), methods=["GET", "POST"])
+            for p, f in paths.items()
+        ]
+        config = uvicorn.Config(
+            Starlette(routes=routes),
+            host="127.0.0.1",
+            port=0,
+            log_level="warning",
+            ws="none",
+            lifespan="off",
+        )
+        self._server = uvicorn.Server(config)
+        self._task = asyncio.create_task(self._server.serve())
+        while not self._server.started:  # noqa: ASYNC110 - uvicorn has no started event
+            await asyncio.sleep(0.005)
+        self.port = self._server.servers[0].sockets[0].getsockname()[1]
+
+    async def stop(self) -> None:
+        assert self._server is not None and self._task is not None
+        self._server.should_exit = True
+        await self._task
+
+    # What the tests read and change
+
+    def sent(self, path: str, to: str | None = None) -> list[Call]:
+        return [c for c in self.calls if c.path == path and c.ok and to in (None, c.to)]
+
+    def token_fetches(self) -> list[Call]:
+        return [c for c in self.calls if c.path in ("token", "stable_token", "gettoken")]
+
+    def expire_tokens(self) -> None:
+        """WeChat voided every token (expiry, or a refresh elsewhere): the next call is 42001."""
+        self.valid_tokens.clear()
+
+    async def wait_for(self, check: Callable[[], object], within: float = 10.0) -> None:
+        deadline = time.monotonic() + within
+        while not check():
+            if time.monotonic() > deadline:
+                recent = [(c.path, c.to, c.answer) for c in self.calls[-6:]]
+                raise AssertionError(f"timed out; last calls: {recent}")
+            await asyncio.sleep(0.01)
+
+    # The server side
+
+    def _endpoint(self, answer: Callable[[Call], Any]) -> Any:
+        async def endpoint(request: Request) -> JSONResponse:
+            path = request.url.path.removeprefix("/cgi-bin/")
+            raw = await request.body()
+            call = Call(
+                path, dict(request.query_params), json.loads(raw) if raw else {}, time.monotonic()
+            )
+            self.calls.append(call)
+            call.answer = await answer(call)
+            return JSONResponse(call.answer)
+
+        return endpoint
+
+    def _issue(self) -> dict[str, Any]:
+        token = f"TOKEN-{next(self._serial)}"
+        self.valid_tokens.add(token)
+        return {"access_token": token, "expires_in": 7200}
+
+    async def _token(self, call: Call) -> dict[str, Any]:
+        ok = call.query.get("appid") == APPID and call.query.get("secret") == APP_SECRET
+        return self._issue() if ok else {"errcode": 40125, "errmsg": "invalid appsecret"}
+
+    async def _stable_token(self, call: Call) -> dict[str, Any]:
+        b = call.body
+        if b.get("appid") != APPID or b.get("secret") != APP_SECRET:
+            return {"errcode": 40125, "errmsg": "invalid appsecret"}
+        return self._issue()
+
+    async def _gettoken(self, call: Call) -> dict[str, Any]:
+        q = call.query
+        if q.get("corpid") != CORP_ID or q.get("corpsecret") != CORP_SECRET:
+            return {"errcode": 40001, "errmsg": "invalid credential"}
+        return {"errcode": 0, "errmsg": "ok", **self._issue()}
+
+    async def _send(self, call: Call) -> dict[str, Any]:
+        if call.query.get("access_token") not in self.valid_tokens:
+            return {"errcode": 42001, "errmsg": "access_token expired"}
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        if call.to in self.unfollowed:
+            return {"errcode": 43004, "errmsg": "require subscribe"}
+        if call.path == "message/custom/send" and call.to in self.outside_window:
+            return {"errcode": 45015, "errmsg": "response out of time limit"}
+        if call.path == "message/send" and call.body.get("agentid") != AGENT_ID:
+            return {"errcode": 40056, "errmsg": "invalid agentid"}
+        return {"errcode": 0, "errmsg": "ok", "msgid": str(next(self._serial))}
