@@ -18,17 +18,20 @@ def _field(xml: dict[str, Any], name: str) -> str:
 
 def _base(xml: dict[str, Any], channel: str) -> dict[str, Any] | None:
     """Sender, time and dedupe key: MsgId for messages, FromUserName + CreateTime for events."""
-    sender, created, msg_id = _field(xml, "FromUserName"), _field(xml, "CreateTime"), ""
+    sender, created = _field(xml, "FromUserName"), _field(xml, "CreateTime")
     if not sender or not created.isdigit():
         return None
     msg_id = _field(xml, "MsgId") or _field(xml, "MsgID")
+    # Events have no MsgId. The event name joins FromUserName + CreateTime: a follow and an
+    # unfollow in the same second are two events, not a retry.
+    event_key = f"{sender}:{created}:{_field(xml, 'Event').lower()}"
     return {
         "channel": channel,
         "user_id": sender,
         "chat_id": sender,
         "sent_at": datetime.fromtimestamp(int(created), UTC),
         "message_id": msg_id or None,
-        "dedupe_key": msg_id or f"{sender}:{created}",
+        "dedupe_key": msg_id or event_key,
     }
 
 

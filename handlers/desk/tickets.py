@@ -49,9 +49,12 @@ async def open_ticket(
     uow: UnitOfWork, config: DeskConfig, link: CustomerLink, kind: str, text: str, now: datetime
 ) -> tuple[Ticket, bool]:
     """The ticket this message belongs to (an open one from the last hour), and if it is new."""
-    earlier = await uow.desk.open_ticket(link.id, kind, now - MERGE_WITHIN)
+    kinds = ("callback",) if kind == "callback" else ("complaint", "request")
+    earlier = await uow.desk.open_ticket(link.id, kinds, now - MERGE_WITHIN)
     if earlier is not None:
         earlier.text = f"{earlier.text}\n{text}"[-MAX_TEXT * 4 :]
+        if kind == "complaint":  # a request that turns into a complaint is one
+            earlier.kind = kind
         return earlier, False
     customer = await uow.desk.customer(link.customer_id) if link.customer_id else None
     assignee = await assignee_for(uow, link.org_id, customer)

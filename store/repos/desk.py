@@ -60,11 +60,13 @@ class DeskRepo:
         stmt = select(BindCode).where(BindCode.code == code).with_for_update()
         return (await self.session.scalars(stmt)).first()
 
-    async def open_ticket(self, link_id: int, kind: str, since: datetime) -> Ticket | None:
-        """The customer's still-open ticket of this kind from `since` on, to add to."""
+    async def open_ticket(
+        self, link_id: int, kinds: tuple[str, ...], since: datetime
+    ) -> Ticket | None:
+        """The customer's still-open ticket of these kinds from `since` on, to add to."""
         stmt = select(Ticket).where(
             Ticket.link_id == link_id,
-            Ticket.kind == kind,
+            Ticket.kind.in_(kinds),
             Ticket.status == "open",
             Ticket.created_at >= since,
         )
