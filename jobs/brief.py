@@ -63,7 +63,7 @@ def birthday_days(day: date) -> tuple[list[tuple[int, int]], tuple[int, int]]:
     solar = [(day.month, day.day)]
     if (day.month, day.day) == (2, 28) and (day + timedelta(days=1)).month == 3:
         solar.append((2, 29))
-    lunar = LunarDate.fromSolarDate(day.year, day.month, day.day)
+    lunar = LunarDate.from_solar_date(day.year, day.month, day.day)
     return solar, (lunar.month, lunar.day)
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
 
 from handlers.messages import Reply, reply_to_dict
 from handlers.services.schedule import OrgSchedule, org_schedule
 from jobs.context import JobContext, outbox_row
-from jobs.slots import Slot, claim
+from jobs.slots import Slot, claim, latest_slot
 from store.models import Org, User
 from store.uow import UnitOfWork
 
@@ -70,5 +70,20 @@ async def queue_for_users(
         if identity is not None:
             recipient = identity.chat_id or identity.external_id
             rows.append(outbox_row(identity.channel, recipient, reply_to_dict(reply), key, now))
-    await uow.jobs.enqueue_many(rows)
-    return len(rows)
+    return await uow.jobs.enqueue_many(rows)
+
+
+async def run_daily(
+    ctx: JobContext, job: str, at: time, work: Callable[[OrgView], SlotWork]
+) -> int:
+    """A once-a-day job per org at `at` in the org's timezone."""
+    queued, now = 0, ctx.now()
+    for view in await org_views(ctx):
+        slot = latest_slot(f"{job}:{view.org.id}", now, view.sched.tz, at)
+        if slot is not None:
+            queued += await run_slot(ctx, slot, work(view)) or 0
+    return queued
+
+
+def users_by_id(view: OrgView) -> dict[int, User]:
+    return {u.id: u for u in view.users}

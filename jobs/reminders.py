@@ -66,9 +66,9 @@ async def queue_reminders(uow: UnitOfWork, reminders: Sequence[Reminder], now: d
         name = names.get(reminder.customer_id) if reminder.customer_id else None
         body = reply_to_dict(reminder_reply(reminder, user, name))
         rows.append(outbox_row(*_address(identity), body, reminder_key(reminder), now))
-    await uow.jobs.enqueue_many(rows)
+    added = await uow.jobs.enqueue_many(rows)
     await uow.jobs.mark_reminders([r.id for r in reminders], "sent", now)
-    return len(rows)
+    return added
 
 
 def _address(identity: Identity) -> tuple[str, str]:

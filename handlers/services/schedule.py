@@ -15,6 +15,7 @@ DEFAULT_BUDGETS = {"wecom": 4}  # WeCom allows 4 mass messages per external cust
 @dataclass(frozen=True)
 class CareSettings:
     kinds: tuple[str, ...] = ("birthday", "holiday", "post_sale", "win_back")
+    holidays: tuple[str, ...] = ("spring_festival", "mid_autumn", "new_year", "christmas")
     post_sale_days: int = 30
     win_back_days: int = 365
     quiet_from: int = 21  # no care message 21:00–09:00 in the customer's time
@@ -51,6 +52,7 @@ def org_schedule(org: Org, default_tz: str, default_lang: str) -> OrgSchedule:
     c: dict[str, Any] = dict(s.get("care") or {})
     care = CareSettings(
         kinds=tuple(c.get("kinds") or CareSettings.kinds),
+        holidays=tuple(c.get("holidays") or CareSettings.holidays),
         post_sale_days=int(c.get("post_sale_days") or 30),
         win_back_days=int(c.get("win_back_days") or 365),
         quiet_from=int(c.get("quiet_from", 21)),

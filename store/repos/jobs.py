@@ -12,7 +12,19 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from store.models import CareLog, Customer, Identity, JobRun, OutboxEntry, Reminder, User
+from store.models import (
+    CareLog,
+    Customer,
+    CustomerLink,
+    Deal,
+    Feedback,
+    Identity,
+    JobRun,
+    OutboxEntry,
+    PipelineStage,
+    Reminder,
+    User,
+)
 
 OPEN = ("pending", "snoozed", "sent")
 
@@ -81,7 +93,7 @@ class JobRepo:
             )
 
     async def enqueue_many(self, rows: Sequence[dict[str, Any]]) -> int:
-        """Bulk-queue outbox rows; a row whose idempotency key exists is skipped, not an error.
+        """Bulk-queue outbox rows; a row whose idempotency key exists is skipped; returns added.
 
         One statement per batch instead of a savepoint per row: reminders come in thousands.
         """
@@ -89,8 +101,8 @@ class JobRepo:
             return 0
         insert = pg_insert if self._is_pg() else sqlite_insert
         stmt = insert(OutboxEntry).on_conflict_do_nothing(index_elements=["idempotency_key"])
-        result = await self.session.execute(stmt, list(rows))
-        return int(getattr(result, "rowcount", 0) or 0)
+        result = await self.session.execute(stmt.returning(OutboxEntry.id), list(rows))
+        return len(result.all())  # rows really added: known keys return nothing
 
     async def claim_slot(self, job: str, slot: str, instance: str, now: datetime) -> bool:
         """Insert job_run(job, slot); False when someone else already has it (do nothing)."""
@@ -121,15 +133,46 @@ class JobRepo:
         return True
 
     async def care_counts(
-        self, customer_ids: Sequence[int], channel: str, since: datetime
-    ) -> dict[int, int]:
-        """Care messages per customer on a channel since a moment: for monthly budgets."""
+        self, customer_ids: Sequence[int], since: datetime
+    ) -> dict[tuple[int, str], int]:
+        """Care messages per (customer, channel) since a moment: for monthly budgets."""
         if not customer_ids:
             return {}
         stmt = (
-            select(CareLog.customer_id, func.count(CareLog.id))
-            .where(CareLog.customer_id.in_(sorted(set(customer_ids))))
-            .where(CareLog.channel == channel, CareLog.sent_at >= since)
-            .group_by(CareLog.customer_id)
+            select(CareLog.customer_id, CareLog.channel, func.count(CareLog.id))
+            .where(CareLog.customer_id.in_(sorted(set(customer_ids))), CareLog.sent_at >= since)
+            .group_by(CareLog.customer_id, CareLog.channel)
         )
-        return {cid: int(n) for cid, n in (await self.session.execute(stmt)).all()}
+        rows = (await self.session.execute(stmt)).all()
+        return {(int(c), str(ch)): int(n) for c, ch, n in rows}
+
+    async def care_audience(self, org_id: int) -> list[tuple[Customer, CustomerLink]]:
+        """Customers who consented, each with a link that consented and can be written to."""
+        stmt = (
+            select(Customer, CustomerLink)
+            .join(CustomerLink, CustomerLink.customer_id == Customer.id)
+            .where(Customer.org_id == org_id, Customer.care_consent.is_(True))
+            .where(CustomerLink.consent.is_(True), CustomerLink.subscribed.is_(True))
+            .where(CustomerLink.opted_out_at.is_(None))
+            .order_by(Customer.id, CustomerLink.id.desc())
+        )
+        rows = (await self.session.execute(stmt)).all()
+        seen: dict[int, tuple[Customer, CustomerLink]] = {}
+        for customer, link in rows:
+            seen.setdefault(customer.id, (customer, link))  # the newest link wins
+        return list(seen.values())
+
+    async def won_between(self, org_id: int, start: datetime, end: datetime) -> Sequence[Deal]:
+        won = select(PipelineStage.key).where(
+            PipelineStage.org_id == org_id, PipelineStage.outcome == "won"
+        )
+        stmt = (
+            select(Deal)
+            .where(Deal.org_id == org_id, Deal.stage.in_(won))
+            .where(Deal.closed_at >= start, Deal.closed_at < end)
+        )
+        return (await self.session.scalars(stmt)).all()
+
+    async def add_feedback(self, row: Feedback) -> None:
+        self.session.add(row)
+        await self.session.flush()

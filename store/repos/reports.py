@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import and_, exists, extract, func, or_, select
+from sqlalchemy import and_, exists, extract, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.models import Activity, Customer, Deal, DealStageHistory, Instalment, Reminder
@@ -174,6 +174,40 @@ class ReportRepo:
             .order_by(Deal.owner_id, Instalment.due_date, Instalment.id)
         )
         return [(i, d) for i, d in (await self.session.execute(stmt)).all()]
+
+    async def cancel_reset_cadence(self, org_id: int, now: datetime) -> int:
+        """Cadence reminders made moot by a contact logged after them are cancelled."""
+        contacted = exists().where(
+            Customer.id == Reminder.customer_id, Customer.last_contact_at > Reminder.created_at
+        )
+        stmt = (
+            update(Reminder)
+            .where(Reminder.org_id == org_id, Reminder.kind == "cadence")
+            .where(Reminder.status.in_(("pending", "snoozed", "sent")), contacted)
+            .values(status="cancelled", updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        result = await self.session.execute(stmt)
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    async def cadence_due(
+        self, org_id: int, tier: str, cutoff: datetime, limit: int
+    ) -> Sequence[Customer]:
+        """Owned customers of a tier not contacted since `cutoff`, without an open cadence one."""
+        waiting = exists().where(
+            Reminder.customer_id == Customer.id,
+            Reminder.kind == "cadence",
+            Reminder.status.in_(OPEN),
+        )
+        last = func.coalesce(Customer.last_contact_at, Customer.created_at)
+        stmt = (
+            select(Customer)
+            .where(Customer.org_id == org_id, Customer.tier == tier)
+            .where(Customer.owner_id.is_not(None), last < cutoff, ~waiting)
+            .order_by(Customer.id)
+            .limit(limit)
+        )
+        return (await self.session.scalars(stmt)).all()
 
 
 def _money(value: Decimal | None) -> Decimal:
