@@ -1,0 +1,41 @@
+"""The console's delivery: print pending console outbox rows (reminders, briefs, digests).
+
+Hook (main.py, console command): `scheduler = start_jobs(app, extra=console_ticks(app))`,
+then `scheduler.shutdown(wait=False)` when the console ends.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import TextIO
+
+from bot.bootstrap import App
+from bot.console import CHANNEL, render
+from handlers.messages import reply_from_dict
+
+LEASE = timedelta(minutes=1)
+
+
+async def print_console_rows(app: App, out: TextIO = sys.stdout, limit: int = 50) -> int:
+    """Claim due console rows, print each with its recipient, mark them sent."""
+    async with app.uows() as uow:
+        rows = await uow.outbox.claim(app.clock.now(), limit, LEASE, channels=(CHANNEL,))
+        for row in rows:
+            text = render([reply_from_dict(row.body)])
+            image = " [+chart image]" if row.body.get("image_png") else ""
+            out.write(f"\n📨 → {row.recipient}{image}\n{text}\n")
+            await uow.outbox.mark_sent(row.id, None)
+        await uow.commit()
+    out.flush()
+    return len(rows)
+
+
+def console_ticks(
+    app: App, every: float = 5.0
+) -> list[tuple[str, Callable[[], Awaitable[object]], float]]:
+    async def tick() -> int:
+        return await print_console_rows(app)
+
+    return [("console_delivery", tick, every)]
