@@ -37,9 +37,9 @@ async def test_brief_lists_due_overdue_birthdays_payments(
     )
     deal = await add_deal(world, "rep_a", zhang, "华为年度采购", "100000", "proposal")
     async with world.uows() as uow:
-        actor, row = await user_named(uow, "rep_a"), await uow.session.get(Deal, deal)
-        assert row is not None
-        await pay_svc.add_instalment(uow, actor, row, date(2026, 11, 25), Decimal(30000), NOW)
+        actor, found = await user_named(uow, "rep_a"), await uow.session.get(Deal, deal)
+        assert found is not None
+        await pay_svc.add_instalment(uow, actor, found, date(2026, 11, 25), Decimal(30000), NOW)
         await uow.commit()
     world.clock.at = datetime(2026, 11, 24, 8, 30, 1, tzinfo=NOW.tzinfo)
     assert await run_briefs(jobs) == 5  # 3 reps + 2 managers in Shanghai
