@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import itertools
+import re
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -70,6 +71,12 @@ def cdata(fields: dict[str, str | int]) -> str:
         for k, v in fields.items()
     )
     return f"<xml>{inner}</xml>"
+
+
+def _sender(xml: str) -> str:
+    """FromUserName by pattern: hostile test XML must not be parsed here either."""
+    found = re.search(r"<FromUserName>(?:<!\[CDATA\[)?([^<\]]+)", xml)
+    return found.group(1) if found else ""
 
 
 def plain_signature(token: str, timestamp: str, nonce: str) -> str:
@@ -144,7 +151,7 @@ class WeChat:
             "signature": plain_signature(OA_TOKEN, timestamp, nonce),
             "timestamp": timestamp,
             "nonce": nonce,
-            "openid": str(xmltodict.parse(xml)["xml"]["FromUserName"]),
+            "openid": _sender(xml),
         }
         if not safe:
             return query, xml
