@@ -13,6 +13,7 @@ from store.repos.customers import CustomerRepo
 from store.repos.deals import DealRepo
 from store.repos.desk import DeskRepo
 from store.repos.jobs import JobRepo
+from store.repos.ops import OpsRepo
 from store.repos.outbox import OutboxRepo
 from store.repos.payments import PaymentRepo
 from store.repos.reminders import ReminderRepo
@@ -34,6 +35,7 @@ class UnitOfWork:
     jobs: JobRepo
     reports: ReportRepo
     payments: PaymentRepo
+    ops: OpsRepo
 
     def __init__(self, sessions: SessionFactory) -> None:
         self._sessions = sessions
@@ -51,6 +53,7 @@ class UnitOfWork:
         self.jobs = JobRepo(self.session)
         self.reports = ReportRepo(self.session)
         self.payments = PaymentRepo(self.session)
+        self.ops = OpsRepo(self.session)
         return self
 
     async def __aexit__(

@@ -11,7 +11,9 @@ from handlers.chat import (
     intents,
     onboarding,
     payments,
+    pool,
     reminders,
+    transfer,
     visits,
 )
 from handlers.chat.context import ChatConfig
@@ -41,7 +43,20 @@ add_texts(
     }
 )
 
-FEATURES = (onboarding, help, customers, visits, deals, reminders, bind, digest, payments, intents)
+FEATURES = (
+    onboarding,
+    help,
+    customers,
+    visits,
+    deals,
+    reminders,
+    bind,
+    digest,
+    payments,
+    transfer,  # team operations
+    pool,  # team operations
+    intents,
+)
 
 
 def build_routes() -> Routes:

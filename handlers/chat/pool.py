@@ -1,0 +1,118 @@
+"""/pool (公海): the team pool — list, claim, release; admins set the pool rules."""
+
+from __future__ import annotations
+
+from handlers.chat.cards import customer_title
+from handlers.chat.context import Ctx, UserError, int_arg
+from handlers.chat.ops_util import guarded, one_customer, phone_for, require
+from handlers.chat.routes import Routes
+from handlers.i18n import add_texts
+from handlers.messages import Choice, Reply
+from handlers.services.ops import pool as svc
+from handlers.services.ops.config import ops_settings, update_settings
+
+add_texts(
+    {
+        "pool.empty": ("公海里现在没有客户。", "The team pool is empty."),
+        "pool.list": (
+            "🌊 公海客户（今天还可以领取 {left} 位）：",
+            "🌊 Customers in the team pool (you may claim {left} more today):",
+        ),
+        "pool.line": ("{title} · {phone}", "{title} · {phone}"),
+        "pool.claimed": ("✅ {name} 现在由你负责了。", "✅ {name} is yours now."),
+        "pool.released": ("↩️ {name} 已退回公海。", "↩️ {name} went back to the team pool."),
+        "pool.cap": (
+            "今天已经领取了 {cap} 位，明天再来吧。",
+            "You've claimed {cap} today, the daily limit. Try again tomorrow.",
+        ),
+        "pool.gone": ("这个客户已经被领走了。", "Someone else has already claimed that customer."),
+        "pool.no_team": (
+            "这个客户的负责人不属于任何团队，无法退回公海。",
+            "That customer's owner has no team, so there is no pool to return it to.",
+        ),
+        "pool.not_yours": (
+            "只能释放你自己负责的客户。",
+            "You can only release your own customers.",
+        ),
+        "pool.rules": (
+            "公海规则：{contact} 天未跟进或 {deal} 天无商机进展即退回，提前 {warn} 天提醒；"
+            "每人每天最多领取 {cap} 位。",
+            "Pool rules: back after {contact} days without follow-up or {deal} days without "
+            "deal activity, warned {warn} days before; at most {cap} claims per rep a day.",
+        ),
+        "pool.rules_usage": (
+            "用法：/poolrules 未跟进天数 无商机天数 提前提醒天数 每日领取上限，"
+            "例如 /poolrules 30 90 3 5",
+            "Usage: /poolrules contact_days deal_days warn_days daily_cap, "
+            "e.g. /poolrules 30 90 3 5",
+        ),
+    }
+)
+
+
+async def pool_command(ctx: Ctx, _args: str) -> list[Reply]:
+    """/pool: what the user's team pool holds, with a Claim button each."""
+    customers = await ctx.uow.ops.pool(await svc.pool_teams(ctx.uow, ctx.user))
+    if not customers:
+        return [Reply(ctx.t("pool.empty"))]
+    left = await svc.claims_left(ctx.uow, ctx.user, ctx.now)
+    lines = [ctx.t("pool.list", left=left)]
+    lines += [
+        ctx.t("pool.line", title=customer_title(c), phone=phone_for(ctx, c)) for c in customers
+    ]
+    choices = tuple(Choice(f"🙋 {c.name}", f"pool:claim:{c.id}") for c in customers[:10])
+    return [Reply("\n".join(lines), choices, private=True)]
+
+
+async def release_command(ctx: Ctx, args: str) -> list[Reply]:
+    """/release <customer>: give one of your customers back to the pool."""
+    customer = await one_customer(ctx, args)
+    return await _release(ctx, customer.id)
+
+
+async def _release(ctx: Ctx, customer_id: int) -> list[Reply]:
+    customer = await ctx.uow.customers.get(ctx.scope, customer_id)
+    if customer is None:
+        raise UserError("cu.gone")
+    await guarded(svc.release(ctx.uow, ctx.user, customer, ctx.now, "release"))
+    return [Reply(ctx.t("pool.released", name=customer.name))]
+
+
+async def on_payload(ctx: Ctx, parts: list[str]) -> list[Reply]:
+    customer_id = int_arg(parts, 1)
+    if parts[0] == "rel":
+        return await _release(ctx, customer_id)
+    customer = await guarded(svc.claim(ctx.uow, ctx.user, customer_id, ctx.now))
+    return [Reply(ctx.t("pool.claimed", name=customer.name))]
+
+
+async def rules_command(ctx: Ctx, args: str) -> list[Reply]:
+    """/poolrules [N M D cap]: show the pool rules; admins change them."""
+    org = await ctx.uow.users.org(ctx.user.org_id)
+    assert org is not None
+    if args.strip():
+        require(ctx, "admin")
+        numbers = args.split()
+        if len(numbers) != 4 or not all(n.isdigit() and 0 < int(n) < 10000 for n in numbers):
+            raise UserError("pool.rules_usage")
+        contact, deal, warn, cap = (int(n) for n in numbers)
+        await update_settings(
+            ctx.uow, ctx.user, org, ctx.now,
+            pool_contact_days=contact, pool_deal_days=deal, pool_warn_days=warn, claim_cap=cap,
+        )  # fmt: skip
+    cfg = ops_settings(org)
+    text = ctx.t(
+        "pool.rules",
+        contact=cfg.pool_contact_days,
+        deal=cfg.pool_deal_days,
+        warn=cfg.pool_warn_days,
+        cap=cfg.claim_cap,
+    )
+    return [Reply(text)]
+
+
+def register(routes: Routes) -> None:
+    routes.command(pool_command, "/pool", "公海")
+    routes.command(release_command, "/release", "释放", prefix=("释放",))
+    routes.command(rules_command, "/poolrules", "公海规则")
+    routes.payloads["pool"] = on_payload

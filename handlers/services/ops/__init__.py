@@ -1,0 +1,1 @@
+"""Team operations: handover, pool, routing, segments, funnel, import/export, privacy."""

@@ -1,0 +1,89 @@
+"""Privacy: who sees full phone numbers, subject-access export, anonymising, audit retention.
+
+Phone rule: admins and a customer's own rep see the full number. Everyone else — a manager
+looking at a team member's customer, anyone browsing the team pool — sees it masked
+(139****5678): managers coach and review, they do not call their reps' customers.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from handlers.services.audit import record, snapshot
+from handlers.services.ops.config import ops_settings
+from handlers.services.ops.ownership import OpsError
+from store.models import Customer, User
+from store.uow import UnitOfWork
+
+PII_FIELDS = (
+    "name", "company", "title", "phone", "email", "wechat", "address", "notes", "tags",
+    "birthday", "search_key",
+)  # fmt: skip
+SCRUBBED = "***"
+
+
+def mask(phone: str | None) -> str | None:
+    if not phone:
+        return phone
+    if len(phone) <= 6:
+        return "*" * len(phone)
+    return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
+
+
+def visible_phone(viewer: User, customer: Customer) -> str | None:
+    if viewer.role == "admin" or customer.owner_id == viewer.id:
+        return customer.phone
+    return mask(customer.phone)
+
+
+async def export_customer(uow: UnitOfWork, customer: Customer) -> dict[str, Any]:
+    """Everything stored about one customer, as JSON-safe values."""
+    found = await uow.ops.about_customer(customer.id)
+    return {
+        "customer": _row(customer),
+        **{kind: [_row(r) for r in rows] for kind, rows in found.items()},
+    }
+
+
+def _row(row: Any) -> dict[str, Any]:
+    names = tuple(c.key for c in row.__table__.columns)
+    return snapshot(row, names)
+
+
+async def anonymise(
+    uow: UnitOfWork, actor: User | None, customer: Customer, now: datetime
+) -> None:
+    """Forget who the person is; keep deals, amounts and counts so the figures still add up."""
+    if customer.anonymised_at is not None:
+        raise OpsError("pv.already")
+    for field in PII_FIELDS:
+        setattr(customer, field, None)
+    customer.name, customer.search_key = f"#{customer.id}", ""
+    customer.birthday_lunar = customer.care_consent = False
+    customer.anonymised_at = customer.updated_at = now
+    await uow.ops.scrub_customer(customer.id, SCRUBBED)
+    after = {"org_id": customer.org_id, "anonymised_at": now.isoformat()}
+    await record(uow, actor, "customer.anonymise", ("customer", customer.id), now, after=after)
+
+
+async def set_retention(
+    uow: UnitOfWork, actor: User | None, org_id: int, days: int | None, now: datetime
+) -> None:
+    from handlers.services.ops.config import update_settings
+
+    if days is not None and days < 30:
+        raise OpsError("pv.retention_short")
+    org = await uow.users.org(org_id)
+    assert org is not None
+    await update_settings(uow, actor, org, now, audit_retention_days=days)
+
+
+async def purge_audit(uow: UnitOfWork, org_id: int, now: datetime) -> int:
+    """Nightly: drop audit rows older than the org's retention (never when unset)."""
+    org = await uow.users.org(org_id)
+    assert org is not None
+    days = ops_settings(org).audit_retention_days
+    if days is None:
+        return 0
+    return await uow.ops.purge_audit(org_id, now - timedelta(days=days))

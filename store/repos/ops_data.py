@@ -1,0 +1,186 @@
+"""Bulk data work for operations: duplicates, merges, imports, exports and privacy."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, delete, func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from store.models import (
+    Activity,
+    AuditLog,
+    Base,
+    Customer,
+    CustomerLink,
+    Deal,
+    DealStageHistory,
+    Feedback,
+    Instalment,
+    OwnerChange,
+    Payment,
+    Reminder,
+    Ticket,
+)
+from store.scope import Scope
+
+# Rows that hang on a customer and move with it when two customers merge.
+CUSTOMER_CHILDREN: dict[str, tuple[type[Base], str]] = {
+    "activity": (Activity, "customer_id"),
+    "deal": (Deal, "customer_id"),
+    "reminder": (Reminder, "customer_id"),
+    "ticket": (Ticket, "customer_id"),
+    "feedback": (Feedback, "customer_id"),
+    "customer_link": (CustomerLink, "customer_id"),
+}
+
+
+def _live() -> ColumnElement[bool]:
+    return and_(Customer.merged_into_id.is_(None), Customer.anonymised_at.is_(None))
+
+
+class OpsDataQueries:
+    session: AsyncSession
+
+    async def same_value_groups(self, scope: Scope, column: str) -> list[list[int]]:
+        """Ids of visible live customers sharing a phone or (case-blind) email, per value."""
+        col = getattr(Customer, column)
+        key = func.lower(col) if column == "email" else col
+        stmt = (
+            select(key, Customer.id)
+            .where(scope.where(Customer.org_id, Customer.owner_id), _live(), col.is_not(None))
+            .where(col != "")
+            .where(key.in_(_shared_values(scope, key)))
+            .order_by(key, Customer.id)
+        )
+        groups: dict[str, list[int]] = {}
+        for value, cid in (await self.session.execute(stmt)).all():
+            groups.setdefault(str(value), []).append(int(cid))
+        return list(groups.values())
+
+    async def name_rows(self, scope: Scope) -> list[tuple[int, str, str | None, str]]:
+        stmt = select(Customer.id, Customer.name, Customer.company, Customer.search_key).where(
+            scope.where(Customer.org_id, Customer.owner_id), _live()
+        )
+        return [tuple(r) for r in (await self.session.execute(stmt.order_by(Customer.id))).all()]  # type: ignore[misc]
+
+    async def child_ids(self, kind: str, customer_id: int) -> list[int]:
+        model, column = CUSTOMER_CHILDREN[kind]
+        col = getattr(model, column)
+        stmt = select(model.id).where(col == customer_id).order_by(model.id)  # type: ignore[attr-defined]
+        return [int(i) for i in (await self.session.scalars(stmt)).all()]
+
+    async def repoint(self, kind: str, ids: Sequence[int], customer_id: int) -> None:
+        if not ids:
+            return
+        model, column = CUSTOMER_CHILDREN[kind]
+        stmt = (
+            update(model)
+            .where(model.id.in_(list(ids)))  # type: ignore[attr-defined]
+            .values({column: customer_id})
+            .execution_options(synchronize_session="fetch")
+        )
+        await self.session.execute(stmt)
+
+    async def org_keys(self, org_id: int) -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
+        """Existing phones, emails and name|company keys of an org, for import duplicates."""
+        stmt = select(Customer.id, Customer.phone, Customer.email, Customer.name, Customer.company)
+        phones: dict[str, int] = {}
+        emails: dict[str, int] = {}
+        names: dict[str, int] = {}
+        result = await self.session.stream(stmt.where(Customer.org_id == org_id, _live()))
+        async for cid, phone, email, name, company in result:
+            if phone:
+                phones.setdefault(phone, cid)
+            if email:
+                emails.setdefault(email.lower(), cid)
+            names.setdefault(name_key(name, company), cid)
+        return phones, emails, names
+
+    async def insert_customers(self, rows: Sequence[dict[str, Any]]) -> list[int]:
+        stmt = insert(Customer).returning(Customer.id)
+        return [int(i) for i in (await self.session.scalars(stmt, list(rows))).all()]
+
+    async def insert_audit(self, rows: Sequence[dict[str, Any]]) -> None:
+        if rows:
+            await self.session.execute(insert(AuditLog), list(rows))
+
+    async def stream(self, stmt: Select[Any]) -> AsyncIterator[Any]:
+        result = await self.session.stream(stmt.execution_options(yield_per=2000))
+        async for row in result:
+            yield row
+
+    async def about_customer(self, customer_id: int) -> dict[str, list[Any]]:
+        """Every row that mentions one customer, for a subject-access export."""
+        deal_ids = select(Deal.id).where(Deal.customer_id == customer_id)
+        queries: dict[str, Select[Any]] = {
+            **{
+                kind: select(model).where(getattr(model, col) == customer_id)
+                for kind, (model, col) in CUSTOMER_CHILDREN.items()
+            },
+            "deal_stage_history": select(DealStageHistory).where(
+                DealStageHistory.deal_id.in_(deal_ids)
+            ),
+            "instalment": select(Instalment).where(Instalment.deal_id.in_(deal_ids)),
+            "payment": select(Payment).where(Payment.deal_id.in_(deal_ids)),
+            "owner_change": select(OwnerChange).where(OwnerChange.customer_id == customer_id),
+            "audit_log": select(AuditLog).where(
+                AuditLog.entity == "customer", AuditLog.entity_id == customer_id
+            ),
+        }
+        return {k: list((await self.session.scalars(q)).all()) for k, q in queries.items()}
+
+    async def scrub_customer(self, customer_id: int, mark: str) -> None:
+        """Overwrite free text about a customer, drop their chat identities and audit details."""
+        touched: list[tuple[str, list[int]]] = [("customer", [customer_id])]
+        for model, values in _FREE_TEXT.items():
+            stmt = select(model.id).where(model.customer_id == customer_id)  # type: ignore[attr-defined]
+            ids = [int(i) for i in (await self.session.scalars(stmt)).all()]
+            touched.append((model.__tablename__, ids))
+            if ids:
+                done = update(model).where(model.id.in_(ids)).values(**{k: mark for k in values})  # type: ignore[attr-defined]
+                await self.session.execute(done.execution_options(synchronize_session="fetch"))
+        await self.session.execute(
+            delete(CustomerLink).where(CustomerLink.customer_id == customer_id)
+        )
+        for entity, ids in touched:
+            stmt = select(AuditLog).where(AuditLog.entity == entity, AuditLog.entity_id.in_(ids))
+            for row in (await self.session.scalars(stmt)).all():
+                row.before, row.after = _scrubbed(row.before, mark), _scrubbed(row.after, mark)
+        await self.session.flush()
+
+    async def purge_audit(self, org_id: int, before: datetime) -> int:
+        stmt = delete(AuditLog).where(AuditLog.org_id == org_id, AuditLog.at < before)
+        result = await self.session.execute(stmt.execution_options(synchronize_session=False))
+        return int(getattr(result, "rowcount", 0) or 0)
+
+
+_FREE_TEXT: dict[type[Base], tuple[str, ...]] = {
+    Activity: ("summary", "outcome", "next_step", "location", "photo"),
+    Reminder: ("text",),
+    Ticket: ("text",),
+    Feedback: ("comment",),
+}
+_PII_KEYS = {"name", "company", "title", "phone", "email", "wechat", "address", "notes"}
+_PII_KEYS |= {"summary", "outcome", "next_step", "text", "comment", "tags", "birthday"}
+
+
+def _scrubbed(values: dict[str, Any] | None, mark: str) -> dict[str, Any] | None:
+    if values is None:
+        return None
+    return {k: (mark if k in _PII_KEYS and v is not None else v) for k, v in values.items()}
+
+
+def name_key(name: str, company: str | None) -> str:
+    return f"{' '.join(name.split()).casefold()}|{' '.join((company or '').split()).casefold()}"
+
+
+def _shared_values(scope: Scope, key: Any) -> Select[Any]:
+    return (
+        select(key)
+        .where(scope.where(Customer.org_id, Customer.owner_id), _live(), key.is_not(None))
+        .group_by(key)
+        .having(func.count(Customer.id) > 1)
+    )

@@ -1,0 +1,222 @@
+"""Set-based figures: nightly segments for a whole org in one UPDATE, and the sales funnel.
+
+Segments are computed by the database (aggregates and window functions), never row by row
+in Python: 200k customers take seconds, not minutes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Float, Integer, String, case, cast, func, literal, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import ColumnElement
+
+from store.models import Activity, Customer, Deal, DealStageHistory, Feedback, PipelineStage
+from store.types import UTCDateTime
+
+
+@dataclass(frozen=True)
+class SegmentCutoffs:
+    year_ago: datetime  # revenue and frequency look back this far
+    dormant_before: datetime
+    lost_before: datetime
+
+
+class OpsFigureQueries:
+    session: AsyncSession
+
+    async def recompute_segments(self, org_id: int, cut: SegmentCutoffs, now: datetime) -> int:
+        ranked = _ranked(org_id, cut).subquery()
+        stmt = (
+            update(Customer)
+            .where(Customer.id == ranked.c.id)
+            .values(
+                segment_abc=ranked.c.abc,
+                rfm=cast(ranked.c.r, String) + cast(ranked.c.f, String) + cast(ranked.c.m, String),
+                value_class=_value_class(ranked.c.r, ranked.c.m),
+                lifecycle=ranked.c.lifecycle,
+                segmented_at=now,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        result = await self.session.execute(stmt)
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    async def deal_reach(
+        self, org_id: int, start: datetime, end: datetime
+    ) -> list[tuple[int | None, int, str]]:
+        """(owner, furthest pipeline position reached, outcome) for deals created in a window."""
+        reached = func.max(
+            case((PipelineStage.outcome == "lost", literal(-1)), else_=PipelineStage.position)
+        )
+        stmt = (
+            select(Deal.owner_id, reached, Deal.stage)
+            .join(DealStageHistory, DealStageHistory.deal_id == Deal.id)
+            .join(
+                PipelineStage,
+                (PipelineStage.org_id == Deal.org_id)
+                & (PipelineStage.key == DealStageHistory.to_stage),
+            )
+            .where(Deal.org_id == org_id, Deal.created_at >= start, Deal.created_at < end)
+            .group_by(Deal.id, Deal.owner_id, Deal.stage)
+        )
+        return [(o, int(p), str(s)) for o, p, s in (await self.session.execute(stmt)).all()]
+
+    async def time_in_stage(
+        self, org_id: int, start: datetime, end: datetime
+    ) -> list[tuple[int | None, str, float, int]]:
+        """(owner, stage, average days spent, stays) for stays that ended in the window."""
+        left = func.lead(DealStageHistory.at).over(
+            partition_by=DealStageHistory.deal_id,
+            order_by=(DealStageHistory.at, DealStageHistory.id),
+        )
+        stays = (
+            select(
+                Deal.owner_id, DealStageHistory.to_stage, DealStageHistory.at, left.label("left")
+            )
+            .join(Deal, Deal.id == DealStageHistory.deal_id)
+            .where(Deal.org_id == org_id)
+            .subquery()
+        )
+        days = self._days(stays.c.left) - self._days(stays.c.at)
+        stmt = (
+            select(stays.c.owner_id, stays.c.to_stage, func.avg(days), func.count())
+            .where(stays.c.left >= start, stays.c.left < end)
+            .group_by(stays.c.owner_id, stays.c.to_stage)
+        )
+        rows = (await self.session.execute(stmt)).all()
+        return [(o, str(s), float(d or 0), int(n)) for o, s, d, n in rows]
+
+    async def closed_figures(
+        self, org_id: int, start: datetime, end: datetime
+    ) -> list[tuple[int | None, int, int, int, float]]:
+        """(owner, won, lost, won amount in cents, average sales cycle in days) per owner."""
+        won = Deal.stage == "won"
+        cycle = self._days(Deal.closed_at) - self._days(Deal.created_at)
+        amount = func.sum(case((won, cast(Deal.amount, Integer)), else_=0))
+        stmt = (
+            select(
+                Deal.owner_id,
+                func.sum(case((won, 1), else_=0)),
+                func.sum(case((Deal.stage == "lost", 1), else_=0)),
+                amount,
+                func.avg(case((won, cycle), else_=None)),
+            )
+            .where(Deal.org_id == org_id, Deal.stage.in_(("won", "lost")))
+            .where(Deal.closed_at >= start, Deal.closed_at < end)
+            .group_by(Deal.owner_id)
+        )
+        rows = (await self.session.execute(stmt)).all()
+        return [(o, int(w), int(lo), int(a or 0), float(c or 0)) for o, w, lo, a, c in rows]
+
+    def _days(self, col: Any) -> ColumnElement[Any]:
+        """A timestamp as fractional days, on either backend, for differences in SQL."""
+        if self.session.get_bind().dialect.name == "sqlite":
+            return cast(func.julianday(col), Float)
+        return cast(func.extract("epoch", col), Float) / 86400.0
+
+
+def _ranked(org_id: int, cut: SegmentCutoffs) -> Any:
+    deals = (
+        select(
+            Deal.customer_id,
+            func.sum(case((Deal.stage == "won", 1), else_=0)).label("won_n"),
+            func.sum(case((Deal.stage == "lost", 1), else_=0)).label("lost_n"),
+            func.sum(case((Deal.stage.not_in(("won", "lost")), 1), else_=0)).label("open_n"),
+            func.sum(
+                case(
+                    (
+                        (Deal.stage == "won") & (Deal.closed_at >= cut.year_ago),
+                        cast(Deal.amount, Integer),
+                    ),
+                    else_=0,
+                )
+            ).label("rev"),
+        )
+        .where(Deal.org_id == org_id)
+        .group_by(Deal.customer_id)
+        .subquery()
+    )
+    acts = (
+        select(Activity.customer_id, func.count(Activity.id).label("n"))
+        .where(Activity.org_id == org_id, Activity.happened_at >= cut.year_ago)
+        .group_by(Activity.customer_id)
+        .subquery()
+    )
+    fb = (
+        select(Feedback.customer_id, func.avg(Feedback.score).label("score"))
+        .where(Feedback.org_id == org_id)
+        .group_by(Feedback.customer_id)
+        .subquery()
+    )
+    rev = func.coalesce(deals.c.rev, 0)
+    won_n = func.coalesce(deals.c.won_n, 0)
+    freq = func.coalesce(acts.c.n, 0) + won_n
+    touch = func.coalesce(Customer.last_contact_at, Customer.created_at, type_=UTCDateTime())
+    base = (
+        select(
+            Customer.id.label("id"),
+            rev.label("rev"),
+            freq.label("freq"),
+            touch.label("touch"),
+            won_n.label("won_n"),
+            func.coalesce(deals.c.lost_n, 0).label("lost_n"),
+            func.coalesce(deals.c.open_n, 0).label("open_n"),
+            func.coalesce(fb.c.score, 0).label("score"),
+        )
+        .outerjoin(deals, deals.c.customer_id == Customer.id)
+        .outerjoin(acts, acts.c.customer_id == Customer.id)
+        .outerjoin(fb, fb.c.customer_id == Customer.id)
+        .where(Customer.org_id == org_id, Customer.merged_into_id.is_(None))
+        .where(Customer.anonymised_at.is_(None))
+        .subquery()
+    )
+    before = func.sum(base.c.rev).over(order_by=(base.c.rev.desc(), base.c.id)) - base.c.rev
+    total = func.sum(base.c.rev).over()
+    abc = case(
+        (base.c.rev <= 0, "C"),
+        (before * 100 < total * 80, "A"),
+        (before * 100 < total * 95, "B"),
+        else_="C",
+    )
+    return select(
+        base.c.id,
+        abc.label("abc"),
+        _quintile(base.c.touch, None).label("r"),
+        _quintile(base.c.freq, base.c.freq > 0).label("f"),
+        _quintile(base.c.rev, base.c.rev > 0).label("m"),
+        _lifecycle(base, cut).label("lifecycle"),
+    )
+
+
+def _quintile(col: Any, positive: ColumnElement[bool] | None) -> ColumnElement[int]:
+    """1–5 by cumulative share (ties share a score); zero values score 1 when `positive`."""
+    if positive is None:
+        share = func.cume_dist().over(order_by=col)
+        return 1 + cast(share * 4.9999, Integer)
+    share = func.cume_dist().over(partition_by=positive, order_by=col)
+    return case((positive, 1 + cast(share * 4.9999, Integer)), else_=1)
+
+
+def _lifecycle(base: Any, cut: SegmentCutoffs) -> ColumnElement[str]:
+    only_lost = (base.c.won_n == 0) & (base.c.open_n == 0) & (base.c.lost_n > 0)
+    return case(
+        (only_lost & (base.c.touch < cut.lost_before), "lost"),
+        (base.c.touch < cut.dormant_before, "dormant"),
+        ((base.c.won_n >= 2) & (base.c.score >= 4.5), "advocate"),
+        (base.c.won_n >= 2, "loyal"),
+        (base.c.won_n >= 1, "customer"),
+        else_="prospect",
+    )
+
+
+def _value_class(r: Any, m: Any) -> ColumnElement[str]:
+    return case(
+        ((r >= 3) & (m >= 3), "value"),
+        (r >= 3, "potential"),
+        (m >= 3, "migrating"),
+        else_="frozen",
+    )
