@@ -7,6 +7,7 @@ from handlers.chat import (
     customers,
     deals,
     digest,
+    dupes,
     help,
     intents,
     onboarding,
@@ -55,6 +56,7 @@ FEATURES = (
     payments,
     transfer,  # team operations
     pool,  # team operations
+    dupes,  # team operations
     intents,
 )
 

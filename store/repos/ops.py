@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, and_, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from store.models import Customer, Deal, OwnerChange, Reminder, Ticket
+from store.models import Customer, Deal, MergeLog, OwnerChange, Reminder, Ticket
 from store.repos.ops_data import OpsDataQueries
 from store.repos.ops_figures import OpsFigureQueries
 from store.types import UTCDateTime
@@ -26,9 +26,17 @@ class OpsRepo(OpsDataQueries, OpsFigureQueries):
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def add(self, row: OwnerChange) -> None:
+    async def add(self, row: OwnerChange | MergeLog) -> None:
         self.session.add(row)
         await self.session.flush()
+
+    async def customer(self, customer_id: int, fresh: bool = False) -> Customer | None:
+        """Any customer by id, unscoped: callers have checked the scope or run as a job."""
+        return await self.session.get(Customer, customer_id, populate_existing=fresh)
+
+    async def merge_log(self, org_id: int, log_id: int) -> MergeLog | None:
+        row = await self.session.get(MergeLog, log_id)
+        return row if row is not None and row.org_id == org_id else None
 
     async def customers_of(self, org_id: int, owner_id: int) -> Sequence[Customer]:
         stmt = select(Customer).where(Customer.org_id == org_id, Customer.owner_id == owner_id)

@@ -71,7 +71,7 @@ async def queue_briefs(
         head = t(user.lang, "ho.brief_head", name=leaving.name, count=len(ids))
         blocks = [head]
         for cid in ids:
-            customer = await uow.session.get(Customer, cid)
+            customer = await uow.ops.customer(cid)
             if customer is not None:
                 blocks.append(await brief_lines(uow, customer, user))
         for n, text in enumerate(chunks(blocks)):

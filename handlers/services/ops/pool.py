@@ -132,7 +132,7 @@ async def claim(uow: UnitOfWork, actor: User, customer_id: int, now: datetime) -
     teams = await pool_teams(uow, actor)
     if not await uow.ops.take_from_pool(customer_id, teams, actor.id):
         raise OpsError("pool.gone")
-    customer = await uow.session.get(Customer, customer_id, populate_existing=True)
+    customer = await uow.ops.customer(customer_id, fresh=True)
     assert customer is not None
     await own.log_change(uow, actor, customer, None, "claim", now)
     after = {"org_id": customer.org_id, "owner_id": actor.id, "pool_team_id": None}

@@ -1,0 +1,99 @@
+"""/dupes (查重): likely duplicate customers, merged with one tap and undone with another."""
+
+from __future__ import annotations
+
+from handlers.chat.context import Ctx, UserError, int_arg
+from handlers.chat.ops_util import guarded
+from handlers.chat.routes import Routes
+from handlers.i18n import add_texts
+from handlers.messages import Choice, Reply
+from handlers.services.ops import dedupe as svc
+from store.models import Customer
+
+add_texts(
+    {
+        "dup.none": ("没有发现疑似重复的客户。", "No likely duplicates found."),
+        "dup.list": (
+            "疑似重复的客户（点按合并，可撤销）：",
+            "Likely duplicates (tap to merge; undoable):",
+        ),
+        "dup.line": ("合并 {other} → {keep}（{why}）", "Merge {other} → {keep} ({why})"),
+        "dup.why_phone": ("电话相同", "same phone"),
+        "dup.why_email": ("邮箱相同", "same email"),
+        "dup.why_name": ("名字相近", "similar name"),
+        "dup.merged": (
+            "✅ 已把 {other} 合并到 {keep}：活动 {activities} 条、商机 {deals} 个、"
+            "提醒 {reminders} 个。",
+            "✅ Merged {other} into {keep}: {activities} activities, {deals} deals, "
+            "{reminders} reminders moved.",
+        ),
+        "dup.btn_undo": ("↩️ 撤销合并", "↩️ Undo merge"),
+        "dup.undone_ok": (
+            "↩️ 已撤销合并，{name} 恢复为独立客户。",
+            "↩️ Merge undone; {name} is separate again.",
+        ),
+        "dup.bad_pair": ("这两个客户不能合并。", "Those two customers can't be merged."),
+        "dup.undone": ("这次合并已经撤销过了。", "That merge was already undone."),
+        "dup.no_log": ("没有找到这次合并记录。", "No such merge."),
+    }
+)
+
+
+async def dupes_command(ctx: Ctx, _args: str) -> list[Reply]:
+    """/dupes: pairs among the customers the user may see."""
+    pairs = await svc.find_duplicates(ctx.uow, ctx.scope, limit=10)
+    if not pairs:
+        return [Reply(ctx.t("dup.none"))]
+    choices = []
+    for pair in pairs:
+        keep, other = await _pair(ctx, pair.keep, pair.other)
+        why = ctx.t(f"dup.why_{pair.reason}")
+        label = ctx.t("dup.line", other=other.name, keep=keep.name, why=why)
+        choices.append(Choice(label, f"dup:m:{keep.id}:{other.id}"))
+    return [Reply(ctx.t("dup.list"), tuple(choices), private=True)]
+
+
+async def _pair(ctx: Ctx, keep_id: int, other_id: int) -> tuple[Customer, Customer]:
+    keep = await ctx.uow.customers.get(ctx.scope, keep_id)
+    other = await ctx.uow.customers.get(ctx.scope, other_id)
+    if keep is None or other is None:
+        raise UserError("cu.gone")
+    return keep, other
+
+
+async def on_payload(ctx: Ctx, parts: list[str]) -> list[Reply]:
+    if parts[:1] == ["u"]:
+        return await _undo(ctx, int_arg(parts, 1))
+    keep, other = await _pair(ctx, int_arg(parts, 1), int_arg(parts, 2))
+    log = await guarded(svc.merge(ctx.uow, ctx.user, keep, other, ctx.now))
+    text = ctx.t(
+        "dup.merged",
+        other=other.name,
+        keep=keep.name,
+        activities=len(log.moved["activity"]),
+        deals=len(log.moved["deal"]),
+        reminders=len(log.moved["reminder"]),
+    )
+    return [Reply(text, (Choice(ctx.t("dup.btn_undo"), f"dup:u:{log.id}"),))]
+
+
+async def _undo(ctx: Ctx, log_id: int) -> list[Reply]:
+    log = await ctx.uow.ops.merge_log(ctx.user.org_id, log_id)
+    kept = await ctx.uow.customers.get(ctx.scope, log.kept_id) if log else None
+    if log is None or kept is None:
+        raise UserError("dup.no_log")
+    merged = await guarded(svc.undo(ctx.uow, ctx.user, log, ctx.now))
+    return [Reply(ctx.t("dup.undone_ok", name=merged.name))]
+
+
+async def undo_command(ctx: Ctx, args: str) -> list[Reply]:
+    """/undomerge <id>: the id is on the merge's reply and in the audit log."""
+    if not args.strip().isdigit():
+        raise UserError("dup.no_log")
+    return await _undo(ctx, int(args.strip()))
+
+
+def register(routes: Routes) -> None:
+    routes.command(dupes_command, "/dupes", "查重")
+    routes.command(undo_command, "/undomerge", "撤销合并", prefix=("撤销合并",))
+    routes.payloads["dup"] = on_payload
