@@ -58,6 +58,9 @@ def parser() -> argparse.ArgumentParser:
     stage.add_argument("--en", required=True, help="English name")
     stage.add_argument("--probability", type=int, required=True, help="win probability, %%")
     stage.add_argument("--position", type=int, default=None)
+    from bot.admin_ops_cli import add_commands as add_ops_commands  # team operations
+
+    add_ops_commands(asub)
     return p
 
 
@@ -73,6 +76,10 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
             return 0
         if args.command == "admin":
             from bot.admin_cli import run_admin
+            from bot.admin_ops_cli import ACTIONS, run_ops  # team operations
+
+            if args.action in ACTIONS:
+                return await run_ops(app, args)
 
             return await run_admin(app, args)
         return await run_console_command(app, args)

@@ -100,7 +100,7 @@ class OpsDataQueries:
         return phones, emails, names
 
     async def insert_customers(self, rows: Sequence[dict[str, Any]]) -> list[int]:
-        stmt = insert(Customer).returning(Customer.id)
+        stmt = insert(Customer).returning(Customer.id, sort_by_parameter_order=True)
         return [int(i) for i in (await self.session.scalars(stmt, list(rows))).all()]
 
     async def insert_audit(self, rows: Sequence[dict[str, Any]]) -> None:

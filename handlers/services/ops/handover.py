@@ -43,8 +43,9 @@ def balance(
 
 
 async def handover(
-    uow: UnitOfWork, actor: User, leaving: User, receivers: Sequence[User], now: datetime
+    uow: UnitOfWork, actor: User | None, leaving: User, receivers: Sequence[User], now: datetime
 ) -> HandoverResult:
+    """actor None: the operator at the command line."""
     _check(actor, leaving, receivers)
     ids = [r.id for r in receivers]
     customers = await uow.ops.customers_of(leaving.org_id, leaving.id)
@@ -75,13 +76,13 @@ async def handover(
     return result
 
 
-def _check(actor: User, leaving: User, receivers: Sequence[User]) -> None:
-    if actor.role != "admin":
+def _check(actor: User | None, leaving: User, receivers: Sequence[User]) -> None:
+    if actor is not None and (actor.role != "admin" or actor.org_id != leaving.org_id):
         raise OpsError("ops.admin_only")
     if not receivers:
         raise OpsError("ho.no_receivers")
-    for user in (leaving, *receivers):
-        if user.org_id != actor.org_id:
+    for user in receivers:
+        if user.org_id != leaving.org_id:
             raise OpsError("ho.bad_user", name=user.name)
     for user in receivers:
         if user.id == leaving.id or not user.active:
@@ -89,7 +90,7 @@ def _check(actor: User, leaving: User, receivers: Sequence[User]) -> None:
 
 
 async def _audit(
-    uow: UnitOfWork, actor: User, leaving: User, result: HandoverResult, now: datetime
+    uow: UnitOfWork, actor: User | None, leaving: User, result: HandoverResult, now: datetime
 ) -> None:
     after = {
         "org_id": leaving.org_id,

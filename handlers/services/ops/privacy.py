@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from handlers.i18n import add_texts
 from handlers.services.audit import record, snapshot
 from handlers.services.ops.config import ops_settings
 from handlers.services.ops.ownership import OpsError
@@ -21,6 +22,13 @@ PII_FIELDS = (
     "birthday", "search_key",
 )  # fmt: skip
 SCRUBBED = "***"
+
+add_texts(
+    {
+        "pv.already": ("这个客户已经匿名化了。", "That customer is already anonymised."),
+        "pv.retention_short": ("审计日志至少保留 30 天。", "Keep the audit log at least 30 days."),
+    }
+)
 
 
 def mask(phone: str | None) -> str | None:
