@@ -14,6 +14,7 @@ from handlers.chat import (
     payments,
     pool,
     reminders,
+    segments,
     transfer,
     visits,
 )
@@ -57,6 +58,7 @@ FEATURES = (
     transfer,  # team operations
     pool,  # team operations
     dupes,  # team operations
+    segments,  # team operations
     intents,
 )
 

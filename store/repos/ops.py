@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from store.models import Customer, Deal, MergeLog, OwnerChange, Reminder, Ticket
 from store.repos.ops_data import OpsDataQueries
 from store.repos.ops_figures import OpsFigureQueries
+from store.repos.ops_lists import OpsListQueries
 from store.types import UTCDateTime
 
 OPEN_REMINDER = ("pending", "snoozed", "sent", "claimed")
@@ -22,7 +23,7 @@ def live() -> ColumnElement[bool]:
     return and_(Customer.merged_into_id.is_(None), Customer.anonymised_at.is_(None))
 
 
-class OpsRepo(OpsDataQueries, OpsFigureQueries):
+class OpsRepo(OpsDataQueries, OpsFigureQueries, OpsListQueries):
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 

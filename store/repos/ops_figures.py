@@ -195,10 +195,15 @@ def _ranked(org_id: int, cut: SegmentCutoffs) -> Any:
 def _quintile(col: Any, positive: ColumnElement[bool] | None) -> ColumnElement[int]:
     """1–5 by cumulative share (ties share a score); zero values score 1 when `positive`."""
     if positive is None:
-        share = func.cume_dist().over(order_by=col)
-        return 1 + cast(share * 4.9999, Integer)
+        return _score(func.cume_dist().over(order_by=col))
     share = func.cume_dist().over(partition_by=positive, order_by=col)
-    return case((positive, 1 + cast(share * 4.9999, Integer)), else_=1)
+    return case((positive, _score(share)), else_=1)
+
+
+def _score(share: Any) -> ColumnElement[int]:
+    # Thresholds, not CAST: PostgreSQL rounds a cast to integer where SQLite truncates.
+    steps = [(share <= limit, n) for n, limit in ((1, 0.2), (2, 0.4), (3, 0.6), (4, 0.8))]
+    return case(*steps, else_=5)
 
 
 def _lifecycle(base: Any, cut: SegmentCutoffs) -> ColumnElement[str]:
