@@ -15,6 +15,7 @@ from handlers.chat import (
     pool,
     reminders,
     segments,
+    team,
     transfer,
     visits,
 )
@@ -59,6 +60,7 @@ FEATURES = (
     pool,  # team operations
     dupes,  # team operations
     segments,  # team operations
+    team,  # team operations
     intents,
 )
 

@@ -1,0 +1,90 @@
+"""/routing (分配规则): how ownerless leads are shared out; managers and admins change it."""
+
+from __future__ import annotations
+
+from handlers.chat.context import Ctx, UserError
+from handlers.chat.ops_util import colleague, require
+from handlers.chat.routes import Routes
+from handlers.i18n import add_texts
+from handlers.messages import Reply
+from handlers.services.ops import routing
+from handlers.services.ops.config import ROUTING_RULES, ops_settings, update_settings
+from store.models import User
+
+add_texts(
+    {
+        "rt.rule": ("分配规则：{rule}", "Routing rule: {rule}"),
+        "rt.line": (
+            "• {name} 权重 {weight} · 上限 {cap} · {state}",
+            "• {name} weight {weight} · cap {cap} · {state}",
+        ),
+        "rt.away": ("休假中", "away"),
+        "rt.on": ("接单中", "taking leads"),
+        "rt.none": ("无", "none"),
+        "rt.usage": (
+            "用法：/routing [weighted|round_robin|least_loaded|off]，"
+            "/routing weight 同事 3，/routing cap 同事 50|none，/routing away|back 同事",
+            "Usage: /routing [weighted|round_robin|least_loaded|off], "
+            "/routing weight NAME 3, /routing cap NAME 50|none, /routing away|back NAME",
+        ),
+        "rt.not_team": ("{name} 不在你的团队。", "{name} is not in your team."),
+        "rule.weighted": ("按权重轮流", "weighted round-robin"),
+        "rule.round_robin": ("平均轮流", "round-robin"),
+        "rule.least_loaded": ("优先给客户最少的人", "least loaded first"),
+        "rule.off": ("关闭（不自动分配）", "off (no automatic routing)"),
+    }
+)
+
+
+async def routing_command(ctx: Ctx, args: str) -> list[Reply]:
+    """/routing: the rule and each rep's weight, cap and away flag; with words, change them."""
+    words = args.split()
+    if words:
+        require(ctx, "manager", "admin")
+        await _change(ctx, words)
+    return [Reply(await _overview(ctx))]
+
+
+async def _change(ctx: Ctx, words: list[str]) -> None:
+    org = await ctx.uow.users.org(ctx.user.org_id)
+    assert org is not None
+    if len(words) == 1 and words[0] in ROUTING_RULES:
+        await update_settings(ctx.uow, ctx.user, org, ctx.now, routing_rule=words[0])
+        return
+    if len(words) < 2 or words[0] not in ("weight", "cap", "away", "back"):
+        raise UserError("rt.usage")
+    rep = await _team_member(ctx, words[1])
+    value = words[2] if len(words) > 2 else ""
+    if words[0] in ("away", "back"):
+        await routing.set_rep(ctx.uow, ctx.user, rep, ctx.now, away=words[0] == "away")
+    elif words[0] == "weight" and value.isdigit() and 1 <= int(value) <= 100:
+        await routing.set_rep(ctx.uow, ctx.user, rep, ctx.now, lead_weight=int(value))
+    elif words[0] == "cap" and (value.isdigit() or value.lower() in ("none", "无")):
+        cap = int(value) if value.isdigit() else None
+        await routing.set_rep(ctx.uow, ctx.user, rep, ctx.now, lead_capacity=cap)
+    else:
+        raise UserError("rt.usage")
+
+
+async def _team_member(ctx: Ctx, name: str) -> User:
+    rep = await colleague(ctx, name)
+    if ctx.user.role == "manager" and rep.team_id != ctx.user.team_id:
+        raise UserError("rt.not_team", name=rep.name)
+    return rep
+
+
+async def _overview(ctx: Ctx) -> str:
+    org = await ctx.uow.users.org(ctx.user.org_id)
+    assert org is not None
+    lines = [ctx.t("rt.rule", rule=ctx.t(f"rule.{ops_settings(org).routing_rule}"))]
+    for u in await ctx.uow.users.in_org(ctx.user.org_id):
+        if u.role != "rep" or (ctx.user.role == "manager" and u.team_id != ctx.user.team_id):
+            continue
+        cap = str(u.lead_capacity) if u.lead_capacity is not None else ctx.t("rt.none")
+        state = ctx.t("rt.away" if u.away else "rt.on")
+        lines.append(ctx.t("rt.line", name=u.name, weight=u.lead_weight, cap=cap, state=state))
+    return "\n".join(lines)
+
+
+def register(routes: Routes) -> None:
+    routes.command(routing_command, "/routing", "分配规则", prefix=("分配规则",))
