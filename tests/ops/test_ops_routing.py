@@ -16,8 +16,9 @@ async def _leads(world: World, team_of: str, n: int) -> None:
         assert boss is not None
         for i in range(n):
             now = world.clock.now()
-            uow.session.add(Customer(org_id=world.org_id, name=f"线索{i}", pool_team_id=boss.team_id,
-                                     created_at=now, updated_at=now))  # fmt: skip
+            lead = Customer(org_id=world.org_id, name=f"线索{i}", pool_team_id=boss.team_id)
+            lead.created_at = lead.updated_at = now
+            uow.session.add(lead)
         await uow.commit()
 
 
