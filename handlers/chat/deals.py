@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
+from handlers.chat import pipeline
 from handlers.chat.cards import customer_title, deal_card
 from handlers.chat.context import Ctx, UserError, int_arg
 from handlers.chat.routes import Routes
@@ -63,15 +64,6 @@ add_texts(
         "dl.bad_close": ("没看懂这个日期「{text}」：", 'I couldn\'t read the date "{text}":'),
         "dl.created": ("✅ 新建商机：\n{card}", "✅ Deal created:\n{card}"),
         "dl.bad_title": ("名称需要 1 到 100 个字：", "A title needs 1 to 100 characters:"),
-        "dl.pipeline": ("📊 我的漏斗（{scope}）", "📊 Pipeline ({scope})"),
-        "dl.pipeline_line": ("{stage}：{count} 个 · {amount}", "{stage}: {count} · {amount}"),
-        "dl.pipeline_total": (
-            "合计 {amount}，加权 {weighted}",
-            "Total {amount}, weighted {weighted}",
-        ),
-        "dl.scope_own": ("我的", "mine"),
-        "dl.scope_team": ("团队", "team"),
-        "dl.scope_all": ("全公司", "company"),
         "outcome.won": ("赢单", "won"),
         "outcome.lost": ("输单", "lost"),
     }
@@ -245,45 +237,8 @@ async def _create(ctx: Ctx, data: dict[str, object], close: date | None) -> list
     return [Reply(ctx.t("dl.created", card=replies[0].text), replies[0].choices, private=True)]
 
 
-async def pipeline_view(ctx: Ctx, _args: str) -> list[Reply]:
-    """/pipeline: open deals by stage, with totals and the probability-weighted sum."""
-    pipeline = await svc.pipeline(ctx.uow, ctx.user.org_id)
-    deals = await ctx.uow.deals.open_deals(ctx.scope, limit=10_000)
-    scope = "own" if ctx.user.role == "rep" else "team" if ctx.user.role == "manager" else "all"
-    lines = [ctx.t("dl.pipeline", scope=ctx.t(f"dl.scope_{scope}"))]
-    total: Totals = {}
-    weighted: Totals = {}
-    for stage in pipeline.open_stages:
-        in_stage = [d for d in deals if d.stage == stage.key]
-        amounts: Totals = {}
-        for deal in in_stage:
-            _add(amounts, deal.currency, deal.amount or Decimal(0))
-            _add(total, deal.currency, deal.amount or Decimal(0))
-            _add(weighted, deal.currency, (deal.amount or Decimal(0)) * stage.probability / 100)
-        name = pipeline.name(stage.key, ctx.lang)
-        money = fmt_totals(amounts, ctx.lang)
-        lines.append(ctx.t("dl.pipeline_line", stage=name, count=len(in_stage), amount=money))
-    money, weighted_money = fmt_totals(total, ctx.lang), fmt_totals(weighted, ctx.lang)
-    lines.append(ctx.t("dl.pipeline_total", amount=money, weighted=weighted_money))
-    return [Reply("\n".join(lines), private=True)]
-
-
-Totals = dict[str, Decimal]
-
-
-def _add(totals: Totals, currency: str, amount: Decimal) -> None:
-    totals[currency] = totals.get(currency, Decimal(0)) + amount
-
-
-def fmt_totals(totals: Totals, lang: str) -> str:
-    """¥500,000 + $20,000: currencies are never added to each other."""
-    if not totals:
-        return fmt_money(Decimal(0), "CNY", lang)
-    return " + ".join(fmt_money(v, c, lang) for c, v in sorted(totals.items()))
-
-
 def register(routes: Routes) -> None:
+    pipeline.register(routes)
     routes.command(deals_command, "/deal", "/deals", "商机", prefix=("商机",))
-    routes.command(pipeline_view, "/pipeline", "漏斗", "我的漏斗")
     routes.states["dl"] = on_state
     routes.payloads["dl"] = on_payload

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers.chat import customers, deals, help, reminders, visits
+from handlers.chat import customers, deals, help, pipeline, reminders, visits
 from handlers.chat.cards import customer_title
 from handlers.chat.context import Ctx, UserError
 from handlers.chat.routes import Routes
@@ -47,7 +47,7 @@ async def free_text(ctx: Ctx, text: str) -> list[Reply]:
     if u.intent == "advance_deal" and u.customer_mention:
         return await deals.deals_command(ctx, u.customer_mention)
     if u.intent == "show_pipeline":
-        return await deals.pipeline_view(ctx, "")
+        return await pipeline.pipeline_view(ctx, "")
     if u.intent == "help":
         return await help.show_help(ctx, "")
     return await _suggest(ctx, text)

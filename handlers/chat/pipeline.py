@@ -1,0 +1,66 @@
+"""/pipeline (漏斗): open deals by stage, per currency, with the weighted total."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from handlers.chat.context import Ctx
+from handlers.chat.routes import Routes
+from handlers.i18n import add_texts, fmt_money
+from handlers.messages import Reply
+from handlers.services import deals as svc
+
+add_texts(
+    {
+        "dl.pipeline_total": (
+            "合计 {amount}，加权 {weighted}",
+            "Total {amount}, weighted {weighted}",
+        ),
+        "dl.pipeline": ("📊 我的漏斗（{scope}）", "📊 Pipeline ({scope})"),
+        "dl.pipeline_line": ("{stage}：{count} 个 · {amount}", "{stage}: {count} · {amount}"),
+        "dl.scope_own": ("我的", "mine"),
+        "dl.scope_team": ("团队", "team"),
+        "dl.scope_all": ("全公司", "company"),
+    }
+)
+
+
+async def pipeline_view(ctx: Ctx, _args: str) -> list[Reply]:
+    """/pipeline: open deals by stage, with totals and the probability-weighted sum."""
+    pipeline = await svc.pipeline(ctx.uow, ctx.user.org_id)
+    deals = await ctx.uow.deals.open_deals(ctx.scope, limit=10_000)
+    scope = "own" if ctx.user.role == "rep" else "team" if ctx.user.role == "manager" else "all"
+    lines = [ctx.t("dl.pipeline", scope=ctx.t(f"dl.scope_{scope}"))]
+    total: Totals = {}
+    weighted: Totals = {}
+    for stage in pipeline.open_stages:
+        in_stage = [d for d in deals if d.stage == stage.key]
+        amounts: Totals = {}
+        for deal in in_stage:
+            _add(amounts, deal.currency, deal.amount or Decimal(0))
+            _add(total, deal.currency, deal.amount or Decimal(0))
+            _add(weighted, deal.currency, (deal.amount or Decimal(0)) * stage.probability / 100)
+        name = pipeline.name(stage.key, ctx.lang)
+        money = fmt_totals(amounts, ctx.lang)
+        lines.append(ctx.t("dl.pipeline_line", stage=name, count=len(in_stage), amount=money))
+    money, weighted_money = fmt_totals(total, ctx.lang), fmt_totals(weighted, ctx.lang)
+    lines.append(ctx.t("dl.pipeline_total", amount=money, weighted=weighted_money))
+    return [Reply("\n".join(lines), private=True)]
+
+
+Totals = dict[str, Decimal]
+
+
+def _add(totals: Totals, currency: str, amount: Decimal) -> None:
+    totals[currency] = totals.get(currency, Decimal(0)) + amount
+
+
+def fmt_totals(totals: Totals, lang: str) -> str:
+    """¥500,000 + $20,000: currencies are never added to each other."""
+    if not totals:
+        return fmt_money(Decimal(0), "CNY", lang)
+    return " + ".join(fmt_money(v, c, lang) for c, v in sorted(totals.items()))
+
+
+def register(routes: Routes) -> None:
+    routes.command(pipeline_view, "/pipeline", "漏斗", "我的漏斗")
