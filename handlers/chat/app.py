@@ -8,6 +8,7 @@ from handlers.chat import (
     deals,
     digest,
     dupes,
+    funnel,
     help,
     intents,
     onboarding,
@@ -61,6 +62,7 @@ FEATURES = (
     dupes,  # team operations
     segments,  # team operations
     team,  # team operations
+    funnel,  # team operations
     intents,
 )
 
