@@ -5,6 +5,7 @@ from __future__ import annotations
 from handlers.chat import (
     bind,
     customers,
+    data,
     deals,
     digest,
     dupes,
@@ -63,6 +64,7 @@ FEATURES = (
     segments,  # team operations
     team,  # team operations
     funnel,  # team operations
+    data,  # team operations
     intents,
 )
 

@@ -1,0 +1,107 @@
+"""/export (导出), /forget (匿名化) and /retention (审计保留): data out and data forgotten.
+
+Chat cannot send files yet (Reply has no document field): /export builds the file in memory
+and replies with its size and the equivalent CLI command; when Reply gains a document,
+attach `data` there.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+
+from handlers.chat.context import Ctx, UserError
+from handlers.chat.ops_util import guarded, one_customer, require
+from handlers.chat.routes import Routes
+from handlers.i18n import add_texts
+from handlers.messages import Reply
+from handlers.services.ops import exporter, privacy
+from handlers.services.ops.config import ops_settings
+from handlers.services.ops.tabular import TableWriter
+
+add_texts(
+    {
+        "ex.usage": (
+            "用法：/export customers|activities|deals",
+            "Usage: /export customers|activities|deals",
+        ),
+        "ex.done": (
+            "📄 已生成 {what}.csv：{rows} 行，{size} 字节（电话已按权限脱敏）。"
+            "文件发送即将支持；管理员可用命令行导出：{cli}",
+            "📄 {what}.csv is ready: {rows} rows, {size} bytes (phones masked as your role "
+            "requires). Sending files in chat is coming; admins can run: {cli}",
+        ),
+        "pv.forgotten": (
+            "🕶 {name} 已匿名化：个人信息已清除，商机金额和统计数据保留。",
+            "🕶 {name} is anonymised: personal details erased, deals and figures kept.",
+        ),
+        "pv.usage": ("用法：/forget 客户名", "Usage: /forget customer name"),
+        "pv.export": (
+            "📦 {name} 的全部数据：{counts}。管理员可用命令行导出完整文件：{cli}",
+            "📦 Everything about {name}: {counts}. Admins can export the full file: {cli}",
+        ),
+        "pv.retention": ("审计日志保留 {days} 天。", "The audit log is kept {days} days."),
+        "pv.retention_forever": ("审计日志永久保留。", "The audit log is kept forever."),
+    }
+)
+
+
+async def export_command(ctx: Ctx, args: str) -> list[Reply]:
+    """/export customers|activities|deals: what the user may see, phones masked by role."""
+    what = args.strip().lower()
+    if what not in exporter.KINDS:
+        raise UserError("ex.usage")
+    buffer = io.BytesIO()
+    rows = await exporter.export(ctx.uow, ctx.scope, what, TableWriter(buffer, "csv"), ctx.user)
+    cli = f"python main.py admin export --org {ctx.user.org_id} --what {what} --out {what}.csv"
+    text = ctx.t("ex.done", what=what, rows=rows, size=len(buffer.getvalue()), cli=cli)
+    return [Reply(text, private=True)]
+
+
+async def forget_command(ctx: Ctx, args: str) -> list[Reply]:
+    """/forget <customer>: admins anonymise a customer who asked to be forgotten."""
+    require(ctx, "admin")
+    if not args.strip():
+        raise UserError("pv.usage")
+    customer = await one_customer(ctx, args)
+    name = customer.name
+    await guarded(privacy.anonymise(ctx.uow, ctx.user, customer, ctx.now))
+    return [Reply(ctx.t("pv.forgotten", name=name))]
+
+
+async def about_command(ctx: Ctx, args: str) -> list[Reply]:
+    """/aboutcustomer <customer>: what is stored about a customer (subject access)."""
+    require(ctx, "admin")
+    customer = await one_customer(ctx, args)
+    data = await privacy.export_customer(ctx.uow, customer)
+    counts = ", ".join(f"{k} {len(v)}" for k, v in data.items() if isinstance(v, list) and v)
+    cli = (
+        f"python main.py admin export --org {ctx.user.org_id} --what customer "
+        f"--customer {customer.id} --out customer-{customer.id}.json"
+    )
+    assert json.dumps(data, ensure_ascii=False)  # the file is plain JSON
+    return [
+        Reply(ctx.t("pv.export", name=customer.name, counts=counts or "—", cli=cli), private=True)
+    ]
+
+
+async def retention_command(ctx: Ctx, args: str) -> list[Reply]:
+    """/retention [days|forever]: admins set how long the audit log is kept."""
+    require(ctx, "admin")
+    word = args.strip().lower()
+    if word:
+        days = None if word in ("forever", "永久", "0") else int(word) if word.isdigit() else -1
+        if days == -1:
+            raise UserError("pv.retention_short")
+        await guarded(privacy.set_retention(ctx.uow, ctx.user, ctx.user.org_id, days, ctx.now))
+    org = await ctx.uow.users.org(ctx.user.org_id)
+    assert org is not None
+    days = ops_settings(org).audit_retention_days
+    return [Reply(ctx.t("pv.retention", days=days) if days else ctx.t("pv.retention_forever"))]
+
+
+def register(routes: Routes) -> None:
+    routes.command(export_command, "/export", "导出", prefix=("导出",))
+    routes.command(forget_command, "/forget", "匿名化", prefix=("匿名化",))
+    routes.command(about_command, "/aboutcustomer", "客户数据")
+    routes.command(retention_command, "/retention", "审计保留")
