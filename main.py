@@ -99,7 +99,16 @@ async def run_console_command(app: App, args: argparse.Namespace) -> int:
                 await seed_demo(uow, app.clock.now())
                 await uow.commit()
         user_id = DEMO_USERS[args.as_user]
-    await run_console(app.router, user_id)
+    from bot.console_delivery import console_ticks
+    from jobs.scheduler import start_jobs
+
+    # The jobs' clock runs here too, so reminders fire in the demo; only a person at a
+    # terminal sees them printed (a piped script keeps its transcript deterministic).
+    jobs = start_jobs(app, extra=console_ticks(app) if sys.stdin.isatty() else ())
+    try:
+        await run_console(app.router, user_id)
+    finally:
+        await jobs.stop()
     return 0
 
 

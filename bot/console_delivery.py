@@ -1,7 +1,7 @@
 """The console's delivery: print pending console outbox rows (reminders, briefs, digests).
 
-Hook (main.py, console command): `scheduler = start_jobs(app, extra=console_ticks(app))`,
-then `scheduler.shutdown(wait=False)` when the console ends.
+Hook (main.py, console command): `jobs = start_jobs(app, extra=console_ticks(app))`,
+then `await jobs.stop()` when the console ends.
 """
 
 from __future__ import annotations

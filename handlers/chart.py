@@ -10,11 +10,9 @@ import struct
 import zlib
 from collections.abc import Sequence
 
-Color = tuple[int, int, int]
-WHITE: Color = (255, 255, 255)
-INK: Color = (40, 40, 40)
-FUNNEL: Color = (66, 133, 244)
-VISITS: Color = (52, 168, 83)
+Color = int  # an index into PALETTE: one byte per pixel keeps drawing and zlib cheap
+PALETTE = ((255, 255, 255), (40, 40, 40), (66, 133, 244), (52, 168, 83))
+WHITE, INK, FUNNEL, VISITS = 0, 1, 2, 3
 SCALE = 2  # each font pixel is a 2×2 block
 
 _GLYPHS = {  # 3 columns × 5 rows, row-major bits
@@ -32,32 +30,37 @@ _GLYPHS = {  # 3 columns × 5 rows, row-major bits
 class Canvas:
     def __init__(self, width: int, height: int) -> None:
         self.width, self.height = width, height
-        self.pixels = bytearray(WHITE * (width * height))
+        self.pixels = bytearray(width * height)  # all WHITE
 
     def rect(self, x: int, y: int, w: int, h: int, color: Color) -> None:
-        row = bytes(color) * max(0, min(w, self.width - x))
+        row = bytes([color]) * max(0, min(w, self.width - x))
         for yy in range(max(0, y), min(self.height, y + h)):
-            start = (yy * self.width + max(0, x)) * 3
+            start = yy * self.width + max(0, x)
             self.pixels[start : start + len(row)] = row
 
     def text(self, x: int, y: int, label: str, color: Color = INK) -> None:
+        block = bytes([color]) * SCALE
         for i, char in enumerate(label.upper()):
             bits = _GLYPHS.get(char, _GLYPHS[" "])
             for n, bit in enumerate(bits):
-                if bit == "1":
+                if bit == "1":  # inline, not rect(): labels are thousands of tiny squares
                     px, py = x + (i * 4 + n % 3) * SCALE, y + (n // 3) * SCALE
-                    self.rect(px, py, SCALE, SCALE, color)
+                    for yy in range(py, min(py + SCALE, self.height)):
+                        start = yy * self.width + px
+                        self.pixels[start : start + SCALE] = block
 
     def png(self) -> bytes:
-        stride = self.width * 3
+        stride = self.width
         raw = b"".join(
             b"\x00" + bytes(self.pixels[y * stride : (y + 1) * stride]) for y in range(self.height)
         )
-        header = struct.pack(">IIBBBBB", self.width, self.height, 8, 2, 0, 0, 0)
+        header = struct.pack(">IIBBBBB", self.width, self.height, 8, 3, 0, 0, 0)
+        palette = bytes(channel for color in PALETTE for channel in color)
         return (
             b"\x89PNG\r\n\x1a\n"
             + _chunk(b"IHDR", header)
-            + _chunk(b"IDAT", zlib.compress(raw, 9))
+            + _chunk(b"PLTE", palette)
+            + _chunk(b"IDAT", zlib.compress(raw, 6))
             + _chunk(b"IEND", b"")
         )
 

@@ -7,6 +7,7 @@ database and local-time slots from jobs.slots. Several processes may tick side b
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
@@ -60,30 +61,58 @@ def job_context(app: AppLike) -> JobContext:
     )
 
 
-def _guarded(name: str, tick: Tick) -> Tick:
-    async def run() -> None:
-        try:
-            await tick()
-        except Exception:  # one failed tick must not stop the clock; the next one retries
-            log.exception("job %s failed", name)
+class Jobs:
+    """The running clock: stop() ends the ticks and cancels any job mid-transaction.
 
-    return run
+    A cancelled job rolls back (its unit of work never committed), so stopping is always safe.
+    """
+
+    def __init__(self, scheduler: AsyncIOScheduler) -> None:
+        self.scheduler = scheduler
+        self.running: set[asyncio.Task[object] | None] = set()
+        self.stopping = False
+
+    def guarded(self, name: str, tick: Tick) -> Tick:
+        async def run() -> None:
+            task = asyncio.current_task()
+            if task is not None:
+                self.running.add(task)
+            try:
+                await tick()
+            except asyncio.CancelledError:
+                if not self.stopping:
+                    raise  # a cancel from outside: let it through
+            except Exception:  # one failed tick must not stop the clock; the next one retries
+                log.exception("job %s failed", name)
+            finally:
+                self.running.discard(task)
+
+        return run
+
+    async def stop(self) -> None:
+        self.stopping = True
+        self.scheduler.shutdown(wait=False)
+        tasks = [task for task in self.running if task is not None]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
 
 
 def start_jobs(
     app: AppLike, extra: Sequence[tuple[str, Tick, float]] = (), speed: float = 1.0
-) -> AsyncIOScheduler:
-    """Start the clock on the running event loop; call .shutdown(wait=False) when done.
+) -> Jobs:
+    """Start the clock on the running event loop; `await jobs.stop()` when done.
 
     `extra` adds ticks from the composition root (the console's own delivery, say);
     `speed` > 1 shortens every interval (tests and benchmarks).
     """
     ctx = job_context(app)
     scheduler = AsyncIOScheduler(timezone=UTC)
+    jobs = Jobs(scheduler)
     ticks = [(job.__name__, _bind(job, ctx), seconds) for job, seconds in JOBS]
     for name, tick, seconds in [*ticks, *extra]:
         scheduler.add_job(
-            _guarded(name, tick),
+            jobs.guarded(name, tick),
             IntervalTrigger(seconds=seconds / speed, timezone=UTC),
             id=name,
             max_instances=1,
@@ -91,7 +120,7 @@ def start_jobs(
             next_run_time=datetime.now(UTC),  # the scheduler's own clock, not business time
         )
     scheduler.start()
-    return scheduler
+    return jobs
 
 
 def _bind(job: Callable[[JobContext], Awaitable[int]], ctx: JobContext) -> Tick:

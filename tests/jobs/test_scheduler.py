@@ -20,7 +20,7 @@ async def test_scheduler_delivers_due_reminders(people: dict[str, Chat], world: 
     await people["rep_a"].say("/remind 今天中午12点回访客户")
     world.clock.at = NOW.replace(hour=12, minute=1)
     app: Any = SimpleNamespace(uows=world.uows, clock=world.clock, settings=Settings())
-    scheduler = start_jobs(app, speed=50)
+    jobs = start_jobs(app, speed=50)
     try:
         rows: list[OutboxEntry] = []
         for _ in range(100):
@@ -30,9 +30,9 @@ async def test_scheduler_delivers_due_reminders(people: dict[str, Chat], world: 
             await asyncio.sleep(0.05)
         assert len(rows) == 1
     finally:
-        scheduler.shutdown(wait=False)
+        await jobs.stop()
     out = io.StringIO()
-    assert await print_console_rows(app, out) == 1
+    assert await print_console_rows(app, out) >= 1  # the digests and briefs due today too
     assert "→ rep_a" in out.getvalue() and "回访客户" in out.getvalue()
     assert "1. ✅ 完成" in out.getvalue()
     world.clock.at += timedelta(minutes=1)
