@@ -32,6 +32,8 @@ def parser() -> argparse.ArgumentParser:
     console.add_argument("--as", dest="as_user", default="rep", choices=sorted(DEMO_USERS))
     console.add_argument("--user", default=None, help="your console user id (not with --demo)")
     sub.add_parser("migrate", help="bring the database schema up to date")
+    sub.add_parser("serve", help="the web app: Telegram webhook, /healthz (needs CHATCRM_* env)")
+    sub.add_parser("poll", help="Telegram by long polling, for development (no public URL)")
     nlu = sub.add_parser("nlu", help="print what the bot understands of a message, as JSON")
     nlu.add_argument("text")
     nlu.add_argument("--now", default=None, help="ISO datetime to read times against")
@@ -82,6 +84,16 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
                 return await run_ops(app, args)
 
             return await run_admin(app, args)
+        if args.command == "serve":
+            from bot.web import serve
+
+            await serve(app)
+            return 0
+        if args.command == "poll":
+            from bot.telegram import poll
+
+            await poll(app)
+            return 0
         return await run_console_command(app, args)
     finally:
         await app.close()

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from platformdirs import user_data_path
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")  # what setWebhook accepts as secret_token
 
 
 def default_database_url() -> str:
@@ -51,3 +54,19 @@ class Settings(BaseSettings):
     def wecom_enabled(self) -> bool:
         keys = (self.wecom_secret, self.wecom_token, self.wecom_aes_key)
         return bool(self.wecom_corp_id and self.wecom_agent_id is not None and all(keys))
+
+    # Telegram: the token from BotFather; the Bot API base URL (tests point it at a local fake);
+    # the secret Telegram echoes in X-Telegram-Bot-Api-Secret-Token (1-256 of A-Z a-z 0-9 _ -).
+    telegram_token: SecretStr | None = None
+    telegram_api_url: str = "https://api.telegram.org/bot"
+    telegram_webhook_secret: SecretStr | None = None
+    public_url: str | None = None  # https://crm.example.com: where Telegram sends the webhook
+    http_host: str = "127.0.0.1"
+    http_port: int = 8080
+
+    @field_validator("telegram_webhook_secret")
+    @classmethod
+    def _telegram_accepts(cls, secret: SecretStr | None) -> SecretStr | None:
+        if secret is not None and not _SECRET.fullmatch(secret.get_secret_value()):
+            raise ValueError("use 1-256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule)")
+        return secret

@@ -1,0 +1,391 @@
+"""Benchmark POST /telegram/webhook over HTTP on loopback, the fake Bot API answering.
+
+Three processes: the fake Bot API, the chatcrm server (uvicorn + Starlette + PTB + outbox
+delivery at Telegram's real limits) and this load generator. Two handlers on the same stack:
+  echo   replies with the text it got (no router, no inbox dedupe; the reply still goes through
+         the outbox);
+  visit  the full "log a visit" path: "/visit 今天拜访<customer>，谈了报价" (understood, matched,
+         confirmation card saved as conversation state), then the "✅ 保存" button (activity,
+         deal move, commit), alternating per chat.
+Measured: updates/s with 16 clients back to back, and p50/p99 latency at a steady 100 updates/s.
+Target: visit throughput at least half of echo's; visit p99 under 100 ms at 100 updates/s.
+
+Run from the repo root:  python bench/telegram_webhook.py [--backend sqlite|postgres|both]
+PostgreSQL: --pg-url (default $CHATCRM_TEST_PG_URL or postgres@127.0.0.1:5432/test); a fresh
+schema per run, dropped afterwards.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import httpx  # noqa: E402  (needs the repo root on sys.path)
+
+SECRET = "bench_secret"
+TOKEN = "123456:BENCH"
+CHAT_BASE = 10_000_000
+DEFAULT_PG = os.environ.get(
+    "CHATCRM_TEST_PG_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+# ---- the server process -------------------------------------------------------------------
+
+
+class Echo:
+    async def handle(self, msg: Any) -> list[Any]:
+        from handlers.messages import Reply
+
+        return [Reply(msg.text or "")]
+
+
+async def serve(args: argparse.Namespace) -> None:
+    import uvicorn
+    from pydantic import SecretStr
+
+    from bot.bootstrap import App, chat_config
+    from bot.settings import Settings
+    from bot.telegram import build_runtime
+    from bot.web import create_app
+    from handlers.chat.app import build_router
+    from handlers.clock import SystemClock
+    from store.db import make_engine, make_sessions
+    from store.migrate import upgrade
+    from store.uow import UnitOfWorkFactory
+
+    settings = Settings(
+        database_url=args.db,
+        telegram_token=SecretStr(TOKEN),
+        telegram_api_url=f"http://127.0.0.1:{args.api_port}/bot",
+        telegram_webhook_secret=SecretStr(SECRET),
+    )
+    extra = {"server_settings": {"search_path": args.schema}} if args.schema else {}
+    engine = make_engine(args.db, connect_args=extra) if extra else make_engine(args.db)
+    await upgrade(engine)
+    uows = UnitOfWorkFactory(make_sessions(engine))
+    clock = SystemClock()
+    app = App(settings, engine, uows, build_router(uows, clock, chat_config(settings)), clock)
+    await seed(app, args.chats)
+    runtime = build_runtime(app, handler=Echo() if args.mode == "echo" else None)
+    web = create_app(app, runtime.channel, lifespans=[lambda: runtime.running(webhook=False)])
+    config = uvicorn.Config(
+        web, host="127.0.0.1", port=args.port, log_level="warning", access_log=False, ws="none"
+    )
+    await uvicorn.Server(config).serve()
+
+
+async def seed(app: Any, chats: int) -> None:
+    """One rep per chat, each owning one customer, joined the way /start would join them."""
+    from handlers.services import customers, org
+
+    async with app.uows() as uow:
+        now = app.clock.now()
+        company = await org.create_org(uow, "Bench", now)
+        for i in range(chats):
+            invite = await org.create_invite(uow, company.id, "rep", now)
+            who = org.Newcomer(
+                "telegram",
+                str(CHAT_BASE + i),
+                str(CHAT_BASE + i),
+                f"rep{i}",
+                "zh",
+                "Asia/Shanghai",
+            )
+            joined = await org.join(uow, invite.code, who, now)
+            assert joined.user is not None
+            new = customers.NewCustomer(customer_name(i), f"139{i:08d}", f"公司{i}")
+            await customers.create(uow, joined.user, new, now)
+        await uow.commit()
+
+
+def customer_name(i: int) -> str:
+    surnames, given = "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨", "伟芳娜敏静丽强磊军洋勇艳杰娟涛明"
+    return surnames[i % 16] + given[(i // 16) % 16] + given[(i // 256) % 16]
+
+
+def fake_api(args: argparse.Namespace) -> None:
+    from tests.fakes.telegram_api import FakeBotApi
+
+    async def run() -> None:
+        api = FakeBotApi(token=TOKEN, port=args.port, record=False)
+        await api.start()
+        await asyncio.Event().wait()
+
+    asyncio.run(run())
+
+
+# ---- the load generator -------------------------------------------------------------------
+
+
+@dataclass
+class Load:
+    """Update JSON for each chat in turn; in visit mode a chat alternates visit and button."""
+
+    mode: str
+    chats: int
+    update_id: int = 1
+    turn: int = 0
+
+    def __post_init__(self) -> None:
+        self.step = [0] * self.chats
+
+    def next_chat(self) -> int:
+        self.turn = (self.turn + 1) % self.chats
+        return self.turn
+
+    def update(self, chat: int) -> bytes:
+        self.update_id += 1
+        user = {"id": CHAT_BASE + chat, "is_bot": False, "first_name": f"rep{chat}"}
+        user["language_code"] = "zh-hans"
+        step = self.step[chat]
+        self.step[chat] += 1
+        if self.mode == "visit" and step % 2 == 1:
+            return json.dumps(
+                {"update_id": self.update_id, "callback_query": self._press(user)}
+            ).encode()
+        text = (
+            f"/visit 今天拜访{customer_name(chat)}，谈了报价" if self.mode == "visit" else "hello"
+        )
+        message = {
+            "message_id": self.update_id,
+            "from": user,
+            "chat": {"id": user["id"], "type": "private", "first_name": user["first_name"]},
+            "date": int(time.time()),
+            "text": text,
+        }
+        return json.dumps({"update_id": self.update_id, "message": message}).encode()
+
+    def _press(self, user: dict[str, Any]) -> dict[str, Any]:
+        shown = {
+            "message_id": self.update_id,
+            "date": int(time.time()),
+            "chat": {"id": user["id"], "type": "private"},
+            "text": "请确认这条记录：…",
+            "reply_markup": {"inline_keyboard": [[{"text": "✅ 保存", "callback_data": "vi:ok"}]]},
+        }
+        return {
+            "id": f"q{self.update_id}",
+            "from": user,
+            "chat_instance": "b",
+            "data": "vi:ok",
+            "message": shown,
+        }
+
+
+async def post(client: httpx.AsyncClient, body: bytes) -> float:
+    started = time.perf_counter()
+    response = await client.post(
+        "/telegram/webhook",
+        content=body,
+        headers={"X-Telegram-Bot-Api-Secret-Token": SECRET, "content-type": "application/json"},
+    )
+    assert response.status_code == 200, response.text
+    return time.perf_counter() - started
+
+
+async def closed_loop(
+    client: httpx.AsyncClient, load: Load, workers: int, seconds: float
+) -> float:
+    """Updates/s with `workers` clients, each sending its next update when the last returned."""
+    done = 0
+    deadline = time.perf_counter() + seconds
+
+    async def worker(index: int) -> None:
+        nonlocal done
+        mine = list(range(index, load.chats, workers))
+        turn = 0
+        while time.perf_counter() < deadline:
+            await post(client, load.update(mine[turn % len(mine)]))
+            turn += 1
+            done += 1
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker(i) for i in range(workers)))
+    return done / (time.perf_counter() - started)
+
+
+async def open_loop(
+    client: httpx.AsyncClient, load: Load, rate: float, seconds: float
+) -> list[float]:
+    """Latencies when updates arrive at a steady `rate`, whether or not the last one is done."""
+    count = int(rate * seconds)
+    start = time.perf_counter()
+    tasks = []
+    for i in range(count):
+        delay = start + i / rate - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        tasks.append(asyncio.create_task(post(client, load.update(load.next_chat()))))
+    return list(await asyncio.gather(*tasks))
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+async def wait_ready(url: str, proc: subprocess.Popen[bytes], within: float = 60) -> None:
+    deadline = time.monotonic() + within
+    async with httpx.AsyncClient() as client:
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                raise SystemExit(f"server exited with {proc.returncode}")
+            try:
+                if (await client.get(url)).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            await asyncio.sleep(0.2)
+    raise SystemExit("server did not start")
+
+
+def spawn(*args: str) -> subprocess.Popen[bytes]:
+    env = os.environ | {"PTB_TIMEDELTA": "true"}
+    return subprocess.Popen([sys.executable, __file__, *args], cwd=ROOT, env=env)
+
+
+async def run_case(mode: str, backend: str, args: argparse.Namespace) -> dict[str, Any]:
+    db, schema, cleanup = await database(backend, args.pg_url)
+    api_port, port = free_port(), free_port()
+    fake = spawn("--role", "fake", "--port", str(api_port))
+    server = spawn(
+        "--role",
+        "server",
+        "--mode",
+        mode,
+        "--db",
+        db,
+        "--schema",
+        schema,
+        "--port",
+        str(port),
+        "--api-port",
+        str(api_port),
+        "--chats",
+        str(args.chats),
+    )
+    try:
+        await wait_ready(f"http://127.0.0.1:{port}/healthz", server)
+        limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
+        timeout = httpx.Timeout(30)
+        async with httpx.AsyncClient(
+            base_url=f"http://127.0.0.1:{port}", limits=limits, timeout=timeout
+        ) as client:
+            load = Load(mode, args.chats)
+            await closed_loop(client, load, args.workers, 2)  # warm-up
+            throughput = await closed_loop(client, load, args.workers, args.seconds)
+            await asyncio.sleep(1)
+            latencies = await open_loop(client, load, args.rate, args.seconds)
+        saved = await count_activities(db, schema) if mode == "visit" else None
+    finally:
+        for proc in (server, fake):
+            proc.terminate()
+            proc.wait(timeout=15)
+        await cleanup()
+    return {
+        "backend": backend,
+        "mode": mode,
+        "updates_per_s": round(throughput, 1),
+        "p50_ms": round(percentile(latencies, 0.5) * 1000, 1),
+        "p99_ms": round(percentile(latencies, 0.99) * 1000, 1),
+        "mean_ms": round(statistics.fmean(latencies) * 1000, 1),
+        "activities_saved": saved,
+    }
+
+
+async def database(backend: str, pg_url: str) -> tuple[str, str, Callable[[], Awaitable[None]]]:
+    if backend == "sqlite":
+        folder = tempfile.mkdtemp(prefix="chatcrm-bench-")
+        path = Path(folder) / "bench.db"
+
+        async def remove() -> None:
+            shutil.rmtree(folder, ignore_errors=True)
+
+        return f"sqlite+aiosqlite:///{path}", "", remove
+    import asyncpg
+
+    schema = f"bench_{uuid.uuid4().hex[:10]}"
+    raw = pg_url.replace("+asyncpg", "")
+    conn = await asyncpg.connect(raw)
+    await conn.execute(f'CREATE SCHEMA "{schema}"')
+    await conn.close()
+
+    async def drop() -> None:
+        conn = await asyncpg.connect(raw)
+        await conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+        await conn.close()
+
+    return pg_url, schema, drop
+
+
+async def count_activities(db: str, schema: str) -> int:
+    from sqlalchemy import func, select
+
+    from store.db import make_engine
+    from store.models import Activity
+
+    extra = {"server_settings": {"search_path": schema}} if schema else {}
+    engine = make_engine(db, connect_args=extra) if extra else make_engine(db)
+    async with engine.connect() as conn:
+        count = await conn.scalar(select(func.count(Activity.id)))
+    await engine.dispose()
+    return int(count or 0)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--backend", choices=("sqlite", "postgres", "both"), default="both")
+    parser.add_argument("--pg-url", default=DEFAULT_PG)
+    parser.add_argument("--chats", type=int, default=200)
+    parser.add_argument("--workers", type=int, default=16)
+    parser.add_argument("--rate", type=float, default=100.0)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--role", choices=("bench", "server", "fake"), default="bench")
+    parser.add_argument("--mode", default="echo")
+    parser.add_argument("--db", default="")
+    parser.add_argument("--schema", default="")
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--api-port", type=int, default=0)
+    args = parser.parse_args()
+    if args.role == "fake":
+        return fake_api(args)
+    if args.role == "server":
+        return asyncio.run(serve(args))
+    backends = ("sqlite", "postgres") if args.backend == "both" else (args.backend,)
+    rows = [asyncio.run(run_case(mode, b, args)) for b in backends for mode in ("echo", "visit")]
+    print("| backend | handler | updates/s (16 clients) | p50 ms @ 100/s | p99 ms @ 100/s |")
+    print("|---|---|---|---|---|")
+    columns = ("backend", "mode", "updates_per_s", "p50_ms", "p99_ms")
+    for row in rows:
+        print("| " + " | ".join(str(row[c]) for c in columns) + " |")
+    print(json.dumps(rows, indent=1))
+
+
+if __name__ == "__main__":
+    main()

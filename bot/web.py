@@ -1,0 +1,148 @@
+"""The one ASGI app: /healthz, the Telegram webhook, and the routes other channels mount."""
+
+from __future__ import annotations
+
+import contextlib
+import hmac
+import json
+import logging
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import AbstractAsyncContextManager
+from typing import Any
+
+import uvicorn
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+from telegram import Update
+
+from bot.bootstrap import App
+from bot.telegram import WEBHOOK_PATH, TelegramChannel, build_runtime
+
+log = logging.getLogger(__name__)
+MAX_BODY = 1_000_000  # bytes; a real update is a few kB, anything near this is not Telegram
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+Lifespan = Callable[[], AbstractAsyncContextManager[None]]
+AppLifespan = Callable[[Starlette], AbstractAsyncContextManager[None]]
+
+
+def create_app(
+    app: App,
+    telegram: TelegramChannel | None = None,
+    routes: Sequence[BaseRoute] = (),
+    lifespans: Sequence[Lifespan] = (),
+) -> Starlette:
+    """The web app; other channels pass their `routes` and start their work in `lifespans`."""
+    endpoints: list[BaseRoute] = [Route("/healthz", Health(app).check, methods=["GET"])]
+    if telegram is not None:
+        secret = app.settings.telegram_webhook_secret
+        if secret is None:
+            raise SystemExit("CHATCRM_TELEGRAM_WEBHOOK_SECRET must be set to serve the webhook")
+        webhook = TelegramWebhook(telegram, secret.get_secret_value())
+        endpoints.append(Route(WEBHOOK_PATH, webhook.receive, methods=["POST"]))
+    return Starlette(routes=[*endpoints, *routes], lifespan=_all(lifespans))
+
+
+def _all(lifespans: Sequence[Lifespan]) -> AppLifespan:
+    @contextlib.asynccontextmanager
+    async def lifespan(_web: Starlette) -> AsyncIterator[None]:
+        async with contextlib.AsyncExitStack() as stack:
+            for part in lifespans:
+                await stack.enter_async_context(part())
+            yield
+
+    return lifespan
+
+
+class Health:
+    def __init__(self, app: App) -> None:
+        self.app = app
+
+    async def check(self, _request: Request) -> Response:
+        """200 when the database answers; 503 tells the load balancer to look elsewhere."""
+        try:
+            async with self.app.uows() as uow:
+                await uow.session.scalar(select(1))
+        except (SQLAlchemyError, OSError):
+            log.exception("health check: database unreachable")
+            return JSONResponse({"ok": False, "db": False}, status_code=503)
+        return JSONResponse({"ok": True, "db": True})
+
+
+class TelegramWebhook:
+    """POST /telegram/webhook: authentic, bounded, idempotent; bad input never loops."""
+
+    def __init__(self, channel: TelegramChannel, secret: str) -> None:
+        self.channel = channel
+        self._secret = secret.encode()
+
+    async def receive(self, request: Request) -> Response:
+        given = request.headers.get(SECRET_HEADER, "").encode()
+        if not hmac.compare_digest(given, self._secret):
+            return Response("forbidden", status_code=403)
+        body = await _read_at_most(request, MAX_BODY)
+        if body is None:
+            return Response("too large", status_code=413)
+        update = self._parse(body)
+        if update is None:
+            return Response(status_code=200)  # Telegram would resend it forever otherwise
+        try:
+            await self.channel.feed(update)
+        except (SQLAlchemyError, OSError):
+            # The database is away: nothing was committed, so let Telegram deliver it again.
+            log.exception("update %s not handled; asking Telegram to resend", update.update_id)
+            return Response("unavailable", status_code=503)
+        except Exception:  # a bug would fail the same way on every resend
+            log.exception("update %s failed; dropped", update.update_id)
+        return Response(status_code=200)
+
+    def _parse(self, body: bytes) -> Update | None:
+        try:
+            data: Any = json.loads(body)
+            if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+                raise ValueError("not an update")
+            return Update.de_json(data, self.channel.application.bot)
+        except Exception as exc:  # any shape of garbage: acknowledged and ignored
+            log.warning("ignoring a webhook body that is not an update: %s", exc)
+            return None
+
+
+async def _read_at_most(request: Request, limit: int) -> bytes | None:
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        return None
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            return None
+    return bytes(body)
+
+
+async def serve(
+    app: App, routes: Sequence[BaseRoute] = (), lifespans: Sequence[Lifespan] = ()
+) -> None:
+    """Production: the web app under uvicorn, every configured channel running.
+
+    The composition root adds other channels' `routes` and what runs beside them (the jobs'
+    scheduler, say) as `lifespans`.
+    """
+    settings, running = app.settings, list(lifespans)
+    telegram = None
+    if settings.telegram_token is not None:
+        runtime = build_runtime(app)
+        telegram = runtime.channel
+        running.append(lambda: runtime.running(webhook=True))
+    web = create_app(app, telegram, routes, running)
+    config = uvicorn.Config(
+        web,
+        host=settings.http_host,
+        port=settings.http_port,
+        proxy_headers=True,  # behind the HTTPS proxy: client addresses from X-Forwarded-For
+        ws="none",
+        log_level="info",
+    )
+    await uvicorn.Server(config).serve()

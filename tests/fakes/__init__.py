@@ -1,0 +1,1 @@
+"""Fakes of third parties at their network seam."""

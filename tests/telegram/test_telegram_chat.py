@@ -1,0 +1,110 @@
+"""Telegram-native input and output: escaping, attachments, contact cards, group chats."""
+
+from __future__ import annotations
+
+import html
+
+from sqlalchemy import select
+
+from store.models import Activity, Customer, InboxEntry
+from tests.fakes.telegram_api import BOT_ID, BOT_USERNAME, TgUser
+from tests.telegram.harness import Harness
+
+REP = TgUser(9001, "小张", "zh-hans")
+EN_REP = TgUser(9002, "Dana", "en")
+GROUP = -100_555
+
+
+async def test_user_text_is_escaped_for_html(tg: Harness) -> None:
+    await tg.join(REP, "rep_a")
+    [created] = await tg.say(REP, "/newcustomer <b>_*[x]&amp; 13900000091")
+    assert created.params["parse_mode"] == "HTML"
+    assert "&lt;b&gt;_*[x]&amp;amp;" in created.text
+    assert "<b>_*[x]&amp;" in html.unescape(created.text)  # what the user sees, literally
+
+
+async def test_photo_with_caption_attaches_file_id_to_the_visit(tg: Harness) -> None:
+    await tg.join(REP, "rep_a")
+    await tg.say(REP, "/newcustomer 钱七 13900000092 格力")
+    sizes = [
+        {"file_id": f"AgAD-{w}", "file_unique_id": f"u{w}", "width": w, "height": w}
+        for w in (90, 1280, 320)
+    ]
+    update = tg.updates.message(REP, None, caption="/visit 今天拜访钱七，看了样机", photo=sizes)
+    [card] = await tg.send(update)
+    await tg.press(REP, card, "vi:ok")
+    async with tg.app.uows() as uow:
+        activity = (await uow.session.scalars(select(Activity))).one()
+    assert activity.photo == "AgAD-1280"  # the largest size's file id
+
+
+async def test_location_is_passed_on_as_an_attachment(tg: Harness) -> None:
+    await tg.join(REP, "rep_a")
+    location = {"latitude": 31.2304, "longitude": 121.4737}
+    calls = await tg.send(tg.updates.message(REP, None, location=location))
+    assert calls  # the router answered; whether it attaches depends on the visit form
+    async with tg.app.uows() as uow:
+        assert (await uow.session.scalars(select(InboxEntry))).all()
+
+
+async def test_contact_card_creates_a_customer(tg: Harness) -> None:
+    await tg.join(EN_REP, "rep_b")
+    contact = {
+        "phone_number": "+8613900000093",
+        "first_name": "Mary",
+        "last_name": "Major",
+        "vcard": "BEGIN:VCARD\nVERSION:3.0\nFN:Mary Major\nORG:Contoso Ltd;\nEND:VCARD",
+    }
+    [created] = await tg.send(tg.updates.message(EN_REP, None, contact=contact))
+    assert "Customer added" in created.text
+    async with tg.app.uows() as uow:
+        customer = (await uow.session.scalars(select(Customer))).one()
+    assert customer.name == "Mary·Major" and customer.company == "Contoso Ltd"
+    assert customer.phone == "+8613900000093"
+
+
+async def test_group_answers_only_what_is_addressed_to_the_bot(tg: Harness) -> None:
+    await tg.join(REP, "rep_a")
+    ignored = [
+        tg.updates.message(REP, "大家好", GROUP),
+        tg.updates.message(REP, "/help@some_other_bot", GROUP),
+    ]
+    for update in ignored:
+        assert await tg.send(update) == []
+    [by_command] = await tg.say(REP, f"/help@{BOT_USERNAME}", GROUP)
+    assert by_command.chat_id == GROUP and "我可以帮你" in by_command.text
+    assert by_command.params["reply_parameters"]["message_id"]  # answers the asker's message
+    mention = f"@{BOT_USERNAME} 帮助"
+    entities = [{"type": "mention", "offset": 0, "length": len(BOT_USERNAME) + 1}]
+    [by_mention] = await tg.send(tg.updates.message(REP, mention, GROUP, entities=entities))
+    assert "我可以帮你" in by_mention.text
+    bot_said = {"message_id": 5, "date": 0, "chat": {"id": GROUP, "type": "supergroup"}}
+    bot_said["from"] = {"id": BOT_ID, "is_bot": True, "first_name": "CRM"}
+    [by_reply] = await tg.send(tg.updates.message(REP, "帮助", GROUP, reply_to_message=bot_said))
+    assert "我可以帮你" in by_reply.text
+
+
+async def test_customer_data_asked_in_a_group_goes_to_the_private_chat(tg: Harness) -> None:
+    await tg.join(REP, "rep_a")
+    await tg.say(REP, "/newcustomer 孙八 13900000094 联想")
+    [card] = await tg.say(REP, f"/customer@{BOT_USERNAME} 孙八", GROUP)
+    assert card.chat_id == REP.id and "孙八" in card.text
+    assert all("孙八" not in call.text for call in tg.api.sent(GROUP))
+    # a form started in the group continues with the private card's buttons
+    [visit_card] = await tg.say(REP, "/visit 今天拜访孙八，谈了方案", GROUP)
+    assert visit_card.chat_id == REP.id
+    _edit, saved = await tg.press(REP, visit_card, "vi:ok")
+    assert "已记录拜访" in saved.text
+
+
+async def test_member_without_a_private_chat_is_told_in_the_group(tg: Harness) -> None:
+    await tg.say(EN_REP, f"/start@{BOT_USERNAME} {tg.invites['rep_b']}", GROUP)
+    await tg.say(EN_REP, f"/newcustomer@{BOT_USERNAME} Zed 13900000095", GROUP)
+    tg.api.strangers.add(EN_REP.id)  # never pressed Start in a private chat with the bot
+    update = tg.updates.message(EN_REP, f"/customer@{BOT_USERNAME} Zed", GROUP)
+    assert await tg.send(update) == []
+    [notice] = [c for c in tg.api.sent(GROUP) if "private chat" in c.text]
+    assert f"t.me/{BOT_USERNAME}" in notice.text and "Zed" not in notice.text
+    assert f"tg://user?id={EN_REP.id}" in notice.text
+    [row] = await tg.rows(f"tg:{update['update_id']}:")
+    assert row.status == "failed" and row.recipient == str(EN_REP.id)
