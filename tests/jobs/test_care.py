@@ -6,10 +6,11 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select, update
 
+from handlers.services.feedback import store_answer
 from jobs.care import run_care
 from jobs.context import JobContext
 from jobs.occasions import holiday_on, period
-from store.models import CareLog, Customer, CustomerLink, Org
+from store.models import CareLog, Customer, CustomerLink, Feedback, Org
 from tests.jobs.helpers import add_customer, add_deal, move_deal, outbox
 from tests.world import NOW, Chat, World
 
@@ -99,3 +100,18 @@ def test_calendar() -> None:
     assert holiday_on(date(2026, 12, 24)) is None
     assert period(3 * 365 + 10, "zh") == "三年" and period(400, "en") == "1 year"
     assert period(65, "zh") == "两个月"
+
+
+async def test_post_sale_answer_is_stored(people: dict[str, Chat], world: World) -> None:
+    buyer = await add_customer(world, "rep_a", "买家", care_consent=True)
+    deal = await add_deal(world, "rep_a", buyer, "单子", "1000", "won")
+    async with world.uows() as uow:
+        assert await store_answer(uow, world.org_id, buyer, "fb:1:9", NOW) is None
+        row = await store_answer(uow, world.org_id, buyer, f"fb:{deal}:4", NOW)
+        await uow.commit()
+    assert row is not None
+    async with world.uows() as uow:
+        [stored] = (await uow.session.scalars(select(Feedback))).all()
+        trail = await uow.chat.audit_trail("feedback", stored.id)
+    assert (stored.deal_id, stored.score, stored.customer_id) == (deal, 4, buyer)
+    assert [a.action for a in trail] == ["feedback.create"]

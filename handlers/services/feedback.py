@@ -1,0 +1,33 @@
+"""A customer's 1–5 answer to the post-sale question (buttons "fb:<deal_id>:<score>")."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from handlers.services.audit import record, snapshot
+from store.models import Feedback
+from store.uow import UnitOfWork
+
+
+def parse_payload(payload: str) -> tuple[int, int] | None:
+    """(deal id, score) from "fb:<deal>:<score>", or None for anything else."""
+    parts = payload.split(":")
+    if len(parts) != 3 or parts[0] != "fb" or not (parts[1].isdigit() and parts[2].isdigit()):
+        return None
+    score = int(parts[2])
+    return (int(parts[1]), score) if 1 <= score <= 5 else None
+
+
+async def store_answer(
+    uow: UnitOfWork, org_id: int, customer_id: int, payload: str, now: datetime
+) -> Feedback | None:
+    """Store the customer's answer; None when the payload is not a valid answer."""
+    parsed = parse_payload(payload)
+    if parsed is None:
+        return None
+    deal_id, score = parsed
+    row = Feedback(org_id=org_id, customer_id=customer_id, deal_id=deal_id, score=score, at=now)
+    await uow.jobs.add_feedback(row)
+    after = snapshot(row, ("org_id", "customer_id", "deal_id", "score"))
+    await record(uow, None, "feedback.create", ("feedback", row.id), now, after=after)
+    return row
