@@ -67,6 +67,6 @@ async def _stages(uow: UnitOfWork, args: argparse.Namespace, now: datetime) -> i
         )
         await uow.commit()
     for stage in await uow.users.stages(args.org):
-        names = f"{stage.name_zh} / {stage.name_en}"
-        print(f"{stage.position:>3}  {stage.key:<12} {stage.probability:>3}%  {names}")
+        label = f"{stage.name_zh} / {stage.name_en}"
+        print(f"{stage.position:>3}  {stage.key:<12} {stage.probability:>3}%  {label}")
     return 0

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from handlers.chat.context import Ctx
-from handlers.i18n import add_texts, fmt_money
+from handlers.i18n import add_texts, fmt_money, t
 from handlers.services.deals import Pipeline
+from handlers.services.ops.privacy import visible_phone
 from store.models import Customer, Deal
 
 add_texts(
@@ -54,11 +55,15 @@ def customer_title(customer: Customer) -> str:
 async def profile(ctx: Ctx, customer: Customer) -> str:
     """Everything a rep wants before a call, on one screen."""
     lines = [f"👤 {customer_title(customer)}"]
-    contact = " · ".join(p for p in (customer.phone, customer.email, customer.wechat) if p)
+    phone = visible_phone(ctx.user, customer)  # masked unless it is yours to call
+    contact = " · ".join(p for p in (phone, customer.email, customer.wechat) if p)
     if contact:
         lines.append(ctx.t("card.contact", phone=contact))
     owner = await ctx.uow.users.get(customer.owner_id) if customer.owner_id else None
     lines.append(ctx.t("card.tier", tier=customer.tier, owner=owner.name if owner else "—"))
+    segment = segment_line(customer, ctx.lang)
+    if segment:
+        lines.append(segment)
     lines.append(_last_contact(ctx, customer))
     lines.extend(await _deal_lines(ctx, customer))
     lines.extend(await _reminder_lines(ctx, customer))
@@ -70,6 +75,17 @@ async def profile(ctx: Ctx, customer: Customer) -> str:
     if customer.notes:
         lines.append(ctx.t("card.notes", notes=customer.notes))
     return "\n".join(lines)
+
+
+def segment_line(customer: Customer, lang: str) -> str | None:
+    """For the profile card: None until the nightly run has scored the customer."""
+    if customer.segmented_at is None or customer.segment_abc is None:
+        return None
+    value = t(lang, f"value.{customer.value_class}") if customer.value_class else "—"
+    life = t(lang, f"life.{customer.lifecycle}")
+    return t(
+        lang, "seg.profile", abc=customer.segment_abc, rfm=customer.rfm, value=value, life=life
+    )
 
 
 def _last_contact(ctx: Ctx, customer: Customer) -> str:

@@ -8,10 +8,9 @@ from handlers.chat.context import Ctx
 from handlers.chat.ops_util import phone_for
 from handlers.chat.router import clean_text
 from handlers.chat.routes import Routes
-from handlers.i18n import add_texts, t
+from handlers.i18n import add_texts
 from handlers.messages import Choice, Reply
 from handlers.services.ops.segments import parse_query
-from store.models import Customer
 
 add_texts(
     {
@@ -49,17 +48,6 @@ add_texts(
         "value.frozen": ("冰点客户", "frozen"),
     }
 )
-
-
-def segment_line(customer: Customer, lang: str) -> str | None:
-    """For the profile card: None until the nightly run has scored the customer."""
-    if customer.segmented_at is None or customer.segment_abc is None:
-        return None
-    value = t(lang, f"value.{customer.value_class}") if customer.value_class else "—"
-    life = t(lang, f"life.{customer.lifecycle}")
-    return t(
-        lang, "seg.profile", abc=customer.segment_abc, rfm=customer.rfm, value=value, life=life
-    )
 
 
 async def segment_command(ctx: Ctx, args: str) -> list[Reply]:

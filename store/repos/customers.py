@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.models import Activity, Customer
@@ -30,19 +30,19 @@ class CustomerRepo:
         self, scope: Scope, needles: Sequence[str] = (), limit: int = 2000
     ) -> Sequence[Customer]:
         """Visible customers whose search key or phone holds any needle (all when none)."""
-        stmt = select(Customer).where(scope.where(Customer.org_id, Customer.owner_id))
+        stmt = select(Customer).where(scope.where(Customer.org_id, Customer.owner_id), _live())
         if needles:
             stmt = stmt.where(or_(*(_contains(n) for n in needles)))
         stmt = stmt.order_by(Customer.last_contact_at.desc(), Customer.id).limit(limit)
         return (await self.session.scalars(stmt)).all()
 
     async def same_phone(self, org_id: int, phone: str) -> Sequence[Customer]:
-        stmt = select(Customer).where(Customer.org_id == org_id, Customer.phone == phone)
+        stmt = select(Customer).where(Customer.org_id == org_id, Customer.phone == phone, _live())
         return (await self.session.scalars(stmt)).all()
 
     async def count(self, scope: Scope) -> int:
         visible = scope.where(Customer.org_id, Customer.owner_id)
-        stmt = select(func.count(Customer.id)).where(visible)
+        stmt = select(func.count(Customer.id)).where(visible, _live())
         return int((await self.session.scalar(stmt)) or 0)
 
     async def recent_activities(self, customer_id: int, limit: int = 5) -> Sequence[Activity]:
@@ -58,6 +58,11 @@ class CustomerRepo:
         self.session.add(activity)
         await self.session.flush()
         return activity
+
+
+def _live() -> ColumnElement[bool]:
+    """Merged-away and anonymised customers are kept for history, never offered again."""
+    return and_(Customer.merged_into_id.is_(None), Customer.anonymised_at.is_(None))
 
 
 def _contains(needle: str) -> ColumnElement[bool]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from handlers.chat.segments import segment_line
+from handlers.chat.cards import segment_line
 from handlers.services.ops.segments import recompute_segments
 from store.models import AuditLog, Customer
 from tests.ops.helpers import add_customer, add_deal, count, log_visit, move_deal, rows
