@@ -57,10 +57,19 @@ def free_port() -> int:
 
 
 class Echo:
-    async def handle(self, msg: Any) -> list[Any]:
+    """Says back what it got; its reply is queued in the outbox like the router's."""
+
+    def __init__(self, uows: Any) -> None:
+        self.uows = uows
+
+    async def handle(self, msg: Any, on_replies: Any = None) -> list[Any]:
         from handlers.messages import Reply
 
-        return [Reply(msg.text or "")]
+        replies = [Reply(msg.text or "")]
+        async with self.uows() as uow:
+            await on_replies(uow, replies)
+            await uow.commit()
+        return replies
 
 
 async def serve(args: argparse.Namespace) -> None:
@@ -90,10 +99,18 @@ async def serve(args: argparse.Namespace) -> None:
     clock = SystemClock()
     app = App(settings, engine, uows, build_router(uows, clock, chat_config(settings)), clock)
     await seed(app, args.chats)
-    runtime = build_runtime(app, handler=Echo() if args.mode == "echo" else None)
+    runtime = build_runtime(app)
+    if args.mode == "echo":  # the same stack, minus the router
+        runtime.channel.handler = Echo(runtime.channel.uows)
     web = create_app(app, runtime.channel, lifespans=[lambda: runtime.running(webhook=False)])
     config = uvicorn.Config(
-        web, host="127.0.0.1", port=args.port, log_level="warning", access_log=False, ws="none"
+        web,
+        host="127.0.0.1",
+        port=args.port,
+        log_level="warning",
+        access_log=False,
+        ws="none",
+        timeout_keep_alive=75,  # as in serve: the load generator keeps its connections
     )
     await uvicorn.Server(config).serve()
 

@@ -28,6 +28,7 @@ from bot.telegram_inbound import CHANNEL, BotIdentity, Inbound, to_inbound
 from bot.telegram_render import chosen_text
 from bot.telegram_sender import TelegramSender
 from handlers.chat.app import build_router
+from handlers.chat.router import OnReplies
 from handlers.clock import Clock
 from handlers.i18n import pick_lang
 from handlers.messages import InboundMessage, Reply, reply_to_dict
@@ -57,7 +58,9 @@ MENU = (
 class ChatHandler(Protocol):
     """What answers messages: the Router, or the benchmark's echo."""
 
-    async def handle(self, msg: InboundMessage) -> list[Reply]: ...
+    async def handle(
+        self, msg: InboundMessage, on_replies: OnReplies | None = None
+    ) -> list[Reply]: ...
 
 
 def build_application(settings: Settings, polling: bool = False) -> PTBApp:
@@ -162,12 +165,13 @@ class TelegramChannel:
             spinner = asyncio.create_task(self._stop_spinner(inbound.pressed.query_id))
             self._spinners.add(spinner)
             spinner.add_done_callback(self._spinners.discard)
-        replies = await self.handler.handle(inbound.msg)
-        # Its own unit of work: the router committed already. A crash in between loses these
-        # replies (the update is deduplicated on redelivery); see docs/telegram.md.
-        async with self.uows() as uow:
+
+        async def queue(uow: UnitOfWork, replies: list[Reply]) -> None:
             await self._enqueue(uow, update.update_id, inbound, replies)
-            await uow.commit()
+
+        # Queued in the router's own transaction: the change and its messages commit together,
+        # and a redelivered update (deduplicated) queues nothing twice.
+        await self.handler.handle(inbound.msg, queue)
         self.on_enqueued()
 
     async def _stop_spinner(self, query_id: str) -> None:

@@ -142,6 +142,9 @@ async def serve(
         host=settings.http_host,
         port=settings.http_port,
         proxy_headers=True,  # behind the HTTPS proxy: client addresses from X-Forwarded-For
+        # Longer than the proxy keeps idle upstream connections (nginx: 60 s), or a request
+        # sent just as uvicorn closes one fails with a 502.
+        timeout_keep_alive=75,
         ws="none",
         log_level="info",
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Awaitable, Callable
 
 from handlers.chat import onboarding
 from handlers.chat.context import ChatConfig, Conversation, Ctx, UserError
@@ -15,6 +16,7 @@ from handlers.services.access import scope_for
 from store.uow import UnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
+OnReplies = Callable[[UnitOfWork, list[Reply]], Awaitable[None]]
 CANCEL_WORDS = {"/cancel", "取消", "cancel"}
 _NOT_LABEL = re.compile(r"[^\w]+")
 _CONTROL = re.compile(r"\x1b\[[0-9;]*[A-Za-z]|[\x00-\x08\x0b-\x1f\x7f]")
@@ -26,8 +28,14 @@ class Router:
     ) -> None:
         self.uows, self.clock, self.config, self.routes = uows, clock, config, routes
 
-    async def handle(self, msg: InboundMessage) -> list[Reply]:
-        """Answer one message; a redelivered one is ignored, a failed one changes nothing."""
+    async def handle(
+        self, msg: InboundMessage, on_replies: OnReplies | None = None
+    ) -> list[Reply]:
+        """Answer one message; a redelivered one is ignored, a failed one changes nothing.
+
+        `on_replies` runs in the same transaction (a channel queueing the replies in its
+        outbox), so the change and the messages about it are committed together or not at all.
+        """
         async with self.uows() as uow:
             now = self.clock.now()
             if msg.dedupe_key and not await uow.chat.first_delivery(
@@ -37,7 +45,7 @@ class Router:
             user = await uow.users.by_identity(msg.channel, msg.user_id)
             if user is None or not user.active:
                 replies = await onboarding.stranger(uow, msg, now, self.config)
-                await uow.commit()
+                await self._commit(uow, replies, on_replies)
                 return replies
             key = (msg.channel, msg.chat_id, msg.user_id)
             row = await uow.chat.state(*key)
@@ -45,8 +53,14 @@ class Router:
             ctx = Ctx(uow, msg, user, await scope_for(uow, user), now, self.config, conv)
             replies = await self._guarded(ctx)
             await self._save_conversation(uow, key, ctx, replies)
-            await uow.commit()
+            await self._commit(uow, replies, on_replies)
             return replies
+
+    @staticmethod
+    async def _commit(uow: UnitOfWork, replies: list[Reply], on_replies: OnReplies | None) -> None:
+        if on_replies is not None:
+            await on_replies(uow, replies)
+        await uow.commit()
 
     async def _guarded(self, ctx: Ctx) -> list[Reply]:
         snapshot = Conversation(ctx.conv.state, dict(ctx.conv.data))
