@@ -20,7 +20,8 @@ from starlette.routing import BaseRoute, Route
 from telegram import Update
 
 from bot.bootstrap import App
-from bot.telegram import WEBHOOK_PATH, TelegramChannel, build_runtime
+from bot.telegram import WEBHOOK_PATH, build_runtime
+from bot.telegram_channel import TelegramChannel
 
 log = logging.getLogger(__name__)
 MAX_BODY = 1_000_000  # bytes; a real update is a few kB, anything near this is not Telegram
