@@ -56,11 +56,10 @@ def to_inbound(update: Update, me: BotIdentity, now: datetime) -> Inbound | None
     if message.chat.type == Chat.CHANNEL:
         return None
     is_group = message.chat.type in GROUP_TYPES
-    text = message.text if message.text is not None else message.caption
-    if is_group:
-        text = addressed_text(message, text, me)
-        if text is None:
-            return None
+    said = message.text if message.text is not None else message.caption
+    text = addressed_text(message, said, me) if is_group else _own_command(said, me)
+    if text is None and (is_group or said is not None):
+        return None  # not meant for us (a location alone in a private chat is)
     attachments, text = _attachments(message, text)
     user = message.from_user
     msg = InboundMessage(
@@ -82,17 +81,24 @@ def to_inbound(update: Update, me: BotIdentity, now: datetime) -> Inbound | None
 def addressed_text(message: Message, text: str | None, me: BotIdentity) -> str | None:
     """In a group: /cmd@us, a bare /cmd, a mention of us, or a reply to us; else None."""
     if text and text.startswith("/"):
-        head, sep, rest = text.partition(" ")
-        command, _, target = head.partition("@")
-        if target and target.lower() != me.username.lower():
-            return None  # another bot's command
-        return command + sep + rest
+        return _own_command(text, me)
     if text and _mentions(message, me):
         return re.sub(rf"@{re.escape(me.username)}\b", "", text, flags=re.IGNORECASE).strip()
     replied = message.reply_to_message
     if replied is not None and replied.from_user is not None and replied.from_user.id == me.id:
         return text or ""
     return None
+
+
+def _own_command(text: str | None, me: BotIdentity) -> str | None:
+    """`/start@us CODE` as `/start CODE` (the router reads that); None for another bot's."""
+    if not text or not text.startswith("/"):
+        return text
+    head, sep, rest = text.partition(" ")
+    command, _, target = head.partition("@")
+    if target and target.lower() != me.username.lower():
+        return None
+    return command + sep + rest
 
 
 def _mentions(message: Message, me: BotIdentity) -> bool:

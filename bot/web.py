@@ -12,7 +12,7 @@ from typing import Any
 
 import uvicorn
 from sqlalchemy import select
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -92,7 +92,7 @@ class TelegramWebhook:
             return Response(status_code=200)  # Telegram would resend it forever otherwise
         try:
             await self.channel.feed(update)
-        except (SQLAlchemyError, OSError):
+        except (OperationalError, InterfaceError, OSError, TimeoutError):
             # The database is away: nothing was committed, so let Telegram deliver it again.
             log.exception("update %s not handled; asking Telegram to resend", update.update_id)
             return Response("unavailable", status_code=503)

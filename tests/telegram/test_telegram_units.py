@@ -110,3 +110,10 @@ def test_webhook_secret_must_be_what_telegram_accepts() -> None:
     with pytest.raises(ValidationError):
         Settings(telegram_webhook_secret=SecretStr("has space"))
     assert "s3cret" not in repr(Settings(telegram_webhook_secret=SecretStr("s3cret")))
+
+
+def test_commands_addressed_to_us_are_normalised_everywhere() -> None:
+    updates = Updates()
+    inbound = _inbound(updates.message(REP, "/start@crm_bot CODE42"))
+    assert inbound.msg.text == "/start CODE42" and not inbound.is_group
+    assert _inbound(updates.message(REP, "/start@other_bot CODE42")) is None
