@@ -111,3 +111,18 @@ async def test_buttons_still_work_after_a_restart(sqlite_engine: AsyncEngine) ->
     assert "已记录拜访" in saved.text
     async with after.app.uows() as uow:
         assert (await uow.session.scalars(select(Activity))).one().summary.endswith("意向书")
+
+
+async def test_image_replies_are_sent_as_photos_with_caption(tg: Harness) -> None:
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    reply = Reply("📊 漏斗 <本月>", (Choice("详情", "dl:list"),), image_png=png)
+    async with tg.app.uows() as uow:
+        body = reply_to_dict(reply)
+        await uow.outbox.enqueue("telegram", str(REP.id), body, "chart:1", tg.app.clock.now())
+        await uow.commit()
+    tg.runtime.delivery.wake()
+    await tg.api.wait_for(lambda: tg.api.sent(REP.id))
+    [photo] = tg.api.sent(REP.id)
+    assert photo.method == "sendPhoto" and photo.params["photo"] == png
+    assert photo.params["caption"] == "📊 漏斗 &lt;本月&gt;"
+    assert photo.buttons == [("详情", "dl:list")]
