@@ -145,11 +145,19 @@ class Delivery:
             for task in workers:
                 task.cancel()
             await asyncio.gather(*workers, return_exceptions=True)
-            if self._marks:  # what was sent gets marked before we go
-                async with self.uows() as uow:
-                    for mark in self._marks:
-                        await mark.apply(uow, self.clock.now())
-                    await uow.commit()
+            await self._last_marks()
+
+    async def _last_marks(self) -> None:
+        """What was sent gets marked before we go; if that fails, the leases will tell."""
+        if not self._marks:
+            return
+        try:
+            async with self.uows() as uow:
+                for mark in self._marks:
+                    await mark.apply(uow, self.clock.now())
+                await uow.commit()
+        except Exception:
+            log.exception("marking %d outbox rows at shutdown failed", len(self._marks))
 
     async def step(self) -> bool:
         """Record finished sends, claim one batch and hand it out; True if the batch was full.
