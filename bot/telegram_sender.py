@@ -54,6 +54,12 @@ class TelegramSender:
         self._noticed: dict[tuple[str, str], float] = {}
 
     async def send(self, entry: OutboxEntry) -> SendResult:
+        result = await self._attempt(entry)
+        if result.outcome not in ("retry_after", "error"):  # no retry will resume it
+            self._parts_done.pop(entry.id, None)
+        return result
+
+    async def _attempt(self, entry: OutboxEntry) -> SendResult:
         try:
             return await self._deliver(entry, int(entry.recipient))
         except RetryAfter as err:
@@ -87,7 +93,6 @@ class TelegramSender:
         for index in range(done, len(parts)):
             message = await self._call(chat, partial(parts[index].send, self.bot, chat))
             self._parts_done[entry_id] = index + 1
-        self._parts_done.pop(entry_id, None)
         return SendResult.sent(str(message.message_id) if message else None)
 
     async def _edit(self, chat: int, body: dict[str, Any]) -> SendResult:

@@ -126,3 +126,16 @@ async def test_image_replies_are_sent_as_photos_with_caption(tg: Harness) -> Non
     assert photo.method == "sendPhoto" and photo.params["photo"] == png
     assert photo.params["caption"] == "📊 漏斗 &lt;本月&gt;"
     assert photo.buttons == [("详情", "dl:list")]
+
+
+async def test_a_long_reply_interrupted_by_429_resumes_without_repeating(tg: Harness) -> None:
+    lines = [f"{i:02d} " + "内容" * 1000 for i in range(6)]  # three messages of two lines
+    async with tg.app.uows() as uow:
+        body = reply_to_dict(Reply("\n".join(lines)))
+        await uow.outbox.enqueue("telegram", str(REP.id), body, "long:1", tg.app.clock.now())
+        await uow.commit()
+    tg.api.flood_every = 2  # the second and fourth calls are refused
+    tg.runtime.delivery.wake()
+    await tg.api.wait_for(lambda: len(tg.api.sent(REP.id)) == 3)
+    assert [p.text[:2] for p in tg.api.sent(REP.id)] == ["00", "02", "04"]
+    assert len(tg.api.refused(429)) == 2
