@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -87,16 +88,29 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
         if args.command == "serve":
             from bot.web import serve
 
-            await serve(app)
+            await serve(app, lifespans=[lambda: scheduled(app)])
             return 0
         if args.command == "poll":
             from bot.telegram import poll
 
-            await poll(app)
+            async with scheduled(app):
+                await poll(app)
             return 0
         return await run_console_command(app, args)
     finally:
         await app.close()
+
+
+@contextlib.asynccontextmanager
+async def scheduled(app: App) -> AsyncIterator[None]:
+    """The jobs' clock beside a channel, so reminders, briefs and digests go out."""
+    from jobs.scheduler import start_jobs
+
+    jobs = start_jobs(app)
+    try:
+        yield
+    finally:
+        await jobs.stop()
 
 
 async def run_console_command(app: App, args: argparse.Namespace) -> int:
