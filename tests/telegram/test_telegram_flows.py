@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import select
 
+from handlers.services import reminders as reminder_svc
+from jobs.context import JobContext
+from jobs.reminders import deliver_due_reminders
 from store.models import Activity, Deal, Identity, Reminder
 from tests.fakes.telegram_api import TgUser
 from tests.telegram.harness import Harness, text_of
@@ -85,3 +90,24 @@ async def test_reminder_snooze_button(tg_any: Harness) -> None:
     async with tg.app.uows() as uow:
         reminder = await uow.session.get(Reminder, int(snooze.rsplit(":", 1)[1]))
     assert reminder is not None and reminder.status == "snoozed"
+
+
+async def test_reminder_from_the_jobs_is_snoozed_by_button(tg_any: Harness) -> None:
+    tg = tg_any
+    await tg.join(EN, "rep_b")
+    async with tg.app.uows() as uow:
+        user = await uow.users.by_identity("telegram", str(EN.id))
+        assert user is not None
+        now = tg.app.clock.now()
+        await reminder_svc.create(uow, user, now - timedelta(minutes=1), "call Alice", now)
+        await uow.commit()
+    assert await deliver_due_reminders(JobContext(tg.app.uows, tg.app.clock)) == 1
+    tg.runtime.delivery.wake()
+    await tg.api.wait_for(lambda: len(tg.api.sent(EN.id)) == 2)
+    reminder = tg.api.sent(EN.id)[-1]
+    assert "Reminder: call Alice" in reminder.text
+    snooze = next(data for label, data in reminder.buttons if data.startswith("rm:snz:"))
+    edited, moved = await tg.press(EN, reminder, snooze)
+    assert edited.params["text"].endswith("→ ⏱ Snooze 1h") and "Moved to" in moved.text
+    async with tg.app.uows() as uow:
+        assert (await uow.session.scalars(select(Reminder))).one().status == "snoozed"
