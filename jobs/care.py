@@ -120,6 +120,10 @@ async def _send(
     body = reply_to_dict(Reply(text, choices)) | {"care": kind}
     row = outbox_row(link.channel, link.external_id, body, f"care:{key}", now)
     await uow.jobs.enqueue_many([row])
+    if choices:  # so the customer's "5" is read as this answer (handlers/desk)
+        offered = {"_choices": [[c.label, c.payload] for c in choices]}
+        state_key = (link.channel, link.external_id, link.external_id)
+        await uow.chat.save_state(state_key, "desk.ask", offered, now)
     return True
 
 

@@ -12,6 +12,7 @@ from handlers.desk.notify import notify_user, numbered_bodies
 from handlers.i18n import t
 from handlers.messages import Choice, InboundMessage, Reply, numbered_choices
 from handlers.services.customers import normalize_phone
+from handlers.services.feedback import store_answer
 from store.models import CustomerLink
 from store.uow import UnitOfWork, UnitOfWorkFactory
 
@@ -73,7 +74,10 @@ class Desk:
         self, uow: UnitOfWork, link: CustomerLink, msg: InboundMessage, text: str, now: datetime
     ) -> list[Reply]:
         word = text.casefold()
-        asked = await self._pending_answer(uow, msg, word)
+        chosen = await self._pending_answer(uow, msg, word)
+        if chosen is not None and chosen.startswith("fb:"):
+            return await self._feedback(uow, link, chosen, now)
+        asked = None if chosen is None else chosen == "consent:yes"
         if word in OPT_OUT:
             await links.opt_out(uow, link, now, unsubscribed=False)
             return [Reply(t(self._lang(link), "desk.opted_out"))]
@@ -125,9 +129,18 @@ class Desk:
         key = f"bound:{link.id}:{now.isoformat()}"
         await notify_user(uow, user, notice, key, now, self.config.notify_channels)
 
+    async def _feedback(
+        self, uow: UnitOfWork, link: CustomerLink, payload: str, now: datetime
+    ) -> list[Reply]:
+        """A 1–5 answer to the post-sale question: stored for the rep and the digest."""
+        if link.customer_id is not None:
+            await store_answer(uow, link.org_id, link.customer_id, payload, now)
+        return [Reply(t(self._lang(link), "desk.feedback_thanks"))]
+
     @staticmethod
-    async def _pending_answer(uow: UnitOfWork, msg: InboundMessage, word: str) -> bool | None:
-        """The customer's answer to the consent question, by number or word; then forget it."""
+    async def _pending_answer(uow: UnitOfWork, msg: InboundMessage, word: str) -> str | None:
+        """The payload of the choice just offered (consent, satisfaction), picked by number or
+        word; then forget the offer."""
         key = (msg.channel, msg.user_id, msg.user_id)
         row = await uow.chat.state(*key)
         if row is None:
@@ -135,9 +148,10 @@ class Desk:
         await uow.chat.clear_state(key)
         offered: list[list[str]] = row.data.get("_choices", [])
         if word.isdigit() and 1 <= int(word) <= len(offered):
-            return offered[int(word) - 1][1] == "consent:yes"
-        if word in ANSWER_YES or word in ANSWER_NO:
-            return word in ANSWER_YES
+            return offered[int(word) - 1][1]
+        is_consent = any(payload.startswith("consent:") for _label, payload in offered)
+        if is_consent and (word in ANSWER_YES or word in ANSWER_NO):
+            return "consent:yes" if word in ANSWER_YES else "consent:no"
         return None
 
     async def _answer(

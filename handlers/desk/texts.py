@@ -15,6 +15,10 @@ add_texts(
         ),
         "desk.consent_yes": ("同意", "Yes, please"),
         "desk.consent_no": ("不用了", "No, thanks"),
+        "desk.feedback_thanks": (
+            "谢谢您的评价！我们会认真参考。",
+            "Thank you for your rating! It helps us do better.",
+        ),
         "desk.consented": (
             "谢谢！随时回复「退订」即可停止接收关怀消息。",
             'Thank you! Reply "TD" or "unsubscribe" at any time to stop them.',

@@ -154,3 +154,35 @@ async def test_outside_48_hours_without_template_goes_to_the_rep(wx: WeChat) -> 
     async with wx.app.uows() as uow:
         task = (await uow.session.scalars(select(Reminder))).one()
     assert task.customer_id == customer_id and "生日快乐" in task.text
+
+
+async def test_post_sale_rating_by_number_is_stored(wx: WeChat) -> None:
+    """The care job offers 1–5 (buttons fb:<deal>:<n>); the customer answers "4" on the OA."""
+    from handlers.services import deals
+    from handlers.services.feedback import parse_payload
+    from store.models import Feedback
+
+    customer_id = await _rep_with_customer(wx)
+    await wx.customer_event(OPENID, "subscribe")
+    await wx.customer_says(OPENID, "1")
+    await wx.customer_says(OPENID, "13900000031")  # links the customer by phone
+    async with wx.app.uows() as uow:
+        customer = await uow.session.get(Customer, customer_id)
+        rep = await uow.users.get(customer.owner_id or 0) if customer else None
+        assert customer is not None and rep is not None
+        deal = await deals.create(
+            uow, rep, customer, deals.NewDeal("服务器"), "won", wx.clock.now()
+        )
+        await uow.commit()
+    offered = {"_choices": [[str(n), f"fb:{deal.id}:{n}"] for n in range(1, 6)]}
+    async with wx.app.uows() as uow:  # what jobs.care leaves after a post-sale question
+        key = ("wechat_oa", OPENID, OPENID)
+        await uow.chat.save_state(key, "desk.ask", offered, wx.clock.now())
+        await uow.commit()
+    assert "谢谢您的评价" in await wx.customer_says(OPENID, "4")
+    async with wx.app.uows() as uow:
+        rows = (await uow.session.scalars(select(Feedback))).all()
+        tickets = (await uow.session.scalars(select(Ticket))).all()
+    assert [(r.customer_id, r.deal_id, r.score) for r in rows] == [(customer_id, deal.id, 4)]
+    assert tickets == []  # the answer is not mistaken for a complaint
+    assert parse_payload("fb:77:9") is None
