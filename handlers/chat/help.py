@@ -22,6 +22,9 @@ add_texts(
             "• /pipeline 漏斗 — 我的销售漏斗\n"
             "• /remind 提醒 — 设提醒，如「提醒 明天下午3点给李总打电话」\n"
             "• /today 今天 — 今天和逾期的待办\n"
+            "• /payment 回款 — 记录回款或付款计划\n"
+            "• /pool 公海 — 查看和领取公海客户\n"
+            "• /bind 绑定客户 — 给客户发公众号绑定码\n"
             "• /lang en · /tz Asia/Shanghai — 语言和时区\n"
             "• /cancel 取消 — 放弃正在填写的内容\n"
             "也可以直接说：「查一下华为」「华为那单赢了」。",
@@ -34,9 +37,36 @@ add_texts(
             "• /pipeline — your pipeline by stage\n"
             '• /remind — set a reminder, e.g. "/remind tomorrow 3pm call Li"\n'
             "• /today — what's due today and overdue\n"
+            "• /payment — record money received or a payment plan\n"
+            "• /pool — see and claim customers in the team pool\n"
+            "• /bind — a code that links a customer's WeChat to their record\n"
             "• /lang zh · /tz America/New_York — language and timezone\n"
             "• /cancel — leave the form you're filling in\n"
             'Or just say it: "look up Acme", "Acme deal won".',
+        ),
+        "help.manager": (
+            "团队（经理）：\n"
+            "• /digest 日报 · /weekly 周报 — 团队日报和周报（含图表）\n"
+            "• /funnel 销售漏斗 · /leaderboard 排行榜 — 转化分析和排名\n"
+            "• /segment 分群 — 如「A类 30天未联系」「沉睡 B类」\n"
+            "• /routing 分配规则 · /owners 归属记录",
+            "Your team (managers):\n"
+            "• /digest · /weekly — the team's daily and weekly digest, with a chart\n"
+            "• /funnel · /leaderboard — conversion analytics and ranking\n"
+            "• /segment — e.g. \"A 30 days no contact\", \"dormant B customers\"\n"
+            "• /routing · /owners — lead routing rules, owner history",
+        ),
+        "help.admin": (
+            "管理员：\n"
+            "• /handover 交接 — 离职交接，如「/handover 张伟 to 李娜,王芳」\n"
+            "• /dupes 查重 · /undomerge 撤销合并 — 合并重复客户\n"
+            "• /poolrules 公海规则 · /retention 审计保留\n"
+            "• /forget 匿名化 · /aboutcustomer 客户数据 · /export 导出",
+            "Admins:\n"
+            "• /handover — hand a leaving rep's customers on: \"/handover Wei to Na,Fang\"\n"
+            "• /dupes · /undomerge — merge duplicate customers, and undo\n"
+            "• /poolrules · /retention — pool rules, audit log retention\n"
+            "• /forget · /aboutcustomer · /export — privacy requests and exports",
         ),
         "unknown.command": (
             "我不认识这个命令：{text}\n发送 /help 查看可用命令。",
@@ -65,8 +95,13 @@ add_texts(
 
 
 async def show_help(ctx: Ctx, _args: str) -> list[Reply]:
-    """What the bot can do, in the user's language."""
-    return [Reply(ctx.t("help.text"))]
+    """What the bot can do, in the user's language, with the sections their role opens."""
+    sections = ["help.text"]
+    if ctx.user.role in ("manager", "admin"):
+        sections.append("help.manager")
+    if ctx.user.role == "admin":
+        sections.append("help.admin")
+    return [Reply("\n\n".join(ctx.t(key) for key in sections))]
 
 
 async def unknown_command(ctx: Ctx, text: str) -> list[Reply]:
