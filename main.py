@@ -8,7 +8,8 @@ import contextlib
 import json
 import logging
 import sys
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from pathlib import Path
 
@@ -86,10 +87,7 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
 
             return await run_admin(app, args)
         if args.command == "serve":
-            from bot.web import serve
-
-            await serve(app, lifespans=[lambda: scheduled(app)])
-            return 0
+            return await run_serve(app)
         if args.command == "poll":
             from bot.telegram import poll
 
@@ -99,6 +97,19 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
         return await run_console_command(app, args)
     finally:
         await app.close()
+
+
+async def run_serve(app: App) -> int:
+    """Every configured channel in one web app, with the jobs' clock beside them."""
+    from bot.web import serve
+    from bot.wechat_routes import build_wechat
+
+    wechat = build_wechat(app)
+    lifespans: list[Callable[[], AbstractAsyncContextManager[None]]] = [lambda: scheduled(app)]
+    if wechat is not None:
+        lifespans.append(wechat.running)
+    await serve(app, routes=wechat.routes if wechat else (), lifespans=lifespans)
+    return 0
 
 
 @contextlib.asynccontextmanager

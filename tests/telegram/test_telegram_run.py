@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import os
 import signal
 import socket
@@ -63,6 +64,10 @@ async def test_main_serve_sets_webhook_and_menu_and_answers(
             "CHATCRM_TELEGRAM_WEBHOOK_SECRET": SECRET,
             "CHATCRM_PUBLIC_URL": "https://crm.example.com/",
             "CHATCRM_HTTP_PORT": str(port),
+            "CHATCRM_WECHAT_APPID": "wx-app",
+            "CHATCRM_WECHAT_SECRET": "wx-secret",
+            "CHATCRM_WECHAT_TOKEN": "wx-token",
+            "CHATCRM_WECHAT_API_URL": api.base_url,  # never called in this test
         }
         server = await asyncio.create_subprocess_exec(
             sys.executable, "main.py", "serve", cwd=ROOT, env=env, stderr=asyncio.subprocess.PIPE
@@ -82,6 +87,9 @@ async def test_main_serve_sets_webhook_and_menu_and_answers(
                 ok = await http.post("/telegram/webhook", json=update, headers=headers)
                 assert ok.status_code == 200
                 await api.wait_for(lambda: api.sent(REP.id))
+                # the WeChat Official Account routes share the same app and port
+                echo = await http.get("/wechat/oa", params=_oa_verification("wx-token", "e-42"))
+                assert (echo.status_code, echo.text) == (200, "e-42")
             assert "欢迎加入" in api.sent(REP.id)[0].text
         finally:
             server.send_signal(signal.SIGTERM)
@@ -90,6 +98,13 @@ async def test_main_serve_sets_webhook_and_menu_and_answers(
         assert server.returncode in (0, -signal.SIGTERM), err.decode()[-2000:]
         assert "Application shutdown complete" in err.decode()
         assert SECRET not in err.decode() and TOKEN not in err.decode()  # no secrets in logs
+
+
+def _oa_verification(token: str, echostr: str) -> dict[str, str]:
+    """The GET WeChat sends when the OA's server URL is saved, signed as WeChat signs it."""
+    timestamp, nonce = "1700000000", "n0nce"
+    signature = hashlib.sha1("".join(sorted((token, timestamp, nonce))).encode()).hexdigest()
+    return {"signature": signature, "timestamp": timestamp, "nonce": nonce, "echostr": echostr}
 
 
 async def _until_healthy(http: httpx.AsyncClient) -> None:
