@@ -126,8 +126,8 @@ def _attachments(message: Message, text: str | None) -> tuple[tuple[Attachment, 
 def _contact(contact: Contact) -> tuple[tuple[Attachment, ...], str]:
     """A shared contact card becomes the one-line /newcustomer command."""
     name = " ".join(filter(None, (contact.first_name, contact.last_name)))
-    # /newcustomer reads its first word as the name: keep a two-part name together.
-    words = [name.replace(" ", "·"), contact.phone_number]
+    # /newcustomer takes the words before the phone as the name, those after as the company.
+    words = [name, contact.phone_number.replace(" ", "")]
     company = _vcard_org(contact.vcard)
     if company:
         words.append(company)

@@ -11,7 +11,7 @@ from handlers.chat.app import build_router
 from handlers.chat.context import ChatConfig
 from handlers.chat.router import Router
 from handlers.clock import FixedClock
-from handlers.messages import InboundMessage, Reply
+from handlers.messages import Attachment, InboundMessage, Reply
 from handlers.services import org as org_svc
 from store.uow import UnitOfWorkFactory
 
@@ -41,7 +41,12 @@ class Chat:
     counter: int = 0
     last: list[Reply] = field(default_factory=list)
 
-    async def say(self, text: str | None = None, payload: str | None = None) -> str:
+    async def say(
+        self,
+        text: str | None = None,
+        payload: str | None = None,
+        attachments: tuple[Attachment, ...] = (),
+    ) -> str:
         self.counter += 1
         msg = InboundMessage(
             channel="console",
@@ -53,6 +58,7 @@ class Chat:
             message_id=str(self.counter),
             locale=self.lang,
             display_name=self.who,
+            attachments=attachments,
         )
         self.last = await self.world.router.handle(msg)
         return render(self.last)

@@ -141,7 +141,7 @@ async def on_payload(ctx: Ctx, parts: list[str]) -> list[Reply]:
             for s in pipeline.open_stages
             if s.key != deal.stage
         )
-        return [Reply(ctx.t("dl.pick_stage"), choices)]
+        return [Reply(ctx.t("dl.pick_stage"), choices, private=True)]
     if action in ("won", "lost"):
         ctx.conv.go("dl.reason", deal_id=deal.id, outcome=action)
         return [Reply(ctx.t("dl.ask_reason", outcome=ctx.t(f"outcome.{action}")))]
@@ -156,7 +156,7 @@ async def _move(
     old = pipeline.name(deal.stage, ctx.lang)
     await svc.move(ctx.uow, ctx.user, deal, stage, ctx.now, reason)
     new = pipeline.name(stage, ctx.lang)
-    return [Reply(ctx.t("dl.moved", title=deal.title, old=old, new=new))]
+    return [Reply(ctx.t("dl.moved", title=deal.title, old=old, new=new), private=True)]
 
 
 async def close_with_reason(ctx: Ctx, text: str) -> list[Reply]:

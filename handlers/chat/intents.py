@@ -60,7 +60,7 @@ async def _close_deal(ctx: Ctx, mention: str, outcome: str) -> list[Reply]:
         raise UserError("cu.none", q=mention[:40])
     open_deals = await ctx.uow.deals.open_deals(ctx.scope, customer.id)
     if not open_deals:
-        return [Reply(ctx.t("in.no_deal", name=customer_title(customer)))]
+        return [Reply(ctx.t("in.no_deal", name=customer_title(customer)), private=True)]
     if len(open_deals) == 1:
         return await deals.on_payload(ctx, [outcome, str(open_deals[0].id)])
     choices = tuple(Choice(d.title, f"dl:{outcome}:{d.id}") for d in open_deals)
@@ -77,7 +77,7 @@ async def _suggest(ctx: Ctx, text: str) -> list[Reply]:
     ]
     ctx.conv.data["text"] = text
     choices += [Choice(ctx.t("in.btn_visit"), "in:visit"), Choice(ctx.t("in.btn_help"), "in:help")]
-    return [Reply(ctx.t("in.unclear"), tuple(choices))]
+    return [Reply(ctx.t("in.unclear"), tuple(choices), private=bool(ranked))]
 
 
 async def on_payload(ctx: Ctx, parts: list[str]) -> list[Reply]:

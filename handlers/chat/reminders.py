@@ -72,7 +72,8 @@ async def _create(ctx: Ctx, text: str, due: datetime) -> list[Reply]:
     customer_id, suffix = await _mentioned_customer(ctx, text)
     reminder = await svc.create(ctx.uow, ctx.user, due, body, ctx.now, customer_id=customer_id)
     ctx.conv.end()
-    return [Reply(ctx.t("rm.set", when=ctx.when(reminder.due_at), text=body) + suffix)]
+    text = ctx.t("rm.set", when=ctx.when(reminder.due_at), text=body) + suffix
+    return [Reply(text, private=True)]
 
 
 async def _mentioned_customer(ctx: Ctx, text: str) -> tuple[int | None, str]:
@@ -115,7 +116,7 @@ def _item(ctx: Ctx, r: Reminder) -> Reply:
     actions = (("done", "rm.btn_done"), ("snz", "rm.btn_snooze"), ("tmr", "rm.btn_tomorrow"))
     choices = [Choice(ctx.t(label), f"rm:{a}:{r.id}") for a, label in actions]
     choices.append(Choice(ctx.t("rm.btn_reschedule"), f"rm:res:{r.id}"))
-    return Reply(text, tuple(choices))
+    return Reply(text, tuple(choices), private=True)
 
 
 async def on_payload(ctx: Ctx, parts: list[str]) -> list[Reply]:
@@ -125,7 +126,7 @@ async def on_payload(ctx: Ctx, parts: list[str]) -> list[Reply]:
         raise UserError("rm.already_done")
     if action == "done":
         await svc.change(ctx.uow, ctx.user, reminder, ctx.now, "done")
-        return [Reply(ctx.t("rm.done", text=reminder.text))]
+        return [Reply(ctx.t("rm.done", text=reminder.text), private=True)]
     if action == "snz":
         return await _move(ctx, reminder, ctx.now + timedelta(hours=1), "snoozed")
     if action == "tmr":
@@ -152,7 +153,7 @@ async def _move(
         raise UserError("rm.past", when=ctx.when(due))
     await svc.change(ctx.uow, ctx.user, reminder, ctx.now, status, due_at=due)
     ctx.conv.end()
-    return [Reply(ctx.t("rm.moved", when=ctx.when(due), text=reminder.text))]
+    return [Reply(ctx.t("rm.moved", when=ctx.when(due), text=reminder.text), private=True)]
 
 
 def register(routes: Routes) -> None:

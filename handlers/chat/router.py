@@ -47,6 +47,7 @@ class Router:
                 replies = await onboarding.stranger(uow, msg, now, self.config)
                 await self._commit(uow, replies, on_replies)
                 return replies
+            await uow.users.unblock(msg.channel, msg.user_id)
             key = (msg.channel, msg.chat_id, msg.user_id)
             row = await uow.chat.state(*key)
             conv = Conversation(row.state or None, dict(row.data)) if row else Conversation()
@@ -83,6 +84,8 @@ class Router:
             raise UserError("error.too_long", size=len(text), limit=ctx.config.max_text)
         if payload:
             return await self._on_payload(ctx, payload)
+        if not text and ctx.msg.attachments and self.routes.attachments is not None:
+            return await self.routes.attachments(ctx, "")
         if not text:
             return await onboarding.nothing_to_do(ctx, ctx.msg)
         if text.lower() in CANCEL_WORDS:

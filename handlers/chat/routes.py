@@ -19,6 +19,7 @@ class Routes:
     payloads: dict[str, PayloadHandler] = field(default_factory=dict)
     states: dict[str, TextHandler] = field(default_factory=dict)  # keyed by "vi" of "vi.confirm"
     free_text: TextHandler | None = None
+    attachments: TextHandler | None = None  # a location or photo sent without words
 
     def command(self, handler: TextHandler, *names: str, prefix: tuple[str, ...] = ()) -> None:
         for name in dict.fromkeys((*names, *prefix)):

@@ -24,6 +24,8 @@ add_texts(
             "Please confirm:\nCustomer: {customer}\nType: {kind}\nWhen: {when}\n"
             "Follow-up: {follow_up}{deal}\nNotes: {summary}",
         ),
+        "vi.card_location": ("\n📍 已附位置", "\n📍 Location attached"),
+        "vi.card_photo": ("\n📷 已附照片", "\n📷 Photo attached"),
         "vi.card_deal": ("\n商机：{stage} {amount}", "\nDeal: {stage} {amount}"),
         "vi.no_follow_up": ("无", "none"),
         "vi.future_visit": (
@@ -78,13 +80,20 @@ def from_understanding(ctx: Ctx, text: str, u: Understanding) -> VisitDraft:
         currency=u.currency or "CNY",
         stage=u.stage,
     )
-    for attachment in ctx.msg.attachments:
-        if attachment.kind == "location":
-            draft.location = attachment.value
-        elif attachment.kind == "photo":
-            draft.photo = attachment.value
+    attach(ctx, draft)
     check_times(ctx, draft)
     return draft
+
+
+def attach(ctx: Ctx, draft: VisitDraft) -> bool:
+    """Put the message's location or photo on the draft; True if there was one."""
+    found = False
+    for attachment in ctx.msg.attachments:
+        if attachment.kind == "location":
+            draft.location, found = attachment.value, True
+        elif attachment.kind == "photo":
+            draft.photo, found = attachment.value, True
+    return found
 
 
 def _happened(ctx: Ctx, u: Understanding) -> datetime:
@@ -110,6 +119,10 @@ def card_text(ctx: Ctx, draft: VisitDraft, customer: Customer, pipeline: Pipelin
         stage = pipeline.name(draft.stage, ctx.lang) if draft.stage else ""
         amount = fmt_money(Decimal(draft.amount), draft.currency, ctx.lang) if draft.amount else ""
         deal = ctx.t("vi.card_deal", stage=stage, amount=amount)
+    if draft.location:
+        deal += ctx.t("vi.card_location")
+    if draft.photo:
+        deal += ctx.t("vi.card_photo")
     follow_up = ctx.when(draft.follow_up) if draft.follow_up else ctx.t("vi.no_follow_up")
     return ctx.t(
         "vi.card",

@@ -8,7 +8,13 @@ from handlers.chat.cards import customer_title
 from handlers.chat.context import Ctx, UserError, int_arg
 from handlers.chat.routes import Routes
 from handlers.chat.visit_deals import apply_to_deals
-from handlers.chat.visit_draft import VisitDraft, card_text, check_times, from_understanding
+from handlers.chat.visit_draft import (
+    VisitDraft,
+    attach,
+    card_text,
+    check_times,
+    from_understanding,
+)
 from handlers.i18n import add_texts
 from handlers.messages import Choice, Reply
 from handlers.nlu.intent import understand
@@ -49,6 +55,11 @@ add_texts(
         "vi.saved": ("✅ 已记录{kind}：{customer}", "✅ Logged {kind} with {customer}"),
         "vi.saved_reminder": ("⏰ 回访提醒：{when}", "⏰ Follow-up reminder: {when}"),
         "vi.cancelled": ("好的，这条记录没有保存。", "OK, nothing was saved."),
+        "vi.attached": ("📎 已附到这条拜访记录。", "📎 Attached to the visit you're logging."),
+        "vi.attached_start": (
+            "📎 收到。要记在哪个客户的拜访上？",
+            "📎 Got it. Which customer's visit is this for?",
+        ),
         "vi.btn_save": ("✅ 保存", "✅ Save"),
         "vi.btn_customer": ("✏️ 改客户", "✏️ Customer"),
         "vi.btn_kind": ("✏️ 改类型", "✏️ Type"),
@@ -124,6 +135,8 @@ async def on_state(ctx: Ctx, text: str) -> list[Reply]:
     if step == "vi.text":
         fresh = from_understanding(ctx, text, understand(text, ctx.local_now()))
         fresh.customer_id = draft.customer_id
+        fresh.location = fresh.location or draft.location
+        fresh.photo = fresh.photo or draft.photo
         return await _confirm(ctx, fresh)
     if step == "vi.when":
         draft.happened_at = _parse_time(ctx, text).isoformat()
@@ -203,10 +216,29 @@ async def _save(ctx: Ctx, draft: VisitDraft) -> list[Reply]:
         lines.append(ctx.t("vi.saved_reminder", when=ctx.when(reminder.due_at)))
     lines.extend(await apply_to_deals(ctx, customer, draft))
     ctx.conv.end()
-    return [Reply("\n".join(lines))]
+    return [Reply("\n".join(lines), private=True)]
+
+
+async def on_attachment(ctx: Ctx, _text: str) -> list[Reply]:
+    """A location or photo without words: it belongs to the visit being logged, or starts one."""
+    in_form = (ctx.conv.state or "").startswith("vi.") and "draft" in ctx.conv.data
+    if in_form:
+        draft = VisitDraft.load(ctx.conv.data)
+    else:
+        draft = VisitDraft(summary="", kind="visit", happened_at=ctx.local_now().isoformat())
+    attach(ctx, draft)
+    if ctx.conv.state == "vi.confirm":
+        return await _confirm(ctx, draft)
+    if in_form:
+        ctx.conv.data["draft"] = draft.dump()
+        return [Reply(ctx.t("vi.attached"))]
+    ctx.conv.end()
+    ctx.conv.go("vi.who", draft=draft.dump())
+    return [Reply(ctx.t("vi.attached_start"))]
 
 
 def register(routes: Routes) -> None:
     routes.command(start, "/visit", "拜访", "/log", prefix=("拜访",))
     routes.states["vi"] = on_state
     routes.payloads["vi"] = on_payload
+    routes.attachments = on_attachment

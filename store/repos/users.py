@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.models import Identity, Invite, Org, PipelineStage, Team, User
@@ -34,6 +34,15 @@ class UserRepo:
             .where(Identity.channel == channel, Identity.external_id == external_id)
         )
         return (await self.session.scalars(stmt)).first()
+
+    async def unblock(self, channel: str, external_id: str) -> None:
+        """They wrote to us again, so they unblocked the bot: deliver to them again."""
+        await self.session.execute(
+            update(Identity)
+            .where(Identity.channel == channel, Identity.external_id == external_id)
+            .where(Identity.blocked_at.is_not(None))
+            .values(blocked_at=None)
+        )
 
     async def identities(self, user_id: int) -> Sequence[Identity]:
         stmt = select(Identity).where(Identity.user_id == user_id).order_by(Identity.id)

@@ -118,3 +118,39 @@ async def test_restart_continues_a_half_filled_form(people: dict[str, Chat], wor
     world.router = build_router(world.uows, world.clock, ChatConfig())
     assert "已记录" in await rep.say("1")
     assert await _counts(world) == (1, 0)
+
+
+async def test_location_without_words_starts_or_joins_a_visit(
+    people: dict[str, Chat], world: World
+) -> None:
+    from handlers.messages import Attachment
+
+    rep = people["rep_a"]
+    here = (Attachment("location", "31.2304,121.4737"),)
+    await rep.say("/newcustomer 钱多多 13900000038 陆家嘴银行")
+    assert "哪个客户" in await rep.say(attachments=here)
+    assert "说说情况" in await rep.say("钱多多")
+    card = await rep.say("聊了理财方案")
+    assert "已附位置" in card
+    photo = (Attachment("photo", "tg-file-id-1"),)
+    assert "已附照片" in await rep.say(attachments=photo)  # on the confirmation card
+    await rep.say("1")
+    async with world.uows() as uow:
+        activity = (await uow.session.scalars(select(Activity))).one()
+    assert (activity.location, activity.photo) == ("31.2304,121.4737", "tg-file-id-1")
+
+
+async def test_writing_again_unblocks(people: dict[str, Chat], world: World) -> None:
+    from datetime import UTC, datetime
+
+    from store.models import Identity
+
+    async with world.uows() as uow:
+        await uow.outbox.mark_blocked("console", "rep_a", datetime(2026, 1, 1, tzinfo=UTC))
+        await uow.commit()
+    await people["rep_a"].say("/today")
+    async with world.uows() as uow:
+        identity = (
+            await uow.session.scalars(select(Identity).where(Identity.external_id == "rep_a"))
+        ).one()
+    assert identity.blocked_at is None
