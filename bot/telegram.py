@@ -17,13 +17,13 @@ from telegram import BotCommand
 from telegram.ext import Application, ApplicationBuilder
 
 from bot.bootstrap import App
-from bot.db_gate import for_engine
 from bot.delivery import Delivery, DeliveryPolicy
 from bot.rate_limit import Limits, Pacer
 from bot.settings import Settings
 from bot.telegram_channel import ChatHandler, PTBApp, TelegramChannel
 from bot.telegram_sender import TelegramSender
 from handlers.chat.app import build_router
+from store.turns import for_engine
 
 log = logging.getLogger(__name__)
 WEBHOOK_PATH = "/telegram/webhook"

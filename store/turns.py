@@ -3,7 +3,7 @@
 Every SQLite transaction here begins IMMEDIATE (a writer). Two at once make the loser sleep in
 SQLite's busy handler, in steps of up to 100 ms, and under steady load one side starves. An
 asyncio lock queues them fairly in the event loop instead. PostgreSQL needs none of this.
-(It belongs next to the engine in store/, where every writer of the process would share it.)
+Opt-in per channel: a unit of work opened inside another would wait for itself forever.
 """
 
 from __future__ import annotations
