@@ -13,6 +13,7 @@ from handlers.clock import Clock
 from handlers.i18n import t
 from handlers.messages import InboundMessage, Reply, numbered_choices
 from handlers.services.access import scope_for
+from store.models import ConversationState
 from store.uow import UnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
@@ -42,18 +43,19 @@ class Router:
                 msg.channel, msg.dedupe_key, now
             ):
                 return []
-            user = await uow.users.by_identity(msg.channel, msg.user_id)
-            if user is None or not user.active:
+            found = await uow.users.with_identity(msg.channel, msg.user_id)
+            if found is None or not found[0].active:
                 replies = await onboarding.stranger(uow, msg, now, self.config)
                 await self._commit(uow, replies, on_replies)
                 return replies
-            await uow.users.unblock(msg.channel, msg.user_id)
+            user, identity = found
+            identity.blocked_at = None  # writing to us means they unblocked the bot
             key = (msg.channel, msg.chat_id, msg.user_id)
             row = await uow.chat.state(*key)
             conv = Conversation(row.state or None, dict(row.data)) if row else Conversation()
             ctx = Ctx(uow, msg, user, await scope_for(uow, user), now, self.config, conv)
             replies = await self._guarded(ctx)
-            await self._save_conversation(uow, key, ctx, replies)
+            await self._save_conversation(uow, (key, row), ctx, replies)
             await self._commit(uow, replies, on_replies)
             return replies
 
@@ -125,15 +127,20 @@ class Router:
 
     @staticmethod
     async def _save_conversation(
-        uow: UnitOfWork, key: tuple[str, str, str], ctx: Ctx, replies: list[Reply]
+        uow: UnitOfWork,
+        stored: tuple[tuple[str, str, str], ConversationState | None],
+        ctx: Ctx,
+        replies: list[Reply],
     ) -> None:
+        key, row = stored
         offered = [[c.label, c.payload] for c in numbered_choices(replies)]
         if offered:
             ctx.conv.data["_choices"] = offered
         if ctx.conv.state is None and not offered:
-            await uow.chat.clear_state(key)
+            if row is not None:
+                await uow.chat.clear_state(key)
             return
-        await uow.chat.save_state(key, ctx.conv.state or "", ctx.conv.data, ctx.now)
+        await uow.chat.save_state(key, ctx.conv.state or "", ctx.conv.data, ctx.now, row)
 
 
 def clean_text(text: str | None) -> str:

@@ -7,7 +7,8 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as lite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.models import AuditLog, ConversationState, InboxEntry
@@ -26,9 +27,15 @@ class ChatRepo:
         return (await self.session.scalars(stmt)).first()
 
     async def save_state(
-        self, key: tuple[str, str, str], state: str, data: dict[str, Any], now: datetime
+        self,
+        key: tuple[str, str, str],
+        state: str,
+        data: dict[str, Any],
+        now: datetime,
+        row: ConversationState | None = None,
     ) -> None:
-        row = await self.state(*key)
+        """Upsert the form; pass the row already loaded this transaction to skip a query."""
+        row = row or await self.state(*key)
         if row is None:
             channel, chat_id, user_key = key
             row = ConversationState(channel=channel, chat_id=chat_id, user_key=user_key)
@@ -48,13 +55,11 @@ class ChatRepo:
 
     async def first_delivery(self, channel: str, dedupe_key: str, now: datetime) -> bool:
         """Record an inbound message; False when it was seen before (a redelivery)."""
-        try:
-            async with self.session.begin_nested():
-                entry = InboxEntry(channel=channel, dedupe_key=dedupe_key, received_at=now)
-                self.session.add(entry)
-        except IntegrityError:
-            return False
-        return True
+        values = {"channel": channel, "dedupe_key": dedupe_key, "received_at": now}
+        insert = pg_insert if self.session.get_bind().dialect.name == "postgresql" else lite_insert
+        stmt = insert(InboxEntry).values(values).on_conflict_do_nothing()
+        result = await self.session.execute(stmt)
+        return bool(getattr(result, "rowcount", 0))
 
     async def audit(self, entry: AuditLog) -> None:
         self.session.add(entry)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.models import Identity, Invite, Org, PipelineStage, Team, User
@@ -28,21 +28,18 @@ class UserRepo:
         return await self.session.get(Team, team_id)
 
     async def by_identity(self, channel: str, external_id: str) -> User | None:
+        found = await self.with_identity(channel, external_id)
+        return found[0] if found else None
+
+    async def with_identity(self, channel: str, external_id: str) -> tuple[User, Identity] | None:
+        """The user behind a chat address, and the address (blocked or not), in one query."""
         stmt = (
-            select(User)
+            select(User, Identity)
             .join(Identity, Identity.user_id == User.id)
             .where(Identity.channel == channel, Identity.external_id == external_id)
         )
-        return (await self.session.scalars(stmt)).first()
-
-    async def unblock(self, channel: str, external_id: str) -> None:
-        """They wrote to us again, so they unblocked the bot: deliver to them again."""
-        await self.session.execute(
-            update(Identity)
-            .where(Identity.channel == channel, Identity.external_id == external_id)
-            .where(Identity.blocked_at.is_not(None))
-            .values(blocked_at=None)
-        )
+        row = (await self.session.execute(stmt)).first()
+        return (row[0], row[1]) if row else None
 
     async def identities(self, user_id: int) -> Sequence[Identity]:
         stmt = select(Identity).where(Identity.user_id == user_id).order_by(Identity.id)
