@@ -187,8 +187,10 @@ def _matches(got: datetime, case: dict[str, str]) -> bool:
     if grain != "quarter" and got.strftime(fmt) == expected.strftime(fmt):
         return True
     alt = case.get("alt_expected")
+    if not alt:
+        return False
     alt_fmt = keys.get(case.get("alt_grain") or grain, "%Y-%m-%d %H:%M")
-    return bool(alt) and got.strftime(alt_fmt) == datetime.fromisoformat(alt).strftime(alt_fmt)
+    return got.strftime(alt_fmt) == datetime.fromisoformat(alt).strftime(alt_fmt)
 
 
 def test_dev_split_accuracy() -> None:
