@@ -127,3 +127,26 @@ async def test_stale_deal_alerted_once_and_cadence(
         assert row is not None and row.status == "cancelled"
         left = await uow.session.scalars(select(Customer).where(Customer.id == old))
         assert left.one().last_contact_at is not None
+
+
+async def test_nightly_ops_release_to_pool_and_segment_once(
+    people: dict[str, Chat], world: World, jobs: JobContext
+) -> None:
+    """02:00 org time: a customer untouched for 30 days goes back to the team pool, once."""
+    from jobs.ops import run_ops
+    from store.models import OwnerChange
+
+    forgotten = await add_customer(world, "rep_a", "久未联系")
+    kept = await add_customer(world, "rep_a", "常联系")
+    await log_visit(world, "rep_a", kept, NOW + timedelta(days=35))
+    world.clock.at = datetime(2026, 12, 29, 2, 0, 30, tzinfo=NOW.tzinfo)  # 36 days on
+    assert await run_ops(jobs) >= 1
+    assert await run_ops(jobs) == 0  # the night's slot is taken
+    async with world.uows() as uow:
+        gone = await uow.session.get(Customer, forgotten)
+        stays = await uow.session.get(Customer, kept)
+        changes = (await uow.session.scalars(select(OwnerChange))).all()
+    assert gone is not None and gone.owner_id is None and gone.pool_team_id is not None
+    assert stays is not None and stays.owner_id is not None
+    assert [(c.customer_id, c.to_owner_id) for c in changes] == [(forgotten, None)]
+    assert stays.segmented_at is not None
