@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from store.db import make_engine, make_sessions
 from store.migrate import upgrade
 from store.uow import UnitOfWorkFactory
+from tests.world import Chat, World, build_world, join_all
 
 PG_URL = os.environ.get("CHATCRM_TEST_PG_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 BACKENDS = ("sqlite", "postgres")
@@ -66,3 +67,29 @@ async def engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterato
 @pytest.fixture
 def uows(engine: AsyncEngine) -> UnitOfWorkFactory:
     return UnitOfWorkFactory(make_sessions(engine))
+
+
+@pytest.fixture
+async def sqlite_engine(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
+    """A migrated SQLite file, for tests that only need one backend."""
+    eng = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'one.db'}")
+    await upgrade(eng)
+    yield eng
+    await eng.dispose()
+
+
+@pytest.fixture
+async def world(uows: UnitOfWorkFactory) -> World:
+    return await build_world(uows)
+
+
+@pytest.fixture
+async def people(world: World) -> dict[str, Chat]:
+    """Everyone joined, Chinese speakers."""
+    return await join_all(world)
+
+
+@pytest.fixture
+async def people_en(world: World) -> dict[str, Chat]:
+    """Everyone joined, English speakers."""
+    return await join_all(world, "en")

@@ -101,3 +101,16 @@ async def join_all(world: World, lang: str = "zh") -> dict[str, Chat]:
         assert who in reply, reply
         chats[who] = chat
     return chats
+
+
+async def seed_small_org(uows: UnitOfWorkFactory, now: datetime) -> tuple[int, dict[str, str]]:
+    """One team, two reps and a manager, who join through their channel like real users."""
+    async with uows() as uow:
+        org = await org_svc.create_org(uow, "测试公司", now)
+        team = await org_svc.create_team(uow, org.id, "East", now)
+        invites = {}
+        for who, role in (("rep_a", "rep"), ("rep_b", "rep"), ("boss", "manager")):
+            invite = await org_svc.create_invite(uow, org.id, role, now, team.id, name=who)
+            invites[who] = invite.code
+        await uow.commit()
+    return org.id, invites

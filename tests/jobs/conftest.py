@@ -3,19 +3,7 @@ from __future__ import annotations
 import pytest
 
 from jobs.context import JobContext
-from store.uow import UnitOfWorkFactory
-from tests.world import Chat, World, build_world, join_all
-
-
-@pytest.fixture
-async def world(uows: UnitOfWorkFactory) -> World:
-    return await build_world(uows)
-
-
-@pytest.fixture
-async def people(world: World) -> dict[str, Chat]:
-    """Everyone joined, Chinese speakers."""
-    return await join_all(world)
+from tests.world import World
 
 
 @pytest.fixture

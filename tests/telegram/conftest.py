@@ -1,13 +1,10 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from store.db import make_engine
-from store.migrate import upgrade
 from tests.telegram.harness import Harness, running
 
 
@@ -17,14 +14,6 @@ def _ptb_timedelta() -> Iterator[None]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("PTB_TIMEDELTA", "true")
         yield
-
-
-@pytest.fixture
-async def sqlite_engine(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
-    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'tg.db'}")
-    await upgrade(engine)
-    yield engine
-    await engine.dispose()
 
 
 @pytest.fixture

@@ -24,11 +24,11 @@ from bot.settings import Settings
 from bot.telegram import TelegramRuntime, build_runtime
 from bot.web import SECRET_HEADER, create_app
 from handlers.chat.app import build_router
-from handlers.services import org as org_svc
 from store.db import make_sessions
 from store.models import OutboxEntry
 from store.uow import UnitOfWorkFactory
 from tests.fakes.telegram_api import EDITS, SENDS, TOKEN, Call, FakeBotApi, TgUser, Updates
+from tests.world import seed_small_org
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 START = datetime(2026, 11, 23, 10, 0, tzinfo=SHANGHAI)  # a Monday morning
@@ -121,15 +121,7 @@ def text_of(calls: list[Call]) -> str:
 
 async def seed(app: App) -> dict[str, str]:
     """An organisation and invite codes; people join through the webhook like real users."""
-    async with app.uows() as uow:
-        now = app.clock.now()
-        org = await org_svc.create_org(uow, "测试公司", now)
-        team = await org_svc.create_team(uow, org.id, "East", now)
-        invites = {}
-        for who, role in (("rep_a", "rep"), ("rep_b", "rep"), ("boss", "manager")):
-            invite = await org_svc.create_invite(uow, org.id, role, now, team.id, name=who)
-            invites[who] = invite.code
-        await uow.commit()
+    _org_id, invites = await seed_small_org(app.uows, app.clock.now())
     return invites
 
 

@@ -1,22 +1,11 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from store.db import make_engine
-from store.migrate import upgrade
 from tests.wechat.harness import WeChat, running
-
-
-@pytest.fixture
-async def sqlite_engine(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
-    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'wx.db'}")
-    await upgrade(engine)
-    yield engine
-    await engine.dispose()
 
 
 @pytest.fixture

@@ -29,7 +29,6 @@ from bot.web import create_app
 from bot.wechat.callbacks import Handle
 from bot.wechat_routes import WeChatRuntime, build_wechat
 from handlers.chat.app import build_router
-from handlers.services import org as org_svc
 from store.db import make_sessions
 from store.models import OutboxEntry
 from store.uow import UnitOfWorkFactory
@@ -42,6 +41,7 @@ from tests.fakes.wechat_api import (
     Call,
     FakeWeChatApi,
 )
+from tests.world import seed_small_org
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 START = datetime(2026, 11, 23, 10, 0, tzinfo=SHANGHAI)
@@ -200,16 +200,7 @@ class WeChat:
 
 
 async def seed(app: App) -> tuple[int, dict[str, str]]:
-    async with app.uows() as uow:
-        now = app.clock.now()
-        org = await org_svc.create_org(uow, "测试公司", now)
-        team = await org_svc.create_team(uow, org.id, "East", now)
-        invites = {}
-        for who, role in (("rep_a", "rep"), ("rep_b", "rep"), ("boss", "manager")):
-            invite = await org_svc.create_invite(uow, org.id, role, now, team.id, name=who)
-            invites[who] = invite.code
-        await uow.commit()
-    return org.id, invites
+    return await seed_small_org(app.uows, app.clock.now())
 
 
 def settings_for(engine: AsyncEngine, api: FakeWeChatApi, **extra: Any) -> Settings:
