@@ -25,6 +25,7 @@ from store.models import (
     Reminder,
     User,
 )
+from store.repos.once import insert_once
 
 OPEN = ("pending", "snoozed", "sent")
 
@@ -125,12 +126,7 @@ class JobRepo:
 
     async def log_care(self, entry: CareLog) -> bool:
         """Record a care message; False when its key was logged before (never send twice)."""
-        try:
-            async with self.session.begin_nested():
-                self.session.add(entry)
-        except IntegrityError:
-            return False
-        return True
+        return await insert_once(self.session, entry)
 
     async def care_counts(
         self, customer_ids: Sequence[int], since: datetime

@@ -7,10 +7,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import or_, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.models import Identity, OutboxEntry
+from store.repos.once import insert_once
 
 
 class OutboxRepo:
@@ -37,12 +37,7 @@ class OutboxRepo:
             next_attempt_at=not_before or now,
             created_at=now,
         )
-        try:
-            async with self.session.begin_nested():
-                self.session.add(entry)
-        except IntegrityError:
-            return False
-        return True
+        return await insert_once(self.session, entry)
 
     async def claim(
         self, now: datetime, limit: int, lease: timedelta, channels: Sequence[str] = ()
