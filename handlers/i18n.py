@@ -61,3 +61,17 @@ def fmt_money(amount: Decimal | None, currency: str, lang: str) -> str:
     symbol = _SYMBOLS.get(currency, currency + " ")
     text = f"{amount:,.0f}" if amount == amount.to_integral_value() else f"{amount:,.2f}"
     return f"{symbol}{text}"
+
+
+Totals = dict[str, Decimal]  # currency → amount: currencies are never added to each other
+
+
+def add_to(totals: Totals, currency: str, amount: Decimal) -> None:
+    totals[currency] = totals.get(currency, Decimal(0)) + amount
+
+
+def fmt_totals(totals: Totals, lang: str) -> str:
+    """¥500,000 + $20,000; ¥0 when there is nothing."""
+    if not totals:
+        return fmt_money(Decimal(0), "CNY", lang)
+    return " + ".join(fmt_money(v, c, lang) for c, v in sorted(totals.items()))

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from handlers.chat.context import Ctx
 from handlers.chat.routes import Routes
-from handlers.i18n import add_texts, fmt_money
+from handlers.i18n import Totals, add_texts, add_to, fmt_totals
 from handlers.messages import Reply
 from handlers.services import deals as svc
 
@@ -37,29 +37,15 @@ async def pipeline_view(ctx: Ctx, _args: str) -> list[Reply]:
         in_stage = [d for d in deals if d.stage == stage.key]
         amounts: Totals = {}
         for deal in in_stage:
-            _add(amounts, deal.currency, deal.amount or Decimal(0))
-            _add(total, deal.currency, deal.amount or Decimal(0))
-            _add(weighted, deal.currency, (deal.amount or Decimal(0)) * stage.probability / 100)
+            add_to(amounts, deal.currency, deal.amount or Decimal(0))
+            add_to(total, deal.currency, deal.amount or Decimal(0))
+            add_to(weighted, deal.currency, (deal.amount or Decimal(0)) * stage.probability / 100)
         name = pipeline.name(stage.key, ctx.lang)
         money = fmt_totals(amounts, ctx.lang)
         lines.append(ctx.t("dl.pipeline_line", stage=name, count=len(in_stage), amount=money))
     money, weighted_money = fmt_totals(total, ctx.lang), fmt_totals(weighted, ctx.lang)
     lines.append(ctx.t("dl.pipeline_total", amount=money, weighted=weighted_money))
     return [Reply("\n".join(lines), private=True)]
-
-
-Totals = dict[str, Decimal]
-
-
-def _add(totals: Totals, currency: str, amount: Decimal) -> None:
-    totals[currency] = totals.get(currency, Decimal(0)) + amount
-
-
-def fmt_totals(totals: Totals, lang: str) -> str:
-    """¥500,000 + $20,000: currencies are never added to each other."""
-    if not totals:
-        return fmt_money(Decimal(0), "CNY", lang)
-    return " + ".join(fmt_money(v, c, lang) for c, v in sorted(totals.items()))
 
 
 def register(routes: Routes) -> None:

@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from handlers.i18n import Totals, add_to
 from handlers.services.deals import Pipeline, pipeline
 from handlers.services.schedule import OrgSchedule
 from store.models import Deal, User
@@ -56,8 +57,8 @@ class RepFigures:
 class StageFigures:
     key: str
     count: int
-    amount: Decimal
-    weighted: Decimal
+    amount: Totals  # per currency
+    weighted: Totals
 
 
 @dataclass
@@ -81,7 +82,7 @@ class OrgFigures:
 
     window: Window
     reps: dict[int, RepFigures]
-    pipeline_rows: list[tuple[int, str, int, Decimal]]
+    pipeline_rows: list[tuple[int, str, str, int, Decimal]]
     pipeline: Pipeline
 
 
@@ -128,16 +129,19 @@ def digest_for(figures: OrgFigures, member_ids: Sequence[int], title: str) -> Di
     """One team's (or the whole org's) digest out of the org-wide figures."""
     members = set(member_ids)
     reps = [figures.reps[i] for i in member_ids if i in figures.reps]
-    totals: dict[str, tuple[int, Decimal]] = {}
-    for owner, key, n, amount in figures.pipeline_rows:
+    counts: dict[str, int] = {}
+    amounts: dict[str, Totals] = {}
+    for owner, key, currency, n, amount in figures.pipeline_rows:
         if owner in members:
-            count, total = totals.get(key, (0, Decimal(0)))
-            totals[key] = (count + n, total + amount)
+            counts[key] = counts.get(key, 0) + n
+            add_to(amounts.setdefault(key, {}), currency, amount)
     stages = []
     for stage in figures.pipeline.open_stages:
-        count, amount = totals.get(stage.key, (0, Decimal(0)))
-        weighted = (amount * stage.probability / 100).quantize(Decimal("0.01"))
-        stages.append(StageFigures(stage.key, count, amount, weighted))
+        in_stage = amounts.get(stage.key, {})
+        weighted = {
+            c: (v * stage.probability / 100).quantize(Decimal("0.01")) for c, v in in_stage.items()
+        }
+        stages.append(StageFigures(stage.key, counts.get(stage.key, 0), in_stage, weighted))
     return Digest(figures.window, title, reps, stages, figures.pipeline)
 
 

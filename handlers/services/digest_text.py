@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from decimal import Decimal
 
 from handlers.chart import digest_chart
-from handlers.i18n import add_texts, fmt_date, fmt_money, t
+from handlers.i18n import Totals, add_texts, add_to, fmt_date, fmt_money, fmt_totals, t
 from handlers.messages import Reply
 from handlers.services.digest import Digest, RepFigures, StageFigures
 
@@ -112,21 +111,20 @@ def _pipeline(digest: Digest, lang: str) -> list[str]:
         name = digest.pipeline.name(s.key, lang)
         lines.append(t(lang, "dg.stage", name=name, count=s.count, **_money(s, lang)))
     count = sum(s.count for s in digest.stages)
-    amount = sum((s.amount for s in digest.stages), Decimal(0))
-    weighted = sum((s.weighted for s in digest.stages), Decimal(0))
-    total = {
-        "amount": fmt_money(amount, "CNY", lang),
-        "weighted": fmt_money(weighted, "CNY", lang),
-    }
+    amount: Totals = {}
+    weighted: Totals = {}
+    for s in digest.stages:
+        for currency, value in s.amount.items():
+            add_to(amount, currency, value)
+        for currency, value in s.weighted.items():
+            add_to(weighted, currency, value)
+    total = {"amount": fmt_totals(amount, lang), "weighted": fmt_totals(weighted, lang)}
     lines.append(t(lang, "dg.total", count=count, **total))
     return lines
 
 
 def _money(s: StageFigures, lang: str) -> dict[str, str]:
-    return {
-        "amount": fmt_money(s.amount, "CNY", lang),
-        "weighted": fmt_money(s.weighted, "CNY", lang),
-    }
+    return {"amount": fmt_totals(s.amount, lang), "weighted": fmt_totals(s.weighted, lang)}
 
 
 def _stale(digest: Digest, lang: str, now: datetime) -> list[str]:

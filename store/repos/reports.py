@@ -71,16 +71,18 @@ class ReportRepo:
         )
         return await self._counts(stmt)
 
-    async def pipeline(self, org_id: int) -> list[tuple[int, str, int, Decimal]]:
-        """(owner, stage, open deals, their amount) over every open deal of the org."""
+    async def pipeline(self, org_id: int) -> list[tuple[int, str, str, int, Decimal]]:
+        """(owner, stage, currency, open deals, their amount) over the org's open deals."""
         total = func.sum(Deal.amount, type_=Money())
         stmt = (
-            select(Deal.owner_id, Deal.stage, func.count(Deal.id), total)
+            select(Deal.owner_id, Deal.stage, Deal.currency, func.count(Deal.id), total)
             .where(Deal.org_id == org_id, Deal.stage.not_in(CLOSED))
-            .group_by(Deal.owner_id, Deal.stage)
+            .group_by(Deal.owner_id, Deal.stage, Deal.currency)
         )
         rows = (await self.session.execute(stmt)).all()
-        return [(int(o), str(s), int(n), _money(a)) for o, s, n, a in rows if o is not None]
+        return [
+            (int(o), str(s), str(c), int(n), _money(a)) for o, s, c, n, a in rows if o is not None
+        ]
 
     async def overdue_payments(self, org_id: int, today: date) -> list[tuple[int, int, Decimal]]:
         """(owner, overdue instalments, amount outstanding) for instalments due before today."""

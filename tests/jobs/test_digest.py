@@ -86,3 +86,26 @@ async def test_late_digest_marked_and_too_late_skipped(
     world.clock.at = NOW + timedelta(days=1, hours=11)  # Tuesday 21:00: 13 h late, skipped
     assert await run_digests(jobs) == 0
     assert len(await outbox(world, "digest:")) == 2
+
+
+async def test_digest_never_adds_dollars_to_yuan(
+    people: dict[str, Chat], world: World, jobs: JobContext
+) -> None:
+    from sqlalchemy import update
+
+    from store.models import Deal
+
+    world.clock.at = SUNDAY
+    acme = await add_customer(world, "rep_b", "Acme")
+    usd = await add_deal(world, "rep_b", acme, "Acme licences", "20000", "needs")
+    await add_deal(world, "rep_b", acme, "Acme services", "50000", "needs")
+    async with world.uows() as uow:
+        await uow.session.execute(update(Deal).where(Deal.id == usd).values(currency="USD"))
+        await uow.commit()
+    world.clock.at = NOW.replace(hour=8, minute=0, second=5)
+    await run_digests(jobs)
+    east = next(r for r in await outbox(world, "digest:") if r.recipient == "boss_east")
+    text = str(east.body["text"])
+    assert "明确需求：2 个 · ¥50,000 + $20,000 · 加权 ¥17,500 + $7,000" in text
+    assert "合计：2 个 · ¥50,000 + $20,000" in text
+    assert "¥70,000" not in text
