@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
+from handlers.chat import visit_edit
 from handlers.chat.cards import customer_title
 from handlers.chat.context import Ctx, UserError, int_arg
 from handlers.chat.routes import Routes
@@ -18,13 +17,10 @@ from handlers.chat.visit_draft import (
 from handlers.i18n import add_texts
 from handlers.messages import Choice, Reply
 from handlers.nlu.intent import understand
-from handlers.nlu.when import parse_when
 from handlers.services import customers as customer_svc
 from handlers.services import deals as deal_svc
 from handlers.services.activities import KINDS, NewActivity, log
 from store.models import Customer
-
-NONE_WORDS = {"无", "没有", "none", "no", "-"}
 
 add_texts(
     {
@@ -38,7 +34,6 @@ add_texts(
             "下次什么时候回访？例如「下周三」，不需要就回复「无」",
             'When to follow up? e.g. "next Wednesday", or "none"',
         ),
-        "vi.ask_kind": ("是哪种活动？", "What kind of activity?"),
         "vi.no_match": (
             "在你的客户里没找到「{q}」。请换个写法，或先用 /newcustomer 新建：",
             'No customer of yours matches "{q}". Try another spelling, or add it with '
@@ -47,10 +42,6 @@ add_texts(
         "vi.pick": (
             "「{q}」对应多个客户，是哪一个？",
             '"{q}" matches several customers. Which one?',
-        ),
-        "vi.bad_time": (
-            "没看懂这个时间：「{text}」。例如「明天下午3点」「下周三」：",
-            'I couldn\'t read that time: "{text}". Try "tomorrow 3pm" or "next Wednesday":',
         ),
         "vi.saved": ("✅ 已记录{kind}：{customer}", "✅ Logged {kind} with {customer}"),
         "vi.saved_reminder": ("⏰ 回访提醒：{when}", "⏰ Follow-up reminder: {when}"),
@@ -65,6 +56,9 @@ add_texts(
         "vi.btn_kind": ("✏️ 改类型", "✏️ Type"),
         "vi.btn_when": ("✏️ 改时间", "✏️ Time"),
         "vi.btn_follow_up": ("✏️ 改回访", "✏️ Follow-up"),
+        "vi.btn_stage": ("✏️ 改阶段", "✏️ Stage"),
+        "vi.btn_amount": ("✏️ 改金额", "✏️ Amount"),
+        "vi.btn_text": ("✏️ 改内容", "✏️ Notes"),
         "vi.btn_cancel": ("❌ 取消", "❌ Cancel"),
     }
 )
@@ -113,6 +107,9 @@ async def _confirm(ctx: Ctx, draft: VisitDraft, customer: Customer | None = None
         ("vi.btn_kind", "vi:edit:kind"),
         ("vi.btn_when", "vi:edit:when"),
         ("vi.btn_follow_up", "vi:edit:fu"),
+        ("vi.btn_stage", "vi:edit:stage"),
+        ("vi.btn_amount", "vi:edit:amount"),
+        ("vi.btn_text", "vi:edit:text"),
         ("vi.btn_cancel", "vi:no"),
     )
     choices = tuple(Choice(ctx.t(key), payload) for key, payload in buttons)
@@ -138,22 +135,11 @@ async def on_state(ctx: Ctx, text: str) -> list[Reply]:
         fresh.location = fresh.location or draft.location
         fresh.photo = fresh.photo or draft.photo
         return await _confirm(ctx, fresh)
-    if step == "vi.when":
-        draft.happened_at = _parse_time(ctx, text).isoformat()
-    elif step == "vi.fu":
-        is_none = text.strip().lower() in NONE_WORDS
-        draft.follow_up_at = None if is_none else _parse_time(ctx, text).isoformat()
-    else:  # vi.confirm: typed text instead of a choice
+    if step == "vi.confirm":  # typed text instead of a choice: show the card again
         return await _confirm(ctx, draft)
+    visit_edit.apply_text(ctx, draft, step or "", text)
     check_times(ctx, draft)
     return await _confirm(ctx, draft)
-
-
-def _parse_time(ctx: Ctx, text: str) -> datetime:
-    when = parse_when(text, ctx.local_now(), ctx.config.default_hour)
-    if when is None:
-        raise UserError("vi.bad_time", text=text[:40])
-    return when.start
 
 
 async def on_payload(ctx: Ctx, parts: list[str]) -> list[Reply]:
@@ -184,20 +170,10 @@ async def _on_form_payload(ctx: Ctx, action: str, args: list[str]) -> list[Reply
     if action == "kind" and args and args[0] in KINDS:
         draft.kind = args[0]
         return await _confirm(ctx, draft)
-    return _ask_edit(ctx, args[0] if args else "")
-
-
-def _ask_edit(ctx: Ctx, field: str) -> list[Reply]:
-    if field == "kind":
-        choices = tuple(Choice(ctx.t(f"kind.{k}"), f"vi:kind:{k}") for k in KINDS)
-        return [Reply(ctx.t("vi.ask_kind"), choices)]
-    state, question = {
-        "cust": ("vi.who", "vi.ask_who"),
-        "when": ("vi.when", "vi.ask_when"),
-        "fu": ("vi.fu", "vi.ask_follow_up"),
-    }.get(field, ("vi.confirm", "error.stale_button"))
-    ctx.conv.go(state)
-    return [Reply(ctx.t(question))]
+    if action == "stage" and args:
+        await visit_edit.apply_stage(ctx, draft, args[0])
+        return await _confirm(ctx, draft)
+    return await visit_edit.ask(ctx, args[0] if args else "")
 
 
 async def _save(ctx: Ctx, draft: VisitDraft) -> list[Reply]:
