@@ -11,6 +11,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from telegram import BotCommand
@@ -124,6 +125,7 @@ def build_runtime(
             app.router if uows is app.uows else build_router(uows, app.clock, app.router.config)
         )
     sender = TelegramSender(application.bot, Pacer(limits or Limits()))
+    policy = policy or DeliveryPolicy(lease=timedelta(seconds=app.settings.outbox_lease_seconds))
     delivery = Delivery(uows, app.clock, [sender], policy)
     channel = TelegramChannel(
         application,

@@ -1,4 +1,4 @@
-"""One `serve`-like process for the exactly-once test: jobs ticking + Telegram delivery.
+"""One `serve`-like process for bench/reminders.py: jobs ticking + Telegram delivery, no limits.
 
 It is wired like `python main.py serve` (build_app, build_runtime, start_jobs) minus the web
 server, with test limits so 5,000 messages take seconds, not Telegram's three minutes.
