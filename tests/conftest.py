@@ -29,12 +29,17 @@ async def _pg_available() -> bool:
     return True
 
 
-async def new_pg_engine() -> tuple[AsyncEngine, str]:
-    """An engine bound to a fresh schema, so parallel runs and old data never interfere."""
+async def require_pg() -> None:
+    """Skip without PostgreSQL on a laptop; fail in CI, where its tests must never skip."""
     if not await _pg_available():
         if os.environ.get("CI"):
             pytest.fail(f"PostgreSQL is required in CI but unreachable at {PG_URL}")
         pytest.skip(f"PostgreSQL not reachable at {PG_URL}")
+
+
+async def new_pg_engine() -> tuple[AsyncEngine, str]:
+    """An engine bound to a fresh schema, so parallel runs and old data never interfere."""
+    await require_pg()
     schema = f"t_{uuid.uuid4().hex[:12]}"
     conn = await asyncpg.connect(PG_URL.replace("+asyncpg", ""))
     await conn.execute(f'CREATE SCHEMA "{schema}"')

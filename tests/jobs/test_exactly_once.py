@@ -22,7 +22,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import asyncpg
-import pytest
 from sqlalchemy import func, insert, select
 
 from bot.delivery import DeliveryPolicy
@@ -31,7 +30,7 @@ from store.db import make_engine, make_sessions
 from store.migrate import upgrade
 from store.models import Identity, OutboxEntry, Reminder, User
 from store.uow import UnitOfWorkFactory
-from tests.conftest import PG_URL, _pg_available
+from tests.conftest import PG_URL, require_pg
 from tests.fakes.telegram_api import SENDS, TOKEN, FakeBotApi
 
 REMINDERS, USERS, PROCESSES = 5000, 100, 3
@@ -42,11 +41,8 @@ DONE = re.compile(r"^rm:done:(\d+)$")
 
 
 async def _fresh_database() -> tuple[str, str]:
-    """A new database per run: the worker processes only take a URL (no search_path)."""
-    if not await _pg_available():
-        if os.environ.get("CI"):
-            pytest.fail(f"PostgreSQL is required in CI but unreachable at {PG_URL}")
-        pytest.skip(f"PostgreSQL not reachable at {PG_URL}")
+    """A new database per run: the serve processes only take a URL (no search_path)."""
+    await require_pg()
     name = f"eo_{uuid.uuid4().hex[:10]}"
     conn = await asyncpg.connect(PG_URL.replace("+asyncpg", ""))
     await conn.execute(f'CREATE DATABASE "{name}"')
