@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from handlers.services.audit import record, snapshot
-from store.models import Deal, Feedback
+from store.models import Feedback
 from store.uow import UnitOfWork
 
 
@@ -26,8 +26,8 @@ async def store_answer(
     if parsed is None:
         return None
     deal_id, score = parsed
-    deal = await uow.session.get(Deal, deal_id)
-    if deal is None or deal.customer_id != customer_id:
+    deal = await uow.deals.of_customer(deal_id, customer_id)
+    if deal is None:
         return None  # a stale or forged answer about someone else's deal
     row = Feedback(org_id=org_id, customer_id=customer_id, deal_id=deal_id, score=score, at=now)
     await uow.jobs.add_feedback(row)

@@ -28,6 +28,11 @@ class DealRepo:
             return None
         return deal
 
+    async def of_customer(self, deal_id: int, customer_id: int) -> Deal | None:
+        """A deal, only if it is this customer's (for answers coming from the customer)."""
+        deal = await self.session.get(Deal, deal_id)
+        return deal if deal is not None and deal.customer_id == customer_id else None
+
     async def open_deals(
         self, scope: Scope, customer_id: int | None = None, limit: int = 50
     ) -> Sequence[Deal]:
