@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
@@ -56,7 +56,6 @@ class Reply:
     choices: tuple[Choice, ...] = ()
     image_png: bytes | None = None
     private: bool = False  # holds customer data: never post it where other people read
-    meta: dict[str, str] = field(default_factory=dict, compare=False)
 
 
 def numbered_choices(replies: Sequence[Reply]) -> list[Choice]:

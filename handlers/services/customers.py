@@ -39,14 +39,10 @@ def normalize_phone(text: str | None) -> str | None:
 _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９＋", "0123456789+")
 
 
-async def search(uow: UnitOfWork, scope: Scope, query: str, limit: int = 8) -> list[Customer]:
-    """Visible customers matching a name, company, phone, pinyin or initials, best first."""
-    return [customer for customer, _ in await search_ranked(uow, scope, query, limit)]
-
-
 async def search_ranked(
     uow: UnitOfWork, scope: Scope, query: str, limit: int = 8
 ) -> list[tuple[Customer, float]]:
+    """Visible customers matching a name, company, phone, pinyin or initials, best first."""
     if not query.strip():
         return []
     pool = await _pool(uow, scope, query)
