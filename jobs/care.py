@@ -18,7 +18,7 @@ from jobs.common import OrgView, SlotWork, org_views, queue_for_users, run_slot,
 from jobs.context import JobContext, outbox_row
 from jobs.occasions import holiday_on, is_birthday
 from jobs.slots import Slot
-from store.models import CareLog, Customer, CustomerLink, Deal, User
+from store.models import Customer, CustomerLink, Deal, User
 from store.uow import UnitOfWork
 
 Occasion = tuple[str, str, dict[str, str]]  # kind, care_log key, template values
@@ -103,14 +103,14 @@ async def _send(
     now: datetime,
 ) -> bool:
     """Log first: the unique care_log key decides, so a second run sends nothing."""
-    log = CareLog(
-        org_id=customer.org_id,
-        customer_id=customer.id,
-        kind=kind,
-        key=key,
-        channel=link.channel,
-        sent_at=now,
-    )
+    log = {
+        "org_id": customer.org_id,
+        "customer_id": customer.id,
+        "kind": kind,
+        "key": key,
+        "channel": link.channel,
+        "sent_at": now,
+    }
     if not await uow.jobs.log_care(log):
         return False
     text = care_text(view.sched.care.templates, kind, lang, customer.name, values)

@@ -7,9 +7,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.models import (
@@ -25,7 +22,7 @@ from store.models import (
     Reminder,
     User,
 )
-from store.repos.once import insert_once
+from store.repos.once import dialect_insert, insert_once
 
 OPEN = ("pending", "snoozed", "sent")
 
@@ -100,20 +97,15 @@ class JobRepo:
         """
         if not rows:
             return 0
-        insert = pg_insert if self._is_pg() else sqlite_insert
-        stmt = insert(OutboxEntry).on_conflict_do_nothing(index_elements=["idempotency_key"])
+        stmt = dialect_insert(self.session, OutboxEntry)
+        stmt = stmt.on_conflict_do_nothing(index_elements=["idempotency_key"])
         result = await self.session.execute(stmt.returning(OutboxEntry.id), list(rows))
         return len(result.all())  # rows really added: known keys return nothing
 
     async def claim_slot(self, job: str, slot: str, instance: str, now: datetime) -> bool:
         """Insert job_run(job, slot); False when someone else already has it (do nothing)."""
-        run = JobRun(job=job, slot=slot, instance=instance[:64], started_at=now)
-        try:
-            async with self.session.begin_nested():
-                self.session.add(run)
-        except IntegrityError:
-            return False
-        return True
+        run = {"job": job, "slot": slot, "instance": instance[:64], "started_at": now}
+        return await insert_once(self.session, JobRun, run)
 
     async def finish_slot(self, job: str, slot: str, now: datetime) -> None:
         await self.session.execute(
@@ -124,9 +116,9 @@ class JobRepo:
         stmt = select(JobRun.id).where(JobRun.job == job, JobRun.slot == slot)
         return (await self.session.scalar(stmt)) is not None
 
-    async def log_care(self, entry: CareLog) -> bool:
-        """Record a care message; False when its key was logged before (never send twice)."""
-        return await insert_once(self.session, entry)
+    async def log_care(self, entry: dict[str, Any]) -> bool:
+        """Record a care message (care_log columns); False when its key was logged before."""
+        return await insert_once(self.session, CareLog, entry)
 
     async def care_counts(
         self, customer_ids: Sequence[int], since: datetime

@@ -27,17 +27,17 @@ class OutboxRepo:
         not_before: datetime | None = None,
     ) -> bool:
         """Queue a message; False when the same key was queued before (nothing added)."""
-        entry = OutboxEntry(
-            channel=channel,
-            recipient=recipient,
-            body=body,
-            idempotency_key=idempotency_key,
-            status="pending",
-            attempts=0,
-            next_attempt_at=not_before or now,
-            created_at=now,
-        )
-        return await insert_once(self.session, entry)
+        entry = {
+            "channel": channel,
+            "recipient": recipient,
+            "body": body,
+            "idempotency_key": idempotency_key,
+            "status": "pending",
+            "attempts": 0,
+            "next_attempt_at": not_before or now,
+            "created_at": now,
+        }
+        return await insert_once(self.session, OutboxEntry, entry)
 
     async def claim(
         self, now: datetime, limit: int, lease: timedelta, channels: Sequence[str] = ()
