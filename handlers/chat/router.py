@@ -13,7 +13,6 @@ from handlers.clock import Clock
 from handlers.i18n import t
 from handlers.messages import InboundMessage, Reply, numbered_choices
 from handlers.services.access import scope_for
-from store.models import ConversationState
 from store.uow import UnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
@@ -21,6 +20,14 @@ OnReplies = Callable[[UnitOfWork, list[Reply]], Awaitable[None]]
 CANCEL_WORDS = {"/cancel", "取消", "cancel"}
 _NOT_LABEL = re.compile(r"[^\w]+")
 _CONTROL = re.compile(r"\x1b\[[0-9;]*[A-Za-z]|[\x00-\x08\x0b-\x1f\x7f]")
+
+
+class _HandlerFailed(Exception):
+    """A handler gave up: its transaction is undone and these replies are sent instead."""
+
+    def __init__(self, replies: list[Reply]) -> None:
+        super().__init__()
+        self.replies = replies
 
 
 class Router:
@@ -36,26 +43,38 @@ class Router:
 
         `on_replies` runs in the same transaction (a channel queueing the replies in its
         outbox), so the change and the messages about it are committed together or not at all.
+        A handler that fails has its whole transaction rolled back; a second, short one then
+        records the message as seen and queues the apology. (A savepoint would do the same in
+        one transaction, but costs two more round trips on every message that succeeds.)
         """
+        try:
+            return await self._attempt(msg, on_replies)
+        except _HandlerFailed as failure:
+            return await self._attempt(msg, on_replies, failure.replies)
+
+    async def _attempt(
+        self, msg: InboundMessage, on_replies: OnReplies | None, failed: list[Reply] | None = None
+    ) -> list[Reply]:
         async with self.uows() as uow:
             now = self.clock.now()
             if msg.dedupe_key and not await uow.chat.first_delivery(
                 msg.channel, msg.dedupe_key, now
             ):
                 return []
-            found = await uow.users.with_identity(msg.channel, msg.user_id)
-            if found is None or not found[0].active:
+            key = (msg.channel, msg.chat_id, msg.user_id)
+            found = await uow.chat.sender(*key)
+            if found is None or not found.user.active:
                 replies = await onboarding.stranger(uow, msg, now, self.config)
                 await self._commit(uow, replies, on_replies)
                 return replies
-            user, identity = found
-            identity.blocked_at = None  # writing to us means they unblocked the bot
-            key = (msg.channel, msg.chat_id, msg.user_id)
-            row = await uow.chat.state(*key)
+            found.identity.blocked_at = None  # writing to us means they unblocked the bot
+            row = found.state
             conv = Conversation(row.state or None, dict(row.data)) if row else Conversation()
-            ctx = Ctx(uow, msg, user, await scope_for(uow, user), now, self.config, conv)
-            replies = await self._guarded(ctx)
-            await self._save_conversation(uow, (key, row), ctx, replies)
+            ctx = Ctx(
+                uow, msg, found.user, await scope_for(uow, found.user), now, self.config, conv
+            )
+            replies = failed if failed is not None else await self._guarded(ctx)
+            await self._save_conversation(uow, (key, row is not None), ctx, replies)
             await self._commit(uow, replies, on_replies)
             return replies
 
@@ -66,17 +85,14 @@ class Router:
         await uow.commit()
 
     async def _guarded(self, ctx: Ctx) -> list[Reply]:
-        snapshot = Conversation(ctx.conv.state, dict(ctx.conv.data))
+        """The handler's replies; when it fails, _HandlerFailed with the answer to give instead."""
         try:
-            async with ctx.uow.session.begin_nested():
-                return await self._dispatch(ctx)
+            return await self._dispatch(ctx)
         except UserError as err:
-            ctx.conv = snapshot
-            return [Reply(t(ctx.lang, err.key, **err.values))]
-        except Exception:
+            raise _HandlerFailed([Reply(t(ctx.lang, err.key, **err.values))]) from err
+        except Exception as err:
             log.exception("handling %s message failed", ctx.msg.channel)
-            ctx.conv = snapshot
-            return [Reply(t(ctx.lang, "error.internal"))]
+            raise _HandlerFailed([Reply(t(ctx.lang, "error.internal"))]) from err
 
     async def _dispatch(self, ctx: Ctx) -> list[Reply]:
         text = clean_text(ctx.msg.text)
@@ -128,19 +144,19 @@ class Router:
     @staticmethod
     async def _save_conversation(
         uow: UnitOfWork,
-        stored: tuple[tuple[str, str, str], ConversationState | None],
+        stored: tuple[tuple[str, str, str], bool],
         ctx: Ctx,
         replies: list[Reply],
     ) -> None:
-        key, row = stored
+        key, had_state = stored
         offered = [[c.label, c.payload] for c in numbered_choices(replies)]
         if offered:
             ctx.conv.data["_choices"] = offered
         if ctx.conv.state is None and not offered:
-            if row is not None:
+            if had_state:
                 await uow.chat.clear_state(key)
             return
-        await uow.chat.save_state(key, ctx.conv.state or "", ctx.conv.data, ctx.now, row)
+        await uow.chat.save_state(key, ctx.conv.state or "", ctx.conv.data, ctx.now)
 
 
 def clean_text(text: str | None) -> str:

@@ -58,8 +58,10 @@ def clear_winner(ranked: list[tuple[Customer, float]]) -> Customer | None:
 
 
 async def _pool(uow: UnitOfWork, scope: Scope, query: str) -> Sequence[Customer]:
-    if await uow.customers.count(scope) <= FULL_SCAN_LIMIT:
-        return await uow.customers.candidates(scope, limit=FULL_SCAN_LIMIT)
+    # One query for the usual scope (a rep's book); only a larger one is prefiltered by LIKE.
+    everyone = await uow.customers.candidates(scope, limit=FULL_SCAN_LIMIT + 1)
+    if len(everyone) <= FULL_SCAN_LIMIT:
+        return everyone
     return await uow.customers.candidates(scope, _needles(query), limit=FULL_SCAN_LIMIT)
 
 

@@ -3,15 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as lite_insert
+from sqlalchemy import and_, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from store.models import AuditLog, ConversationState, InboxEntry
+from store.models import AuditLog, ConversationState, Identity, InboxEntry, User
+from store.repos.once import insert_once, upsert
+
+STATE_KEY = ("channel", "chat_id", "user_key")
+
+
+@dataclass(frozen=True)
+class Sender:
+    """Who wrote: the user, the chat address they wrote from, and their form in progress."""
+
+    user: User
+    identity: Identity
+    state: ConversationState | None
 
 
 class ChatRepo:
@@ -26,22 +37,31 @@ class ChatRepo:
         )
         return (await self.session.scalars(stmt)).first()
 
+    async def sender(self, channel: str, chat_id: str, user_key: str) -> Sender | None:
+        """The user behind a chat address and their conversation here, in one query."""
+        form = and_(
+            ConversationState.channel == channel,
+            ConversationState.chat_id == chat_id,
+            ConversationState.user_key == user_key,
+        )
+        stmt = (
+            select(User, Identity, ConversationState)
+            .join(Identity, Identity.user_id == User.id)
+            .outerjoin(ConversationState, form)
+            .where(Identity.channel == channel, Identity.external_id == user_key)
+        )
+        row = (await self.session.execute(stmt)).first()
+        return Sender(row[0], row[1], row[2]) if row else None
+
     async def save_state(
-        self,
-        key: tuple[str, str, str],
-        state: str,
-        data: dict[str, Any],
-        now: datetime,
-        row: ConversationState | None = None,
+        self, key: tuple[str, str, str], state: str, data: dict[str, Any], now: datetime
     ) -> None:
-        """Upsert the form; pass the row already loaded this transaction to skip a query."""
-        row = row or await self.state(*key)
-        if row is None:
-            channel, chat_id, user_key = key
-            row = ConversationState(channel=channel, chat_id=chat_id, user_key=user_key)
-            self.session.add(row)
-        row.state, row.data, row.updated_at = state, dict(data), now
-        await self.session.flush()
+        """Insert or replace the form in one statement, whether or not one was there."""
+        values: dict[str, Any] = dict(zip(STATE_KEY, key, strict=True))
+        values.update(state=state, data=dict(data), updated_at=now)
+        await upsert(
+            self.session, ConversationState, values, STATE_KEY, ("state", "data", "updated_at")
+        )
 
     async def clear_state(self, key: tuple[str, str, str]) -> None:
         channel, chat_id, user_key = key
@@ -56,10 +76,7 @@ class ChatRepo:
     async def first_delivery(self, channel: str, dedupe_key: str, now: datetime) -> bool:
         """Record an inbound message; False when it was seen before (a redelivery)."""
         values = {"channel": channel, "dedupe_key": dedupe_key, "received_at": now}
-        insert = pg_insert if self.session.get_bind().dialect.name == "postgresql" else lite_insert
-        stmt = insert(InboxEntry).values(values).on_conflict_do_nothing()
-        result = await self.session.execute(stmt)
-        return bool(getattr(result, "rowcount", 0))
+        return await insert_once(self.session, InboxEntry, values)
 
     async def audit(self, entry: AuditLog) -> None:
         self.session.add(entry)
