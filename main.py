@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
 import json
 import logging
@@ -14,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 from bot.bootstrap import App, build_app
+from bot.loop import run as run_loop
 from bot.settings import Settings
 
 DEMO_DB = Path("chatcrm-demo.db")
@@ -169,7 +169,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s %(message)s"
     )
     args = parser().parse_args(argv)
-    return asyncio.run(run(args, Settings()))
+    return run_loop(run(args, Settings()))
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Literal
 
 from platformdirs import user_data_path
 from pydantic import Field, SecretStr, field_validator
@@ -25,6 +26,10 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CHATCRM_", env_file=".env", extra="ignore")
 
     database_url: str = Field(default_factory=default_database_url)
+    # SQLite only. "normal": a commit is safe from a crash of this program but not of the
+    # machine (a power cut may undo the last commits); "full": every commit waits for the disk
+    # (about 1-3 ms each, taken while holding the one write lock). PostgreSQL is always durable.
+    sqlite_synchronous: Literal["normal", "full"] = "normal"
     default_tz: str = "Asia/Shanghai"
     default_lang: str = "zh"
     default_reminder_hour: int = 9

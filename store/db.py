@@ -15,11 +15,15 @@ from sqlalchemy.ext.asyncio import (
 SessionFactory = async_sessionmaker[AsyncSession]
 
 
-def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
-    """An async engine; SQLite gets WAL, a busy timeout and write-locking transactions."""
+def make_engine(url: str, *, sqlite_synchronous: str = "normal", **kwargs: Any) -> AsyncEngine:
+    """An async engine; SQLite gets WAL, a busy timeout and write-locking transactions.
+
+    `sqlite_synchronous` is SQLite's own setting: "normal" (the default with WAL, as Rails and
+    litestream use it) survives a crash of the program, "full" also a power cut.
+    """
     if url.startswith("sqlite"):
         engine = create_async_engine(url, connect_args={"timeout": 15}, **kwargs)
-        _tune_sqlite(engine)
+        _tune_sqlite(engine, sqlite_synchronous)
         return engine
     return create_async_engine(url, pool_pre_ping=True, **kwargs)
 
@@ -28,7 +32,10 @@ def make_sessions(engine: AsyncEngine) -> SessionFactory:
     return async_sessionmaker(engine, expire_on_commit=False)
 
 
-def _tune_sqlite(engine: AsyncEngine) -> None:
+def _tune_sqlite(engine: AsyncEngine, synchronous: str) -> None:
+    if synchronous not in ("normal", "full"):
+        raise ValueError(f"sqlite synchronous must be normal or full, not {synchronous!r}")
+
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         # Let SQLAlchemy, not the driver, open transactions, so "begin" below decides the kind.
@@ -37,6 +44,7 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=15000")
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA synchronous={synchronous.upper()}")
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")
