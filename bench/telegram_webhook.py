@@ -95,7 +95,7 @@ async def serve(args: argparse.Namespace) -> None:
     )
     extra = {"server_settings": {"search_path": args.schema}} if args.schema else {}
     engine = make_engine(args.db, connect_args=extra) if extra else make_engine(args.db)
-    await upgrade(engine)
+    await upgrade(engine)  # SQLite with the default synchronous=NORMAL, as `serve` runs it
     uows = UnitOfWorkFactory(make_sessions(engine))
     clock = SystemClock()
     app = App(settings, engine, uows, build_router(uows, clock, chat_config(settings)), clock)
@@ -222,6 +222,8 @@ async def post(client: httpx.AsyncClient, body: bytes) -> float:
         headers={"X-Telegram-Bot-Api-Secret-Token": SECRET, "content-type": "application/json"},
     )
     assert response.status_code == 200, response.text
+    if b'"callback_query"' in body:  # the spinner is stopped by the webhook reply itself
+        assert response.json()["method"] == "answerCallbackQuery", response.text
     return time.perf_counter() - started
 
 
@@ -394,8 +396,10 @@ def main() -> None:
     args = parser.parse_args()
     if args.role == "fake":
         return fake_api(args)
-    if args.role == "server":
-        return asyncio.run(serve(args))
+    if args.role == "server":  # on the same event loop as `main.py serve`
+        from bot.loop import run as run_loop
+
+        return run_loop(serve(args))
     backends = ("sqlite", "postgres") if args.backend == "both" else (args.backend,)
     modes = args.handlers.split(",")
     rows = [asyncio.run(run_case(mode, b, args)) for b in backends for mode in modes]

@@ -103,6 +103,11 @@ class TelegramChannel:
                 task.add_done_callback(running.discard)
 
     async def _feed_logged(self, update: Update) -> None:
+        answer = spinner_answer(update)
+        if answer is not None:  # at once, and without making the update wait
+            spinner = asyncio.create_task(self._stop_spinner(answer["callback_query_id"]))
+            self._spinners.add(spinner)
+            spinner.add_done_callback(self._spinners.discard)
         try:
             await self.feed(update)
         except Exception:  # polling has already moved past it: it cannot be fetched again
@@ -119,10 +124,6 @@ class TelegramChannel:
         inbound = to_inbound(update, self.me, self.clock.now())
         if inbound is None:
             return
-        if inbound.pressed is not None:  # at once, and without making the update wait
-            spinner = asyncio.create_task(self._stop_spinner(inbound.pressed.query_id))
-            self._spinners.add(spinner)
-            spinner.add_done_callback(self._spinners.discard)
 
         async def queue(uow: UnitOfWork, replies: list[Reply]) -> None:
             await self._enqueue(uow, update.update_id, inbound, replies)
@@ -168,6 +169,18 @@ class TelegramChannel:
         lang = user.lang if user else pick_lang(msg.locale, self.default_lang)
         body.update(group_chat=inbound.chat_id, lang=lang, user_name=msg.display_name or "")
         return msg.user_id, body
+
+
+def spinner_answer(update: Update) -> dict[str, Any] | None:
+    """The Bot API call that stops a pressed button's spinner, as a webhook may answer it.
+
+    A webhook reply can carry one Bot API call and Telegram makes it: no request of ours, and
+    the button stops spinning the moment the update is handled. Polling makes the call itself.
+    """
+    query = update.callback_query
+    if query is None:
+        return None
+    return {"method": "answerCallbackQuery", "callback_query_id": query.id}
 
 
 def _lock_keys(update: Update) -> list[str]:

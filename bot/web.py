@@ -21,7 +21,7 @@ from telegram import Update
 
 from bot.bootstrap import App
 from bot.telegram import WEBHOOK_PATH, build_runtime
-from bot.telegram_channel import TelegramChannel
+from bot.telegram_channel import TelegramChannel, spinner_answer
 
 log = logging.getLogger(__name__)
 MAX_BODY = 1_000_000  # bytes; a real update is a few kB, anything near this is not Telegram
@@ -90,6 +90,8 @@ class TelegramWebhook:
         update = self._parse(body)
         if update is None:
             return Response(status_code=200)  # Telegram would resend it forever otherwise
+        answer = spinner_answer(update)
+        done = JSONResponse(answer) if answer else Response(status_code=200)
         try:
             await self.channel.feed(update)
         except (OperationalError, InterfaceError, OSError, TimeoutError):
@@ -98,7 +100,7 @@ class TelegramWebhook:
             return Response("unavailable", status_code=503)
         except Exception:  # a bug would fail the same way on every resend
             log.exception("update %s failed; dropped", update.update_id)
-        return Response(status_code=200)
+        return done
 
     def _parse(self, body: bytes) -> Update | None:
         try:

@@ -222,9 +222,13 @@ def _error(
 
 
 async def _params(request: Request) -> dict[str, Any]:
-    """Form or multipart, the way PTB sends them: JSON-encoded values except plain strings."""
+    """Form or multipart, the way PTB sends them (JSON-encoded values except plain strings),
+    or a JSON object, the way Telegram itself passes on a call made in a webhook reply."""
     body = await request.body()
     kind = request.headers.get("content-type", "")
+    if kind.startswith("application/json"):
+        decoded: dict[str, Any] = json.loads(body)
+        return decoded
     if kind.startswith("multipart/"):
         parsed: EmailMessage = BytesParser(policy=policy.default).parsebytes(
             f"Content-Type: {kind}\r\n\r\n".encode() + body

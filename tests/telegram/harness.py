@@ -66,7 +66,17 @@ class Harness:
         headers = {"content-type": "application/json"}
         if secret is not None:
             headers[SECRET_HEADER] = secret
-        return await self.http.post("/telegram/webhook", content=body, headers=headers)
+        response = await self.http.post("/telegram/webhook", content=body, headers=headers)
+        await self._make_answered_call(response)
+        return response
+
+    async def _make_answered_call(self, response: httpx.Response) -> None:
+        """What Telegram does with a webhook reply that names a Bot API method: calls it."""
+        if response.headers.get("content-type", "").startswith("application/json"):
+            params = response.json()
+            method = params.pop("method")
+            async with httpx.AsyncClient() as client:
+                await client.post(f"{self.api.base_url}{TOKEN}/{method}", json=params)
 
     async def send(self, update: dict[str, Any]) -> list[Call]:
         """POST the update and return the messages it caused, once all were delivered."""

@@ -87,6 +87,21 @@ async def test_duplicate_button_press_saves_once(tg: Harness) -> None:
     assert [c.method for c in tg.api.calls[sent:]] in ([], ["answerCallbackQuery"])
 
 
+async def test_button_press_is_answered_in_the_webhook_reply(tg: Harness) -> None:
+    await tg.join(REP, "rep_a")
+    await tg.say(REP, "/newcustomer 赵六 13900000066 小米")
+    [card] = await tg.say(REP, "/visit 今天拜访赵六，聊了续约")
+    press = tg.updates.press(REP, card, "vi:ok")
+    response = await tg.post(press)
+    assert response.status_code == 200
+    assert response.json() == {
+        "method": "answerCallbackQuery",
+        "callback_query_id": press["callback_query"]["id"],
+    }
+    message = await tg.post(tg.updates.message(REP, "/today"))
+    assert message.status_code == 200 and message.content == b""  # nothing to answer with
+
+
 async def test_healthz(tg: Harness) -> None:
     response = await tg.http.get("/healthz")
     assert response.status_code == 200 and response.json() == {"ok": True, "db": True}
