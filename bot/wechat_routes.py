@@ -94,7 +94,9 @@ def _add_wecom(app: App, runtime: WeChatRuntime, handle: Handle | None) -> None:
     runtime.senders.append(WeComSender(api, s.wecom_agent_id))
     crypto = WeComCrypto(token, s.wecom_aes_key.get_secret_value(), s.wecom_corp_id)
     inbox = WeComInbox(app.router, app.uows, app.clock, s.default_lang, runtime.wake)
-    callback = Callback(token, crypto, wecom_message, handle or inbox, runtime.acker, True, "")
+    callback = Callback(
+        token, crypto, wecom_message, handle or inbox, runtime.acker, True, "", app.clock
+    )
     runtime.routes += _routes(WORK_PATH, callback)
 
 
@@ -114,7 +116,9 @@ def _add_oa(app: App, runtime: WeChatRuntime) -> None:
         await desk.handle(msg)
         runtime.wake()
 
-    callback = Callback(token, crypto, oa_message, handle, runtime.acker, False, "success")
+    callback = Callback(
+        token, crypto, oa_message, handle, runtime.acker, False, "success", app.clock
+    )
     runtime.routes += _routes(OA_PATH, callback)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from typing import Any
 
 from starlette.requests import Request
@@ -18,12 +19,17 @@ from wechatpy.exceptions import InvalidSignatureException
 from wechatpy.utils import check_signature
 
 from bot.wechat.xmlsafe import Rejected, parse_xml, read_body
+from handlers.clock import Clock
 from handlers.messages import InboundMessage
 
 log = logging.getLogger(__name__)
 Handle = Callable[[InboundMessage], Awaitable[object]]
 Parse = Callable[[dict[str, Any]], InboundMessage | None]
 ACK_BUDGET = 3.0  # seconds of work before answering anyway; WeChat gives up after 5
+# A signed callback stays valid forever; this window makes a captured one useless after a few
+# minutes (MsgId dedupe covers retries inside it). WeChat signs at send time, so honest
+# callbacks sit within seconds of our clock; 5 minutes leaves room for clock drift.
+FRESHNESS = timedelta(seconds=300)
 
 
 class Acker:
@@ -54,6 +60,15 @@ def _refuse(status: int, why: str) -> Response:
     return PlainTextResponse("forbidden" if status == 403 else why, status_code=status)
 
 
+def _check_fresh(clock: Clock, timestamp: str) -> None:
+    """403 unless the signed `timestamp` is within FRESHNESS of now, either way."""
+    if not (timestamp.isascii() and timestamp.isdigit()) or len(timestamp) > 12:
+        raise Rejected(403, "no usable timestamp")
+    skew = abs(clock.now().timestamp() - int(timestamp))
+    if skew > FRESHNESS.total_seconds():
+        raise Rejected(403, f"timestamp {int(skew)} s away from now")
+
+
 def _decrypted(crypto: Any, outer: dict[str, Any], query: Any) -> str:
     """The inner XML; a wrong signature or receiver id is 403, a broken envelope 400."""
     if not isinstance(outer.get("Encrypt"), str):
@@ -80,15 +95,18 @@ class Callback:
         acker: Acker,
         always_encrypted: bool,
         answer: str,
+        clock: Clock,
     ) -> None:
         self.token, self.crypto, self.parse, self.handle = token, crypto, parse, handle
         self.acker, self.always_encrypted, self.answer = acker, always_encrypted, answer
+        self.clock = clock
 
     async def verify(self, request: Request) -> Response:
         """GET: the URL check made when the URL is saved in the admin console."""
         q = request.query_params
         echo = q.get("echostr", "")
         try:
+            _check_fresh(self.clock, q.get("timestamp", ""))
             if self.always_encrypted:  # WeCom: echostr is encrypted and signed as msg_signature
                 sig, ts, nonce = (
                     q.get("msg_signature", ""),
@@ -99,6 +117,8 @@ class Callback:
             check_signature(
                 self.token, q.get("signature", ""), q.get("timestamp", ""), q.get("nonce", "")
             )
+        except Rejected as err:
+            return _refuse(err.status, str(err))
         except InvalidSignatureException:
             return _refuse(403, "bad signature")
         except Exception as exc:
@@ -117,6 +137,7 @@ class Callback:
 
     async def _inner_xml(self, request: Request) -> dict[str, Any]:
         q = request.query_params
+        _check_fresh(self.clock, q.get("timestamp", ""))  # before any work on the body
         if not self.always_encrypted:  # OA: every request carries the plain signature too
             try:
                 check_signature(

@@ -96,6 +96,10 @@ class WeChat:
     def __post_init__(self) -> None:
         self._ids = itertools.count(7_000_000_000_000_000_001)
 
+    def stamp(self, skew: float = 0.0) -> str:
+        """A callback's signed timestamp: WeChat's clock, which is ours in these tests."""
+        return str(int(self.clock.now().timestamp() + skew))
+
     # WeCom: reps and managers
 
     def wecom_xml(self, user: str, text: str | None = None, **extra: str | int) -> str:
@@ -109,9 +113,9 @@ class WeChat:
         fields |= extra
         return cdata({**fields, "AgentID": AGENT_ID})
 
-    def wecom_request(self, inner_xml: str) -> tuple[dict[str, str], str]:
+    def wecom_request(self, inner_xml: str, skew: float = 0.0) -> tuple[dict[str, str], str]:
         """Query and body of the POST WeChat makes: Encrypt in an envelope, msg_signature."""
-        timestamp, nonce = str(int(time.time())), f"n{next(self._ids)}"
+        timestamp, nonce = self.stamp(skew), f"n{next(self._ids)}"
         sealed = WeComCrypto(WECOM_TOKEN, WECOM_AES, CORP_ID).encrypt_message(
             inner_xml, nonce, timestamp
         )
@@ -145,8 +149,10 @@ class WeChat:
             fields |= {"MsgType": "text", "Content": text, "MsgId": next(self._ids)}
         return cdata(fields | extra)
 
-    def oa_request(self, xml: str, safe: bool = True) -> tuple[dict[str, str], str]:
-        timestamp, nonce = str(int(time.time())), f"n{next(self._ids)}"
+    def oa_request(
+        self, xml: str, safe: bool = True, skew: float = 0.0
+    ) -> tuple[dict[str, str], str]:
+        timestamp, nonce = self.stamp(skew), f"n{next(self._ids)}"
         query = {
             "signature": plain_signature(OA_TOKEN, timestamp, nonce),
             "timestamp": timestamp,
