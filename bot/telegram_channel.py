@@ -23,6 +23,7 @@ from handlers.chat.router import OnReplies
 from handlers.clock import Clock
 from handlers.i18n import pick_lang
 from handlers.messages import InboundMessage, Reply, reply_to_dict
+from store.repos.outbox import outbox_row
 from store.uow import UnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
@@ -142,17 +143,18 @@ class TelegramChannel:
     async def _enqueue(
         self, uow: UnitOfWork, update_id: int, inbound: Inbound, replies: list[Reply]
     ) -> None:
-        now, pressed = self.clock.now(), inbound.pressed
+        now, pressed, rows = self.clock.now(), inbound.pressed, []
         if pressed is not None:
             edit: dict[str, Any] = {"op": "edit", "message_id": pressed.message_id}
             if pressed.text is not None and pressed.label is not None:
                 edit["text"] = chosen_text(pressed.text, pressed.label)
-            key = f"tg:{update_id}:edit"
-            await uow.outbox.enqueue(CHANNEL, str(inbound.chat_id), edit, key, now)
+            rows.append(
+                outbox_row(CHANNEL, str(inbound.chat_id), edit, f"tg:{update_id}:edit", now)
+            )
         for index, reply in enumerate(replies):
             recipient, body = await self._address(uow, inbound, reply)
-            key = f"tg:{update_id}:{index}"
-            await uow.outbox.enqueue(CHANNEL, recipient, body, key, now)
+            rows.append(outbox_row(CHANNEL, recipient, body, f"tg:{update_id}:{index}", now))
+        await uow.outbox.enqueue_many(rows)  # one statement for the edit and every reply
 
     async def _address(
         self, uow: UnitOfWork, inbound: Inbound, reply: Reply

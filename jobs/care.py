@@ -15,10 +15,11 @@ from handlers.i18n import t
 from handlers.messages import Choice, Reply, reply_to_dict
 from jobs.care_texts import care_text
 from jobs.common import OrgView, SlotWork, org_views, queue_for_users, run_slot, users_by_id
-from jobs.context import JobContext, outbox_row
+from jobs.context import JobContext
 from jobs.occasions import holiday_on, is_birthday
 from jobs.slots import Slot
 from store.models import Customer, CustomerLink, Deal, User
+from store.repos.outbox import outbox_row
 from store.uow import UnitOfWork
 
 Occasion = tuple[str, str, dict[str, str]]  # kind, care_log key, template values
@@ -119,7 +120,7 @@ async def _send(
         choices = tuple(Choice(str(n), f"fb:{values['deal']}:{n}") for n in range(1, 6))
     body = reply_to_dict(Reply(text, choices)) | {"care": kind}
     row = outbox_row(link.channel, link.external_id, body, f"care:{key}", now)
-    await uow.jobs.enqueue_many([row])
+    await uow.outbox.enqueue_many([row])
     if choices:  # so the customer's "5" is read as this answer (handlers/desk)
         offered = {"_choices": [[c.label, c.payload] for c in choices]}
         state_key = (link.channel, link.external_id, link.external_id)

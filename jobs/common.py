@@ -9,9 +9,10 @@ from datetime import datetime, time
 
 from handlers.messages import Reply, reply_to_dict
 from handlers.services.schedule import OrgSchedule, org_schedule
-from jobs.context import JobContext, outbox_row
+from jobs.context import JobContext
 from jobs.slots import Slot, claim, latest_slot
 from store.models import Org, User
+from store.repos.outbox import outbox_row
 from store.uow import UnitOfWork
 
 SlotWork = Callable[[UnitOfWork, Slot, datetime], Awaitable[int]]
@@ -70,7 +71,7 @@ async def queue_for_users(
         if identity is not None:
             recipient = identity.chat_id or identity.external_id
             rows.append(outbox_row(identity.channel, recipient, reply_to_dict(reply), key, now))
-    return await uow.jobs.enqueue_many(rows)
+    return await uow.outbox.enqueue_many(rows)
 
 
 async def run_daily(

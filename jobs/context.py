@@ -6,7 +6,6 @@ import os
 import socket
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from handlers.clock import Clock
 from store.uow import UnitOfWork, UnitOfWorkFactory
@@ -31,19 +30,3 @@ class JobContext:
 
     def uow(self) -> UnitOfWork:
         return self.uows()
-
-
-def outbox_row(
-    channel: str, recipient: str, body: dict[str, Any], key: str, now: datetime
-) -> dict[str, Any]:
-    """One outbox row as values for JobRepo.enqueue_many (a bulk insert that skips known keys)."""
-    return {
-        "channel": channel,
-        "recipient": recipient,
-        "body": body,
-        "idempotency_key": key,
-        "status": "pending",
-        "attempts": 0,
-        "next_attempt_at": now,
-        "created_at": now,
-    }

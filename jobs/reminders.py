@@ -10,8 +10,9 @@ from zoneinfo import ZoneInfo
 import handlers.chat.reminders  # noqa: F401  (registers the rm.btn_* button labels we reuse)
 from handlers.i18n import add_texts, fmt_dt, t
 from handlers.messages import Choice, Reply, reply_to_dict
-from jobs.context import JobContext, outbox_row
+from jobs.context import JobContext
 from store.models import Identity, Reminder, User
+from store.repos.outbox import outbox_row
 from store.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -66,7 +67,7 @@ async def queue_reminders(uow: UnitOfWork, reminders: Sequence[Reminder], now: d
         name = names.get(reminder.customer_id) if reminder.customer_id else None
         body = reply_to_dict(reminder_reply(reminder, user, name))
         rows.append(outbox_row(*_address(identity), body, reminder_key(reminder), now))
-    added = await uow.jobs.enqueue_many(rows)
+    added = await uow.outbox.enqueue_many(rows)
     await uow.jobs.mark_reminders([r.id for r in reminders], "sent", now)
     return added
 

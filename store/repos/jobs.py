@@ -17,12 +17,11 @@ from store.models import (
     Feedback,
     Identity,
     JobRun,
-    OutboxEntry,
     PipelineStage,
     Reminder,
     User,
 )
-from store.repos.once import dialect_insert, insert_once
+from store.repos.once import insert_once
 
 OPEN = ("pending", "snoozed", "sent")
 
@@ -89,18 +88,6 @@ class JobRepo:
                 .where(Reminder.id.in_(ids))
                 .values(status=status, lease_until=None, updated_at=now)
             )
-
-    async def enqueue_many(self, rows: Sequence[dict[str, Any]]) -> int:
-        """Bulk-queue outbox rows; a row whose idempotency key exists is skipped; returns added.
-
-        One statement per batch instead of a savepoint per row: reminders come in thousands.
-        """
-        if not rows:
-            return 0
-        stmt = dialect_insert(self.session, OutboxEntry)
-        stmt = stmt.on_conflict_do_nothing(index_elements=["idempotency_key"])
-        result = await self.session.execute(stmt.returning(OutboxEntry.id), list(rows))
-        return len(result.all())  # rows really added: known keys return nothing
 
     async def claim_slot(self, job: str, slot: str, instance: str, now: datetime) -> bool:
         """Insert job_run(job, slot); False when someone else already has it (do nothing)."""

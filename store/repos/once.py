@@ -7,9 +7,11 @@ every queued reply goes through here, so the difference is felt on the hot path.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any
 
+from sqlalchemy import Table
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,29 +21,60 @@ from store.models import Base
 Insert = Any  # the two dialects' Insert classes share their API but not a public base
 
 
-def dialect_insert(session: AsyncSession, model: type[Base]) -> Insert:
+def dialect_insert(session: AsyncSession, model: type[Base] | Table) -> Insert:
     """The INSERT of this session's database, with its ON CONFLICT clauses."""
-    postgres = session.get_bind().dialect.name == "postgresql"
-    return (pg_insert if postgres else sqlite_insert)(model)
+    return (pg_insert if _is_postgres(session) else sqlite_insert)(model)
 
 
 async def insert_once(session: AsyncSession, model: type[Base], values: dict[str, Any]) -> bool:
     """Insert one row; False (and nothing added) when one of its unique keys already holds."""
-    stmt = dialect_insert(session, model).values(values).on_conflict_do_nothing()
-    result = await session.execute(stmt)
+    stmt = _insert_once(_is_postgres(session), model.__table__)
+    result = await session.execute(stmt, values)
     return bool(getattr(result, "rowcount", 0))
+
+
+async def insert_many_once(
+    session: AsyncSession, model: type[Base], rows: Sequence[dict[str, Any]]
+) -> int:
+    """Insert rows in one statement, skipping those whose unique key holds; returns how many
+    were really added."""
+    if not rows:
+        return 0
+    table = model.__table__
+    stmt = _insert_once(_is_postgres(session), table).returning(*table.primary_key)
+    return len((await session.execute(stmt, list(rows))).all())
 
 
 async def upsert(
     session: AsyncSession,
     model: type[Base],
     values: dict[str, Any],
-    key: Sequence[str],
-    changes: Sequence[str],
+    key: tuple[str, ...],
+    changes: tuple[str, ...],
 ) -> None:
     """Insert a row, or update `changes` of the row that already holds the unique `key`."""
-    stmt = dialect_insert(session, model).values(values)
-    stmt = stmt.on_conflict_do_update(
+    stmt = _upsert(_is_postgres(session), model.__table__, key, changes)
+    await session.execute(stmt, values)
+
+
+# Built once per table and reused: a statement built per call costs as much CPU as the round
+# trip itself (SQLAlchemy derives its cache key each time). Column defaults still apply.
+
+
+@functools.cache
+def _insert_once(postgres: bool, table: Table) -> Insert:
+    return (pg_insert if postgres else sqlite_insert)(table).on_conflict_do_nothing()
+
+
+@functools.cache
+def _upsert(
+    postgres: bool, table: Table, key: tuple[str, ...], changes: tuple[str, ...]
+) -> Insert:
+    stmt = (pg_insert if postgres else sqlite_insert)(table)
+    return stmt.on_conflict_do_update(
         index_elements=list(key), set_={name: stmt.excluded[name] for name in changes}
     )
-    await session.execute(stmt)
+
+
+def _is_postgres(session: AsyncSession) -> bool:
+    return session.get_bind().dialect.name == "postgresql"

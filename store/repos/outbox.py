@@ -10,7 +10,23 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.models import Identity, OutboxEntry
-from store.repos.once import insert_once
+from store.repos.once import insert_many_once, insert_once
+
+
+def outbox_row(
+    channel: str, recipient: str, body: dict[str, Any], key: str, now: datetime
+) -> dict[str, Any]:
+    """One outbox row, due now, as values for OutboxRepo.enqueue_many."""
+    return {
+        "channel": channel,
+        "recipient": recipient,
+        "body": body,
+        "idempotency_key": key,
+        "status": "pending",
+        "attempts": 0,
+        "next_attempt_at": now,
+        "created_at": now,
+    }
 
 
 class OutboxRepo:
@@ -27,17 +43,14 @@ class OutboxRepo:
         not_before: datetime | None = None,
     ) -> bool:
         """Queue a message; False when the same key was queued before (nothing added)."""
-        entry = {
-            "channel": channel,
-            "recipient": recipient,
-            "body": body,
-            "idempotency_key": idempotency_key,
-            "status": "pending",
-            "attempts": 0,
-            "next_attempt_at": not_before or now,
-            "created_at": now,
-        }
-        return await insert_once(self.session, OutboxEntry, entry)
+        row = outbox_row(channel, recipient, body, idempotency_key, not_before or now)
+        row["created_at"] = now
+        return await insert_once(self.session, OutboxEntry, row)
+
+    async def enqueue_many(self, rows: Sequence[dict[str, Any]]) -> int:
+        """Queue `outbox_row`s in one statement; a known key is skipped; returns how many were
+        added. Reminders come in thousands, a message's replies in twos and threes."""
+        return await insert_many_once(self.session, OutboxEntry, rows)
 
     async def claim(
         self, now: datetime, limit: int, lease: timedelta, channels: Sequence[str] = ()

@@ -31,7 +31,7 @@ async def queue(uow: UnitOfWork, items: Sequence[tuple[int, Reply, str]], now: d
                 "created_at": now,
             }
         )
-    return await uow.jobs.enqueue_many(rows)
+    return await uow.outbox.enqueue_many(rows)
 
 
 def chunks(blocks: Sequence[str], limit: int = MAX_TEXT) -> list[str]:
