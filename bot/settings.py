@@ -50,6 +50,10 @@ class Settings(BaseSettings):
     wecom_aes_key: SecretStr | None = None
     # API base for both (…/cgi-bin/); None: WeChat's own hosts. Tests point it at a local fake.
     wechat_api_url: str | None = None
+    # Optional Redis (redis://[:password@]host:6379/0) for the access tokens of both channels;
+    # without it they are shared through the database. The prefix keeps deployments apart.
+    redis_url: SecretStr | None = None
+    redis_prefix: str = "chatcrm:"
 
     @property
     def wechat_enabled(self) -> bool:

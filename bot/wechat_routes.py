@@ -11,6 +11,7 @@ import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
+from redis.asyncio import Redis
 from starlette.routing import BaseRoute, Route
 from wechatpy.crypto import WeChatCrypto as OACrypto
 from wechatpy.enterprise.crypto import WeChatCrypto as WeComCrypto
@@ -21,7 +22,9 @@ from bot.settings import Settings
 from bot.wechat.api import AppKeys, WeChatApi
 from bot.wechat.callbacks import ACK_BUDGET, Acker, Callback, Handle
 from bot.wechat.inbound import oa_message, wecom_message
+from bot.wechat.redis_tokens import RedisTokenStore
 from bot.wechat.senders import OASender, WeComSender
+from bot.wechat.tokens import DbTokenStore, TokenStore
 from bot.wechat.work import WeComInbox
 from handlers.desk.config import DeskConfig
 from handlers.desk.desk import Desk
@@ -38,6 +41,7 @@ class WeChatRuntime:
     apis: dict[str, WeChatApi] = field(default_factory=dict)
     desk: Desk | None = None
     delivery: Delivery | None = None
+    redis: Redis | None = None  # closed when the runtime stops
 
     def wake(self) -> None:
         """New outbox rows: deliver them now rather than at the next poll."""
@@ -56,6 +60,8 @@ class WeChatRuntime:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+            if self.redis is not None:
+                await self.redis.aclose()
 
 
 def desk_config(settings: Settings) -> DeskConfig:
@@ -76,21 +82,33 @@ def build_wechat(
     if not (s.wecom_enabled or s.wechat_enabled):
         return None
     runtime = WeChatRuntime(Acker(ack_budget))
+    tokens = _token_store(app, runtime)
     if s.wecom_enabled:
-        _add_wecom(app, runtime, handle_wecom)
+        _add_wecom(app, runtime, tokens, handle_wecom)
     if s.wechat_enabled:
-        _add_oa(app, runtime)
+        _add_oa(app, runtime, tokens)
     runtime.delivery = Delivery(app.uows, app.clock, runtime.senders, policy)
     return runtime
 
 
-def _add_wecom(app: App, runtime: WeChatRuntime, handle: Handle | None) -> None:
+def _token_store(app: App, runtime: WeChatRuntime) -> TokenStore:
+    """Redis when configured (its client connects on first use), else the database."""
+    url = app.settings.redis_url
+    if url is None:
+        return DbTokenStore(app.uows, app.clock)
+    runtime.redis = Redis.from_url(url.get_secret_value(), decode_responses=True)
+    return RedisTokenStore(runtime.redis, app.clock, app.settings.redis_prefix)
+
+
+def _add_wecom(
+    app: App, runtime: WeChatRuntime, tokens: TokenStore, handle: Handle | None
+) -> None:
     s = app.settings
     assert s.wecom_corp_id and s.wecom_secret and s.wecom_token and s.wecom_aes_key
     assert s.wecom_agent_id is not None
     secret, token = s.wecom_secret.get_secret_value(), s.wecom_token.get_secret_value()
     keys = AppKeys("wecom", s.wecom_corp_id, secret, s.wechat_api_url, s.wecom_agent_id)
-    api = runtime.apis["wecom"] = WeChatApi(keys, app.uows, app.clock)
+    api = runtime.apis["wecom"] = WeChatApi(keys, tokens, app.clock)
     runtime.senders.append(WeComSender(api, s.wecom_agent_id))
     crypto = WeComCrypto(token, s.wecom_aes_key.get_secret_value(), s.wecom_corp_id)
     inbox = WeComInbox(app.router, app.uows, app.clock, s.default_lang, runtime.wake)
@@ -100,11 +118,11 @@ def _add_wecom(app: App, runtime: WeChatRuntime, handle: Handle | None) -> None:
     runtime.routes += _routes(WORK_PATH, callback)
 
 
-def _add_oa(app: App, runtime: WeChatRuntime) -> None:
+def _add_oa(app: App, runtime: WeChatRuntime, tokens: TokenStore) -> None:
     s = app.settings
     assert s.wechat_appid and s.wechat_secret and s.wechat_token
     keys = AppKeys("oa", s.wechat_appid, s.wechat_secret.get_secret_value(), s.wechat_api_url)
-    api = runtime.apis["oa"] = WeChatApi(keys, app.uows, app.clock)
+    api = runtime.apis["oa"] = WeChatApi(keys, tokens, app.clock)
     config = desk_config(s)
     runtime.senders.append(OASender(api, app.uows, app.clock, config, s.wechat_template_id))
     desk = runtime.desk = Desk(app.uows, app.clock, config)

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import asyncpg
 import pytest
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from store.db import make_engine, make_sessions
@@ -18,6 +20,7 @@ from tests.world import Chat, World, build_world, join_all
 
 PG_URL = os.environ.get("CHATCRM_TEST_PG_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 BACKENDS = ("sqlite", "postgres")
+REDIS_URL = os.environ.get("CHATCRM_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
 async def _pg_available() -> bool:
@@ -35,6 +38,19 @@ async def require_pg() -> None:
         if os.environ.get("CI"):
             pytest.fail(f"PostgreSQL is required in CI but unreachable at {PG_URL}")
         pytest.skip(f"PostgreSQL not reachable at {PG_URL}")
+
+
+async def require_redis() -> None:
+    """Redis as PostgreSQL: skipped on a laptop without it, a failure in CI."""
+    client = Redis.from_url(REDIS_URL, socket_connect_timeout=3)
+    try:
+        await client.ping()
+    except (OSError, RedisError):
+        if os.environ.get("CI"):
+            pytest.fail(f"Redis is required in CI but unreachable at {REDIS_URL}")
+        pytest.skip(f"Redis not reachable at {REDIS_URL}")
+    finally:
+        await client.aclose()
 
 
 async def new_pg_engine() -> tuple[AsyncEngine, str]:

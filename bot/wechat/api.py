@@ -1,25 +1,24 @@
 """wechatpy's clients, used off the event loop with timeouts, and access tokens shared by all
-instances through the database: one instance refreshes, the others read what it stored."""
+instances through a TokenStore (database or Redis): one refreshes, the others read it."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, Literal, TypeVar
 
 from wechatpy import WeChatClient
 from wechatpy.enterprise import WeChatClient as WeComClient
 from wechatpy.exceptions import WeChatClientException
 
+from bot.wechat.tokens import Token, TokenStore, usable
 from handlers.clock import Clock
-from store.uow import UnitOfWorkFactory
 
 T = TypeVar("T")
 OA_BASE, WECOM_BASE = "https://api.weixin.qq.com/cgi-bin/", "https://qyapi.weixin.qq.com/cgi-bin/"
 TOKEN_INVALID = {40001, 40014, 42001}  # invalid / malformed / expired access token
-MARGIN = timedelta(minutes=5)  # refresh a little early: a token must not expire mid-send
 
 
 @dataclass(frozen=True)
@@ -40,9 +39,9 @@ class WeChatApi:
     """Calls one app's API: `await api.call(lambda client: client.message.send_text(...))`."""
 
     def __init__(
-        self, keys: AppKeys, uows: UnitOfWorkFactory, clock: Clock, timeout: float = 5.0
+        self, keys: AppKeys, tokens: TokenStore, clock: Clock, timeout: float = 5.0
     ) -> None:
-        self.keys, self.uows, self.clock, self.timeout = keys, uows, clock, timeout
+        self.keys, self.tokens, self.clock, self.timeout = keys, tokens, clock, timeout
         self.base = keys.base_url or (OA_BASE if keys.kind == "oa" else WECOM_BASE)
         cls = WeChatClient if keys.kind == "oa" else WeComClient
         # auto_retry off: a rejected token is refreshed through the shared store below,
@@ -52,53 +51,41 @@ class WeChatApi:
         self._token: tuple[str, datetime] | None = None
         self._refreshing = asyncio.Lock()
 
-    async def call(self, fn: Callable[[Any], T]) -> T:
-        """Run a wechatpy call in a thread; a rejected token is replaced once and retried."""
+    async def call(self, fn: Callable[[Any], T], seconds: float | None = None) -> T:
+        """Run a wechatpy call in a thread; a rejected token is replaced once and retried.
+        `seconds` replaces the API's timeout, for calls that move more than a few KB."""
         token = await self.token()
         try:
-            return await self._off_loop(fn, token)
+            return await self._off_loop(fn, token, seconds)
         except WeChatClientException as exc:
             if exc.errcode not in TOKEN_INVALID:
                 raise
-        return await self._off_loop(fn, await self.token(stale=token))
+        return await self._off_loop(fn, await self.token(stale=token), seconds)
 
-    async def _off_loop(self, fn: Callable[[Any], T], token: str) -> T:
+    async def _off_loop(self, fn: Callable[[Any], T], token: str, seconds: float | None) -> T:
         def run() -> T:
             # expires_at stays None, so wechatpy uses this token as given and never fetches.
             self.client.session.set(self.client.access_token_key, token)
             return fn(self.client)
 
-        return await asyncio.wait_for(asyncio.to_thread(run), self.timeout + 1)
+        return await asyncio.wait_for(asyncio.to_thread(run), (seconds or self.timeout) + 1)
 
     async def token(self, stale: str | None = None) -> str:
         """A valid access token; `stale` is one WeChat just rejected."""
         if self._usable(self._token, stale):
             assert self._token is not None
             return self._token[0]
-        async with self._refreshing:  # one refresh per process …
+        async with self._refreshing:  # one refresh per process, one per store
             token = self._token
             if token is None or not self._usable(token, stale):
                 token = self._token = await self._shared_token(stale)
         return token[0]
 
-    async def _shared_token(self, stale: str | None) -> tuple[str, datetime]:
-        key = self.keys.token_key
-        async with self.uows() as uow:
-            await uow.shared.lock(key)  # … and one per database: the others wait, then read
-            row = await uow.shared.get(key)
-            if row is not None and self._usable((row.value, row.expires_at), stale):
-                assert row.expires_at is not None
-                return row.value, row.expires_at
-            value, expires_in = await self._fetch(force=stale is not None)
-            expires_at = self.clock.now() + timedelta(seconds=expires_in)
-            await uow.shared.put(key, value, expires_at)
-            await uow.commit()
-            return value, expires_at
+    async def _shared_token(self, stale: str | None) -> Token:
+        return await self.tokens.shared(self.keys.token_key, stale, self._fetch)
 
-    def _usable(self, token: tuple[str, datetime | None] | None, stale: str | None) -> bool:
-        if token is None or token[1] is None or token[0] == stale:
-            return False
-        return token[1] - MARGIN > self.clock.now()
+    def _usable(self, token: tuple[str, datetime] | None, stale: str | None) -> bool:
+        return usable(token, stale, self.clock.now())
 
     async def _fetch(self, force: bool) -> tuple[str, int]:
         def run() -> dict[str, Any]:

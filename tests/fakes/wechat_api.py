@@ -52,6 +52,7 @@ class FakeWeChatApi:
     outside_window: set[str] = field(default_factory=set)  # openids: 45015 on custom send
     unfollowed: set[str] = field(default_factory=set)  # openids: 43004
     delay: float = 0.0  # seconds before answering a send: a slow WeChat
+    token_delay: float = 0.0  # seconds before issuing a token: a slow refresh
     port: int = 0
 
     def __post_init__(self) -> None:
@@ -131,26 +132,28 @@ class FakeWeChatApi:
 
         return endpoint
 
-    def _issue(self) -> dict[str, Any]:
+    async def _issue(self) -> dict[str, Any]:
+        if self.token_delay:
+            await asyncio.sleep(self.token_delay)
         token = f"TOKEN-{next(self._serial)}"
         self.valid_tokens.add(token)
         return {"access_token": token, "expires_in": 7200}
 
     async def _token(self, call: Call) -> dict[str, Any]:
         ok = call.query.get("appid") == APPID and call.query.get("secret") == APP_SECRET
-        return self._issue() if ok else {"errcode": 40125, "errmsg": "invalid appsecret"}
+        return await self._issue() if ok else {"errcode": 40125, "errmsg": "invalid appsecret"}
 
     async def _stable_token(self, call: Call) -> dict[str, Any]:
         b = call.body
         if b.get("appid") != APPID or b.get("secret") != APP_SECRET:
             return {"errcode": 40125, "errmsg": "invalid appsecret"}
-        return self._issue()
+        return await self._issue()
 
     async def _gettoken(self, call: Call) -> dict[str, Any]:
         q = call.query
         if q.get("corpid") != CORP_ID or q.get("corpsecret") != CORP_SECRET:
             return {"errcode": 40001, "errmsg": "invalid credential"}
-        return {"errcode": 0, "errmsg": "ok", **self._issue()}
+        return {"errcode": 0, "errmsg": "ok", **(await self._issue())}
 
     async def _send(self, call: Call) -> dict[str, Any]:
         if call.query.get("access_token") not in self.valid_tokens:

@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator
 
 import pytest
+from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from tests.conftest import REDIS_URL, require_redis
+from tests.fakes.wechat_api import FakeWeChatApi
 from tests.wechat.harness import WeChat, running
 
 
@@ -20,3 +24,26 @@ async def wx_any(engine: AsyncEngine) -> AsyncIterator[WeChat]:
     """Both WeChat channels on each backend (SQLite, PostgreSQL)."""
     async with running(engine) as harness:
         yield harness
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeWeChatApi]:
+    api = FakeWeChatApi()
+    await api.start()
+    yield api
+    await api.stop()
+
+
+@pytest.fixture
+async def redis_prefix() -> AsyncIterator[str]:
+    """A key prefix of this test's own on the real Redis; its keys are deleted afterwards."""
+    await require_redis()
+    prefix = f"chatcrm-test:{uuid.uuid4().hex[:12]}:"
+    yield prefix
+    client = Redis.from_url(REDIS_URL)
+    try:
+        keys = [key async for key in client.scan_iter(match=f"{prefix}*")]
+        if keys:
+            await client.delete(*keys)
+    finally:
+        await client.aclose()

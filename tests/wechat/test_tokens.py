@@ -3,24 +3,21 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
 import pytest
 
 from bot.wechat.api import AppKeys, WeChatApi
+from bot.wechat.tokens import DbTokenStore
+from handlers.clock import Clock
 from store.uow import UnitOfWorkFactory
 from tests.fakes.wechat_api import APP_SECRET, APPID, CORP_ID, CORP_SECRET, FakeWeChatApi
 from tests.wechat.harness import START, MovableClock
 
 
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeWeChatApi]:
-    api = FakeWeChatApi()
-    await api.start()
-    yield api
-    await api.stop()
+def _api(fake: FakeWeChatApi, kind: str, uows: UnitOfWorkFactory, clock: Clock) -> WeChatApi:
+    return WeChatApi(_keys(fake, kind), DbTokenStore(uows, clock), clock)
 
 
 def _keys(fake: FakeWeChatApi, kind: str) -> AppKeys:
@@ -34,18 +31,18 @@ async def test_instances_share_one_token(
     uows: UnitOfWorkFactory, fake: FakeWeChatApi, kind: str
 ) -> None:
     clock = MovableClock(START)
-    instances = [WeChatApi(_keys(fake, kind), uows, clock) for _ in range(4)]  # 4 "processes"
+    instances = [_api(fake, kind, uows, clock) for _ in range(4)]  # 4 "processes"
     tokens = await asyncio.gather(*(api.token() for api in instances for _ in range(3)))
     assert len(set(tokens)) == 1
     [fetch] = fake.token_fetches()
     assert fetch.path == ("stable_token" if kind == "oa" else "gettoken")
-    late = WeChatApi(_keys(fake, kind), uows, clock)  # started later: reads the stored one
+    late = _api(fake, kind, uows, clock)  # started later: reads the stored one
     assert await late.token() == tokens[0] and len(fake.token_fetches()) == 1
 
 
 async def test_near_expiry_is_refreshed_once(uows: UnitOfWorkFactory, fake: FakeWeChatApi) -> None:
     clock = MovableClock(START)
-    a, b = (WeChatApi(_keys(fake, "oa"), uows, clock) for _ in range(2))
+    a, b = (_api(fake, "oa", uows, clock) for _ in range(2))
     first = await a.token()
     clock.advance(timedelta(seconds=7200 - 60))  # inside the safety margin
     renewed = await asyncio.gather(a.token(), b.token())
@@ -57,7 +54,7 @@ async def test_rejected_token_is_replaced_and_the_call_retried(
     uows: UnitOfWorkFactory, fake: FakeWeChatApi
 ) -> None:
     clock = MovableClock(START)
-    api = WeChatApi(_keys(fake, "wecom"), uows, clock)
+    api = _api(fake, "wecom", uows, clock)
 
     def send(client: Any) -> dict[str, Any]:
         return dict(client.message.send_text(1000002, "rep", "hi"))
