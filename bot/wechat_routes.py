@@ -22,6 +22,7 @@ from bot.settings import Settings
 from bot.wechat.api import AppKeys, WeChatApi
 from bot.wechat.callbacks import ACK_BUDGET, Acker, Callback, Handle
 from bot.wechat.inbound import oa_message, wecom_message
+from bot.wechat.media import PhotoKeeper
 from bot.wechat.redis_tokens import RedisTokenStore
 from bot.wechat.senders import OASender, WeComSender
 from bot.wechat.tokens import DbTokenStore, TokenStore
@@ -111,7 +112,8 @@ def _add_wecom(
     api = runtime.apis["wecom"] = WeChatApi(keys, tokens, app.clock)
     runtime.senders.append(WeComSender(api, s.wecom_agent_id))
     crypto = WeComCrypto(token, s.wecom_aes_key.get_secret_value(), s.wecom_corp_id)
-    inbox = WeComInbox(app.router, app.uows, app.clock, s.default_lang, runtime.wake)
+    photos = PhotoKeeper(api, app.uows, app.clock)
+    inbox = WeComInbox(app.router, app.uows, app.clock, s.default_lang, runtime.wake, photos)
     callback = Callback(
         token, crypto, wecom_message, handle or inbox, runtime.acker, True, "", app.clock
     )

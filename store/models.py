@@ -12,6 +12,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -414,3 +415,23 @@ class MergeLog(Base):
     by_user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     at: Mapped[datetime]
     undone_at: Mapped[datetime | None]
+
+
+class MediaFile(Base):
+    """A photo a user sent, kept here because the channel's copy expires (a WeCom MediaId after
+    3 days). Keyed like Activity.photo, by the channel's media id, so the activity keeps its
+    value and the bytes stay findable. In the database rather than on a disk of one instance,
+    so every instance can read them."""
+
+    __tablename__ = "media_file"
+    __table_args__ = (UniqueConstraint("channel", "external_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("org.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    channel: Mapped[str] = mapped_column(String(32))
+    external_id: Mapped[str] = mapped_column(String(300))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)  # loaded only when asked
+    created_at: Mapped[datetime]

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from bot.wechat.inbound import WECOM_CHANNEL
+from bot.wechat.media import PhotoKeeper
 from handlers.chat.router import Router
 from handlers.clock import Clock
 from handlers.desk.notify import numbered_bodies
@@ -20,25 +21,34 @@ class WeComInbox:
         clock: Clock,
         default_lang: str,
         on_enqueued: Callable[[], None] = lambda: None,
+        photos: PhotoKeeper | None = None,
     ) -> None:
         self.router, self.uows, self.clock = router, uows, clock
-        self.default_lang, self.on_enqueued = default_lang, on_enqueued
+        self.default_lang, self.on_enqueued, self.photos = default_lang, on_enqueued, photos
 
     async def __call__(self, msg: InboundMessage) -> list[Reply]:
-        """Handle (deduplicated by the router's inbox), then queue the replies for message/send.
-
-        The keys carry the dedupe key, so even a handling that is somehow repeated cannot
-        queue the same answer twice."""
+        """Handle (deduplicated by the router's inbox), queue the replies for message/send,
+        then keep the photo, if one came: the answer doesn't wait for the download, and a
+        failed download can't undo what the router recorded."""
         replies = await self.router.handle(msg)
+        await self._queue(msg, replies, "")
+        if self.photos is not None:
+            note = await self.photos.keep(msg)
+            if note is not None:
+                await self._queue(msg, [note], "photo:")
+        return replies
+
+    async def _queue(self, msg: InboundMessage, replies: Sequence[Reply], part: str) -> None:
+        """The keys carry the dedupe key, so even a handling that is somehow repeated cannot
+        queue the same answer twice."""
         if not replies:
-            return replies
+            return
         async with self.uows() as uow:
             user = await uow.users.by_identity(WECOM_CHANNEL, msg.user_id)
             lang = user.lang if user is not None else self.default_lang
             ref, now = msg.dedupe_key or msg.message_id, self.clock.now()
             for i, body in enumerate(numbered_bodies(replies, lang)):
-                key = f"wecom:{ref}:{i}"
+                key = f"wecom:{ref}:{part}{i}"
                 await uow.outbox.enqueue(WECOM_CHANNEL, msg.user_id, body, key, now)
             await uow.commit()
         self.on_enqueued()
-        return replies

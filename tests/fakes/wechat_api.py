@@ -1,5 +1,6 @@
 """WeChat's API on 127.0.0.1, for both the Official Account and WeCom: tokens, customer-service,
-template and app messages. It records every request and answers with WeChat's error codes."""
+template and app messages, media downloads. It records every request and answers with WeChat's
+error codes."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from typing import Any
 import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 APPID, APP_SECRET = "wx1234567890abcdef", "oa-secret"
@@ -43,6 +44,8 @@ class Call:
         part = self.body.get(kind) or {}
         if "template_id" in self.body:
             return str(self.body["data"]["content"]["value"])
+        if kind == "textcard":
+            return f"{part.get('title', '')}\n{part.get('description', '')}"
         return str(part.get("content", ""))
 
 
@@ -53,6 +56,8 @@ class FakeWeChatApi:
     unfollowed: set[str] = field(default_factory=set)  # openids: 43004
     delay: float = 0.0  # seconds before answering a send: a slow WeChat
     token_delay: float = 0.0  # seconds before issuing a token: a slow refresh
+    media: dict[str, tuple[bytes, str]] = field(default_factory=dict)  # MediaId: bytes, type
+    media_chunked: bool = False  # send media without Content-Length, as a stream
     port: int = 0
 
     def __post_init__(self) -> None:
@@ -78,6 +83,7 @@ class FakeWeChatApi:
             Route(f"/cgi-bin/{p}", self._endpoint(f), methods=["GET", "POST"])
             for p, f in paths.items()
         ]
+        routes.append(Route("/cgi-bin/media/get", self._media_get, methods=["GET"]))
         config = uvicorn.Config(
             Starlette(routes=routes),
             host="127.0.0.1",
@@ -131,6 +137,30 @@ class FakeWeChatApi:
             return JSONResponse(call.answer)
 
         return endpoint
+
+    async def _media_get(self, request: Request) -> Response:
+        """WeCom's media/get: the file itself, or a JSON error (40007 for an unknown or
+        expired MediaId), as WeChat answers."""
+        call = Call("media/get", dict(request.query_params), {}, time.monotonic())
+        self.calls.append(call)
+        if call.query.get("access_token") not in self.valid_tokens:
+            call.answer = {"errcode": 42001, "errmsg": "access_token expired"}
+            return JSONResponse(call.answer)
+        found = self.media.get(call.query.get("media_id", ""))
+        if found is None:
+            call.answer = {"errcode": 40007, "errmsg": "invalid media_id"}
+            return JSONResponse(call.answer)
+        data, content_type = found
+        call.answer = {"errcode": 0, "size": len(data)}
+        headers = {"Content-Disposition": f'attachment; filename="{call.query["media_id"]}.jpg"'}
+        if not self.media_chunked:
+            return Response(data, media_type=content_type, headers=headers)
+
+        async def pieces() -> Any:
+            for at in range(0, len(data), 256 * 1024):
+                yield data[at : at + 256 * 1024]
+
+        return StreamingResponse(pieces(), media_type=content_type, headers=headers)
 
     async def _issue(self) -> dict[str, Any]:
         if self.token_delay:

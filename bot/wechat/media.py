@@ -1,0 +1,159 @@
+"""A rep's WeCom photo, downloaded while its MediaId lives (3 days) and kept in the database.
+
+The activity keeps the MediaId as its photo (as Telegram's keep a file id); `media_file` holds
+the bytes under that id. A photo that can't be kept never stops the message: the router has
+handled it already, and the rep is told the photo itself was not saved, and why.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from wechatpy.exceptions import WeChatClientException
+
+from bot.wechat.api import WeChatApi
+from bot.wechat.inbound import WECOM_CHANNEL
+from handlers.clock import Clock
+from handlers.i18n import add_texts, t
+from handlers.messages import InboundMessage, Reply
+from handlers.services.audit import record
+from store.models import MediaFile, User
+from store.repos.wecom import WeComRepo
+from store.uow import UnitOfWorkFactory
+
+log = logging.getLogger(__name__)
+MAX_PHOTO = 10 * 1024 * 1024  # WeCom's own limit for an image; anything larger is not one
+DOWNLOAD_SECONDS = 30.0  # a 10 MB photo over a slow uplink, but not forever
+_CHUNK = 64 * 1024
+
+add_texts(
+    {
+        "wxm.too_big": (
+            "📷 这张照片超过 {mb} MB，没有保存；消息的其余内容已照常处理。可以压缩后再发一次。",
+            "📷 That photo is over {mb} MB and was not saved; the rest of the message was "
+            "handled as usual. You can send a smaller copy.",
+        ),
+        "wxm.failed": (
+            "📷 这张照片没能从企业微信下载，没有保存；消息的其余内容已照常处理。"
+            "需要的话请在 3 天内再发一次。",
+            "📷 That photo could not be downloaded from WeCom and was not saved; the rest of "
+            "the message was handled as usual. Send it again within 3 days if you need it.",
+        ),
+    }
+)
+
+
+class PhotoRefused(Exception):
+    """The download is not a photo we keep: `why` is "too_big" or "failed"."""
+
+    def __init__(self, why: str, detail: str) -> None:
+        super().__init__(detail)
+        self.why = why
+
+
+@dataclass(frozen=True)
+class Download:
+    data: bytes
+    content_type: str
+
+
+def media_get(base: str, media_id: str, limit: int, seconds: float) -> Callable[[Any], Download]:
+    """WeCom's media/get, streamed and cut off at `limit` bytes or `seconds`, in the API's
+    worker thread. wechatpy's own media.download ignores the API base, has no timeout and
+    reads any size into memory, so this asks WeCom directly, with wechatpy's session."""
+
+    def run(client: Any) -> Download:
+        deadline = time.monotonic() + seconds
+        params = {"access_token": client.access_token, "media_id": media_id}
+        with client._http.get(
+            base + "media/get", params=params, timeout=seconds, stream=True
+        ) as res:
+            kind = res.headers.get("Content-Type", "").split(";")[0].strip().lower()
+            if res.status_code != 200 or not kind.startswith("image/"):
+                _raise_error(client, res, kind)
+            declared = res.headers.get("Content-Length", "")
+            if declared.isdigit() and int(declared) > limit:
+                raise PhotoRefused("too_big", f"declared {declared} bytes")
+            body = bytearray()
+            for chunk in res.iter_content(_CHUNK):
+                body += chunk
+                if len(body) > limit:
+                    raise PhotoRefused("too_big", f"over {limit} bytes")
+                if time.monotonic() > deadline:  # a server dripping bytes slower than timeouts
+                    raise PhotoRefused("failed", "download too slow")
+            return Download(bytes(body), kind)
+
+    return run
+
+
+def _raise_error(client: Any, res: Any, kind: str) -> None:
+    """WeChat's JSON error as WeChatClientException (so a stale token is replaced and the
+    download retried); anything else that is not an image is refused."""
+    head = next(res.iter_content(4096), b"")
+    try:
+        answer = json.loads(head)
+    except ValueError:
+        answer = None
+    if isinstance(answer, dict) and answer.get("errcode"):
+        raise WeChatClientException(answer["errcode"], answer.get("errmsg"), client=client)
+    raise PhotoRefused("failed", f"HTTP {res.status_code}, {kind or 'no content type'}")
+
+
+class PhotoKeeper:
+    def __init__(
+        self, api: WeChatApi, uows: UnitOfWorkFactory, clock: Clock, limit: int = MAX_PHOTO
+    ) -> None:
+        self.api, self.uows, self.clock, self.limit = api, uows, clock, limit
+
+    async def keep(self, msg: InboundMessage) -> Reply | None:
+        """Download and store the message's photo; a note for the rep when that failed."""
+        media_id = next((a.value for a in msg.attachments if a.kind == "photo"), None)
+        if not media_id:
+            return None
+        async with self.uows() as uow:
+            user = await uow.users.by_identity(WECOM_CHANNEL, msg.user_id)
+            if user is None or not user.active:  # strangers get the join prompt, we keep nothing
+                return None
+            if await WeComRepo(uow.session).has_media(WECOM_CHANNEL, media_id):
+                return None  # a retried callback, or another instance already has it
+        fetch = media_get(self.api.base, media_id, self.limit, DOWNLOAD_SECONDS)
+        try:
+            got = await self.api.call(fetch, seconds=DOWNLOAD_SECONDS)
+        except PhotoRefused as refused:
+            log.warning("WeCom photo %s not kept: %s", media_id, refused)
+            return self._note(user, refused.why)
+        except Exception as exc:  # WeChat errors, timeouts, connection failures
+            log.warning("WeCom photo %s not downloaded: %r", media_id, exc)
+            return self._note(user, "failed")
+        await self._store(user, media_id, got)
+        return None
+
+    def _note(self, user: User, why: str) -> Reply:
+        return Reply(t(user.lang, f"wxm.{why}", mb=self.limit // (1024 * 1024)))
+
+    async def _store(self, user: User, media_id: str, got: Download) -> None:
+        now = self.clock.now()
+        row = MediaFile(
+            org_id=user.org_id,
+            user_id=user.id,
+            channel=WECOM_CHANNEL,
+            external_id=media_id,
+            content_type=got.content_type,
+            size=len(got.data),
+            sha256=hashlib.sha256(got.data).hexdigest(),
+            data=got.data,
+            created_at=now,
+        )
+        async with self.uows() as uow:
+            kept = await WeComRepo(uow.session).keep_media(row)
+            if kept is not None:
+                facts = ("org_id", "channel", "external_id", "content_type", "size", "sha256")
+                after = {name: getattr(row, name) for name in facts}
+                await record(uow, user, "media.keep", ("media_file", kept), now, after=after)
+            await uow.commit()
