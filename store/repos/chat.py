@@ -50,8 +50,26 @@ class ChatRepo:
             .outerjoin(ConversationState, form)
             .where(Identity.channel == channel, Identity.external_id == user_key)
         )
+        await self._take_turn(channel, user_key)
         row = (await self.session.execute(stmt)).first()
         return Sender(row[0], row[1], row[2]) if row else None
+
+    async def _take_turn(self, channel: str, user_key: str) -> None:
+        """PostgreSQL: lock the person's address row until commit, so two instances given
+        messages of the same person take turns on the form instead of both editing it.
+
+        A statement of its own: a query that waits for a lock still answers from the snapshot
+        it began with, so the form must be read after the lock is held. SQLite needs nothing,
+        its BEGIN IMMEDIATE already lets one writer in at a time.
+        """
+        if self.session.get_bind().dialect.name != "postgresql":
+            return
+        stmt = (
+            select(Identity.id)
+            .where(Identity.channel == channel, Identity.external_id == user_key)
+            .with_for_update()
+        )
+        await self.session.execute(stmt)
 
     async def save_state(
         self, key: tuple[str, str, str], state: str, data: dict[str, Any], now: datetime

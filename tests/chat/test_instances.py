@@ -1,0 +1,48 @@
+"""Two instances behind one webhook: one person's messages take turns, whoever receives them."""
+
+from __future__ import annotations
+
+import asyncio
+
+from handlers.chat.app import build_router
+from handlers.chat.context import ChatConfig
+from handlers.messages import InboundMessage, Reply
+from store.uow import UnitOfWork
+from tests.world import Chat, World
+
+
+def _message(world: World, who: str, text: str, number: int) -> InboundMessage:
+    return InboundMessage(
+        channel="console",
+        user_id=who,
+        chat_id=who,
+        sent_at=world.clock.now(),
+        text=text,
+        message_id=f"instances-{number}",
+        locale="zh",
+        display_name=who,
+    )
+
+
+async def test_second_instance_waits_for_the_first_and_continues_its_form(
+    world: World, people: dict[str, Chat]
+) -> None:
+    other = build_router(world.uows, world.clock, ChatConfig())  # another process, say
+    inside, release = asyncio.Event(), asyncio.Event()
+
+    async def hold_the_transaction(_uow: UnitOfWork, _replies: list[Reply]) -> None:
+        inside.set()
+        await release.wait()
+
+    first = asyncio.create_task(
+        world.router.handle(_message(world, "rep_a", "新客户", 1), hold_the_transaction)
+    )
+    await inside.wait()  # the first has asked for the name, but not yet committed
+    second = asyncio.create_task(other.handle(_message(world, "rep_a", "张三", 2)))
+    await asyncio.sleep(0.3)
+    assert not second.done(), "the second instance read the form before the first committed"
+    release.set()
+    [asked_name] = await first
+    [asked_phone] = await asyncio.wait_for(second, 20)
+    assert "名字" in asked_name.text
+    assert "电话" in asked_phone.text  # it answered the form the first one had just started
