@@ -50,6 +50,9 @@ class Settings(BaseSettings):
     wecom_aes_key: SecretStr | None = None
     # API base for both (…/cgi-bin/); None: WeChat's own hosts. Tests point it at a local fake.
     wechat_api_url: str | None = None
+    # How long the link in a WeCom text card (reminders, profiles) opens its page; the cards
+    # are sent only when public_url is set, since WeCom opens the link from the phone.
+    wecom_card_ttl_hours: int = Field(default=72, ge=1, le=24 * 30)
     # Optional Redis (redis://[:password@]host:6379/0) for the access tokens of both channels;
     # without it they are shared through the database. The prefix keeps deployments apart.
     redis_url: SecretStr | None = None

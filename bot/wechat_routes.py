@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from redis.asyncio import Redis
 from starlette.routing import BaseRoute, Route
@@ -21,6 +22,8 @@ from bot.delivery import Delivery, DeliveryPolicy, Sender
 from bot.settings import Settings
 from bot.wechat.api import AppKeys, WeChatApi
 from bot.wechat.callbacks import ACK_BUDGET, Acker, Callback, Handle
+from bot.wechat.card_links import CARD_PATH, CardLinks
+from bot.wechat.card_page import CardPage
 from bot.wechat.inbound import oa_message, wecom_message
 from bot.wechat.media import PhotoKeeper
 from bot.wechat.redis_tokens import RedisTokenStore
@@ -110,7 +113,13 @@ def _add_wecom(
     secret, token = s.wecom_secret.get_secret_value(), s.wecom_token.get_secret_value()
     keys = AppKeys("wecom", s.wecom_corp_id, secret, s.wechat_api_url, s.wecom_agent_id)
     api = runtime.apis["wecom"] = WeChatApi(keys, tokens, app.clock)
-    runtime.senders.append(WeComSender(api, s.wecom_agent_id))
+    cards = None
+    if s.public_url:  # text cards need a page of ours that WeCom can open
+        ttl = timedelta(hours=s.wecom_card_ttl_hours)
+        cards = CardLinks(s.public_url, secret, app.clock, ttl)
+        page = CardPage(cards, app.uows)
+        runtime.routes.append(Route(CARD_PATH + "{link}", page.show, methods=["GET"]))
+    runtime.senders.append(WeComSender(api, s.wecom_agent_id, app.uows, cards))
     crypto = WeComCrypto(token, s.wecom_aes_key.get_secret_value(), s.wecom_corp_id)
     photos = PhotoKeeper(api, app.uows, app.clock)
     inbox = WeComInbox(app.router, app.uows, app.clock, s.default_lang, runtime.wake, photos)

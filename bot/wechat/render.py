@@ -11,13 +11,17 @@ MAX_BYTES = 2000  # WeCom and OA text messages hold 2048 bytes; keep a margin
 
 
 def render_body(body: dict[str, Any]) -> str:
-    """An outbox body as text. Numbering starts at the body's `first_choice`, so a batch split
+    """An outbox body as text: its text, then its choices as numbered lines."""
+    return "\n".join([str(body.get("text", "")), *choice_lines(body)])
+
+
+def choice_lines(body: dict[str, Any]) -> list[str]:
+    """Lines like "回复 1 确认". Numbering starts at the body's `first_choice`, so a batch split
     into rows still counts 1, 2, 3 … across it, exactly as the router maps numbers back."""
     reply = reply_from_dict(body)
     line = CHOICE_LINE.get(str(body.get("lang", "zh")), CHOICE_LINE["zh"])
     first = int(body.get("first_choice", 1))
-    choices = [line.format(n=first + i, label=c.label) for i, c in enumerate(reply.choices)]
-    return "\n".join([reply.text, *choices]) if choices else reply.text
+    return [line.format(n=first + i, label=c.label) for i, c in enumerate(reply.choices)]
 
 
 def split_text(text: str, limit: int = MAX_BYTES) -> list[str]:

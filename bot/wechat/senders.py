@@ -7,10 +7,13 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
 from wechatpy.exceptions import WeChatClientException
 
 from bot.delivery import SendResult
 from bot.wechat.api import WeChatApi
+from bot.wechat.card_links import CardLinks
+from bot.wechat.cards import card_worthy, recipient_lang, text_card
 from bot.wechat.inbound import WECOM_CHANNEL
 from bot.wechat.render import render_body, split_text
 from handlers.clock import Clock
@@ -48,20 +51,25 @@ def _call(method: str, *args: Any) -> Callable[[Any], dict[str, Any]]:
 
 
 class WeComSender:
-    """App messages (message/send) to a rep or manager, by WeCom UserID."""
+    """App messages (message/send) to a rep or manager, by WeCom UserID: text, markdown, or a
+    text card linking to the whole message when `cards` is set (a public URL exists)."""
 
     channel = WECOM_CHANNEL
 
-    def __init__(self, api: WeChatApi, agent_id: int) -> None:
-        self.api, self.agent_id = api, agent_id
+    def __init__(
+        self,
+        api: WeChatApi,
+        agent_id: int,
+        uows: UnitOfWorkFactory,
+        cards: CardLinks | None = None,
+    ) -> None:
+        self.api, self.agent_id, self.uows, self.cards = api, agent_id, uows, cards
 
     async def send(self, entry: OutboxEntry) -> SendResult:
-        body, to = entry.body, entry.recipient
-        if body.get("format") == "markdown":
-            calls = [_call("send_markdown", self.agent_id, to, str(body["text"]))]
-        else:
-            pieces = split_text(render_body(body))
-            calls = [_call("send_text", self.agent_id, to, piece) for piece in pieces]
+        try:
+            calls = await self._calls(entry)
+        except (SQLAlchemyError, OSError) as exc:  # the database away: try again later
+            return SendResult.error(f"{type(exc).__name__}: {exc}")
         results = []
         try:
             for call in calls:
@@ -69,8 +77,21 @@ class WeComSender:
         except Exception as exc:
             return outcome_of(exc)
         if any(r.get("invaliduser") for r in results):  # errcode 0, yet nobody received it
-            return SendResult.blocked(f"not a member of the app: {to}")
+            return SendResult.blocked(f"not a member of the app: {entry.recipient}")
         return SendResult.sent(str(results[-1].get("msgid") or "") or None)
+
+    async def _calls(self, entry: OutboxEntry) -> list[Callable[[Any], dict[str, Any]]]:
+        body, to, agent = entry.body, entry.recipient, self.agent_id
+        if body.get("format") == "markdown":
+            return [_call("send_markdown", agent, to, str(body["text"]))]
+        if "lang" not in body:  # queued by a job: number the choices in the reader's language
+            async with self.uows() as uow:
+                body = {**body, "lang": await recipient_lang(uow, body, to)}
+        card = text_card(entry, body, self.cards) if self.cards and card_worthy(entry) else None
+        if card is not None:
+            args = (card.title, card.description, card.url, card.button)
+            return [_call("send_text_card", agent, to, *args)]
+        return [_call("send_text", agent, to, piece) for piece in split_text(render_body(body))]
 
 
 class OASender:

@@ -81,9 +81,7 @@ async def test_too_big_photo_is_refused_and_the_visit_still_logged(
 
 
 @pytest.mark.parametrize("problem", ["expired-media-id", "not-an-image"])
-async def test_failed_download_is_explained_in_the_reps_language(
-    wx: WeChat, problem: str
-) -> None:
+async def test_failed_download_is_explained_in_the_reps_language(wx: WeChat, problem: str) -> None:
     await _rep_logging_a_visit(wx, "smith", lang="en")
     if problem == "not-an-image":
         wx.api.media["ODD"] = (b"<html>login</html>", "text/html")
