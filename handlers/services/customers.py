@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -11,6 +10,7 @@ from typing import Any
 from handlers.nlu.match import Candidate, is_clear_winner, rank, search_key
 from handlers.services.audit import record, snapshot
 from store.models import Customer, User
+from store.repos.customers import CustomerBrief
 from store.scope import Scope
 from store.uow import UnitOfWork
 
@@ -45,9 +45,10 @@ async def search_ranked(
     """Visible customers matching a name, company, phone, pinyin or initials, best first."""
     if not query.strip():
         return []
-    pool = await _pool(uow, scope, query)
-    by_id = {c.id: c for c in pool}
-    return [(by_id[c.id], s) for c, s in rank(query, [_candidate(c) for c in pool], limit=limit)]
+    pool = [Candidate(*row) for row in await _pool(uow, scope, query)]
+    ranked = rank(query, pool, limit=limit)
+    loaded = await uow.customers.by_ids([c.id for c, _ in ranked])
+    return [(loaded[c.id], s) for c, s in ranked if c.id in loaded]
 
 
 def clear_winner(ranked: list[tuple[Customer, float]]) -> Customer | None:
@@ -57,7 +58,9 @@ def clear_winner(ranked: list[tuple[Customer, float]]) -> Customer | None:
     return None
 
 
-async def _pool(uow: UnitOfWork, scope: Scope, query: str) -> Sequence[Customer]:
+async def _pool(
+    uow: UnitOfWork, scope: Scope, query: str
+) -> list[CustomerBrief]:
     # One query for the usual scope (a rep's book); only a larger one is prefiltered by LIKE.
     everyone = await uow.customers.candidates(scope, limit=FULL_SCAN_LIMIT + 1)
     if len(everyone) <= FULL_SCAN_LIMIT:

@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.models import Activity, Customer
 from store.scope import Scope
+
+
+class CustomerBrief(NamedTuple):
+    """What ranking a customer by name needs, without building an ORM object for each."""
+
+    id: int
+    name: str
+    company: str | None
+    phone: str | None
 
 
 class CustomerRepo:
@@ -28,13 +38,23 @@ class CustomerRepo:
 
     async def candidates(
         self, scope: Scope, needles: Sequence[str] = (), limit: int = 2000
-    ) -> Sequence[Customer]:
-        """Visible customers whose search key or phone holds any needle (all when none)."""
-        stmt = select(Customer).where(scope.where(Customer.org_id, Customer.owner_id), _live())
+    ) -> list[CustomerBrief]:
+        """(id, name, company, phone) of visible customers whose search key or phone holds any
+        needle (all when none). Plain rows: ranking a rep's whole book needs no ORM objects."""
+        stmt = select(Customer.id, Customer.name, Customer.company, Customer.phone).where(
+            scope.where(Customer.org_id, Customer.owner_id), _live()
+        )
         if needles:
             stmt = stmt.where(or_(*(_contains(n) for n in needles)))
         stmt = stmt.order_by(Customer.last_contact_at.desc(), Customer.id).limit(limit)
-        return (await self.session.scalars(stmt)).all()
+        return [CustomerBrief._make(row) for row in (await self.session.execute(stmt)).all()]
+
+    async def by_ids(self, ids: Sequence[int]) -> dict[int, Customer]:
+        """Customers by id, in one query (callers have checked the scope)."""
+        if not ids:
+            return {}
+        stmt = select(Customer).where(Customer.id.in_(sorted(set(ids))))
+        return {c.id: c for c in (await self.session.scalars(stmt)).all()}
 
     async def same_phone(self, org_id: int, phone: str) -> Sequence[Customer]:
         stmt = select(Customer).where(Customer.org_id == org_id, Customer.phone == phone, _live())
