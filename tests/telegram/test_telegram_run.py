@@ -9,6 +9,7 @@ import os
 import signal
 import socket
 import sys
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -102,7 +103,8 @@ async def test_main_serve_sets_webhook_and_menu_and_answers(
 
 def _oa_verification(token: str, echostr: str) -> dict[str, str]:
     """The GET WeChat sends when the OA's server URL is saved, signed as WeChat signs it."""
-    timestamp, nonce = "1700000000", "n0nce"
+    # Now, by the served process's clock: older timestamps are refused as replays.
+    timestamp, nonce = str(int(time.time())), "n0nce"
     signature = hashlib.sha1("".join(sorted((token, timestamp, nonce))).encode()).hexdigest()
     return {"signature": signature, "timestamp": timestamp, "nonce": nonce, "echostr": echostr}
 
