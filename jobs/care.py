@@ -52,7 +52,10 @@ async def send_care(uow: UnitOfWork, view: OrgView, now: datetime, run_key: str)
     deals_by_customer = defaultdict(list)
     for deal in won:
         deals_by_customer[deal.customer_id].append(deal)
-    month_start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    # Budgets are per calendar month where the company is, not in UTC: in New York a message
+    # at 8 p.m. on the 30th belongs to that month, though it is already the 1st in UTC.
+    local_now = now.astimezone(ZoneInfo(view.sched.tz))
+    month_start = local_now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     used = await uow.jobs.care_counts([c.id for c, _ in audience], month_start)
     sent: dict[int, list[str]] = defaultdict(list)
     for customer, link in audience:

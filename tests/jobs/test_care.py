@@ -115,3 +115,21 @@ async def test_post_sale_answer_is_stored(people: dict[str, Chat], world: World)
         trail = await uow.chat.audit_trail("feedback", stored.id)
     assert (stored.deal_id, stored.score, stored.customer_id) == (deal, 4, buyer)
     assert [a.action for a in trail] == ["feedback.create"]
+
+
+async def test_budget_months_are_the_companys_not_utcs(
+    people: dict[str, Chat], world: World, jobs: JobContext
+) -> None:
+    new_york = {"tz": "America/New_York", "care": {"budgets": {"wechat_oa": 1}}}
+    async with world.uows() as uow:
+        await uow.session.execute(update(Org).values(settings=new_york))
+        await uow.commit()
+    born = date(1980, 11, 30)
+    customer = await add_customer(world, "rep_a", "Ann", care_consent=True, birthday=born)
+    await _link(world, customer, "oa-ann", True, "en")
+    world.clock.at = datetime(2026, 12, 1, 1, 0, tzinfo=UTC)  # 8 p.m. on 30 November there
+    assert await run_care(jobs) == 1  # November's one message: her birthday
+    world.clock.at = datetime(2026, 12, 25, 15, 0, tzinfo=UTC)  # 10 a.m. Christmas there
+    assert await run_care(jobs) == 1  # December's budget was not spent on a November evening
+    texts = [str(r.body["text"]) for r in await outbox(world, "care:")]
+    assert len(texts) == 2 and "Happy birthday, Ann" in texts[0]
