@@ -6,7 +6,7 @@ import html
 
 from sqlalchemy import select
 
-from store.models import Activity, Customer, InboxEntry
+from store.models import Activity, Customer
 from tests.fakes.telegram_api import BOT_ID, BOT_USERNAME, TgUser
 from tests.telegram.harness import Harness
 
@@ -38,13 +38,18 @@ async def test_photo_with_caption_attaches_file_id_to_the_visit(tg: Harness) -> 
     assert activity.photo == "AgAD-1280"  # the largest size's file id
 
 
-async def test_location_is_passed_on_as_an_attachment(tg: Harness) -> None:
+async def test_location_sent_during_a_visit_lands_on_it(tg: Harness) -> None:
     await tg.join(REP, "rep_a")
+    await tg.say(REP, "/newcustomer 赵六 13900000066 小米")
+    [card] = await tg.say(REP, "/visit 今天拜访赵六，聊了续约")
     location = {"latitude": 31.2304, "longitude": 121.4737}
-    calls = await tg.send(tg.updates.message(REP, None, location=location))
-    assert calls  # the router answered; whether it attaches depends on the visit form
+    [again] = await tg.send(tg.updates.message(REP, None, location=location))
+    assert "请确认" in again.text and again.buttons[0] == ("✅ 保存", "vi:ok")
+    await tg.press(REP, again, "vi:ok")
     async with tg.app.uows() as uow:
-        assert (await uow.session.scalars(select(InboxEntry))).all()
+        activity = (await uow.session.scalars(select(Activity))).one()
+    assert activity.location == "31.230400,121.473700"
+    assert card.result["message_id"] != again.result["message_id"]  # a fresh card to confirm
 
 
 async def test_contact_card_creates_a_customer(tg: Harness) -> None:
