@@ -6,6 +6,7 @@ import argparse
 import contextlib
 import json
 import logging
+import socket
 import sys
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from bot.bootstrap import App, build_app
 from bot.loop import run as run_loop
+from bot.rate_limit import Limits
 from bot.settings import Settings
 
 DEMO_DB = Path("chatcrm-demo.db")
@@ -99,7 +101,9 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
         await app.close()
 
 
-async def run_serve(app: App) -> int:
+async def run_serve(
+    app: App, sock: socket.socket | None = None, limits: Limits | None = None
+) -> int:
     """Every configured channel in one web app, with the jobs' clock beside them."""
     from bot.web import serve
     from bot.wechat_routes import build_wechat
@@ -108,8 +112,23 @@ async def run_serve(app: App) -> int:
     lifespans: list[Callable[[], AbstractAsyncContextManager[None]]] = [lambda: scheduled(app)]
     if wechat is not None:
         lifespans.append(wechat.running)
-    await serve(app, routes=wechat.routes if wechat else (), lifespans=lifespans)
+    routes = wechat.routes if wechat else ()
+    await serve(app, routes=routes, lifespans=lifespans, sock=sock, limits=limits)
     return 0
+
+
+def serve_worker(sock: socket.socket, limits: Limits) -> None:
+    """One of CHATCRM_WORKERS serving processes (bot/workers.py); the parent has migrated."""
+    _log_warnings()
+
+    async def worker() -> int:
+        app = await build_app(Settings(), migrate=False)
+        try:
+            return await run_serve(app, sock, limits)
+        finally:
+            await app.close()
+
+    run_loop(worker())
 
 
 @contextlib.asynccontextmanager
@@ -165,11 +184,22 @@ def print_nlu(text: str, now_iso: str | None, settings: Settings) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    _log_warnings()
+    args = parser().parse_args(argv)
+    settings = Settings()
+    if args.command == "serve" and settings.workers > 1:
+        from bot.workers import check_workers, supervise
+
+        check_workers(settings)
+        run_loop(run(parser().parse_args(["migrate"]), settings))  # once, before the workers
+        return supervise(settings, serve_worker)
+    return run_loop(run(args, settings))
+
+
+def _log_warnings() -> None:
     logging.basicConfig(
         level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s %(message)s"
     )
-    args = parser().parse_args(argv)
-    return run_loop(run(args, Settings()))
 
 
 if __name__ == "__main__":

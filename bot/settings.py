@@ -75,6 +75,8 @@ class Settings(BaseSettings):
     public_url: str | None = None  # https://crm.example.com: where Telegram sends the webhook
     http_host: str = "127.0.0.1"
     http_port: int = 8080
+    # `serve` processes on this host sharing the port (PostgreSQL only): one per core.
+    workers: int = Field(default=1, ge=1, le=64)
     # How long a sender may hold claimed outbox rows before another instance takes them back.
     # Longer than a sender's local queue at the channel's pace; shorter means faster recovery
     # after a crash, and more duplicates if it is too short.

@@ -6,6 +6,7 @@ import contextlib
 import hmac
 import json
 import logging
+import socket
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Any
@@ -20,6 +21,7 @@ from starlette.routing import BaseRoute, Route
 from telegram import Update
 
 from bot.bootstrap import App
+from bot.rate_limit import Limits
 from bot.telegram import WEBHOOK_PATH, build_runtime
 from bot.telegram_channel import TelegramChannel, spinner_answer
 
@@ -126,17 +128,22 @@ async def _read_at_most(request: Request, limit: int) -> bytes | None:
 
 
 async def serve(
-    app: App, routes: Sequence[BaseRoute] = (), lifespans: Sequence[Lifespan] = ()
+    app: App,
+    routes: Sequence[BaseRoute] = (),
+    lifespans: Sequence[Lifespan] = (),
+    sock: socket.socket | None = None,
+    limits: Limits | None = None,
 ) -> None:
     """Production: the web app under uvicorn, every configured channel running.
 
     The composition root adds other channels' `routes` and what runs beside them (the jobs'
-    scheduler, say) as `lifespans`.
+    scheduler, say) as `lifespans`. A worker of several passes the shared `sock` and its part
+    of the send `limits` (bot/workers.py).
     """
     settings, running = app.settings, list(lifespans)
     telegram = None
     if settings.telegram_token is not None:
-        runtime = build_runtime(app)
+        runtime = build_runtime(app, limits=limits)
         telegram = runtime.channel
         running.append(lambda: runtime.running(webhook=True))
     web = create_app(app, telegram, routes, running)
@@ -151,4 +158,4 @@ async def serve(
         ws="none",
         log_level="info",
     )
-    await uvicorn.Server(config).serve()
+    await uvicorn.Server(config).serve(sockets=[sock] if sock is not None else None)
