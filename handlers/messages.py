@@ -58,6 +58,11 @@ class Reply:
     private: bool = False  # holds customer data: never post it where other people read
 
 
+# Channels that show choices as buttons (a press sends the payload). Everywhere else they are
+# numbered lines, and the chat's next typed number picks one.
+BUTTON_CHANNELS = frozenset({"telegram"})
+
+
 def numbered_choices(replies: Sequence[Reply]) -> list[Choice]:
     """All choices of a batch of replies in display order; number N picks item N-1."""
     return [choice for reply in replies for choice in reply.choices]

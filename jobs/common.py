@@ -7,11 +7,11 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time
 
-from handlers.messages import Reply, reply_to_dict
+from handlers.messages import BUTTON_CHANNELS, Reply, reply_to_dict
 from handlers.services.schedule import OrgSchedule, org_schedule
 from jobs.context import JobContext
 from jobs.slots import Slot, claim, latest_slot
-from store.models import Org, User
+from store.models import Identity, Org, User
 from store.repos.outbox import outbox_row
 from store.uow import UnitOfWork
 
@@ -65,13 +65,34 @@ async def queue_for_users(
 ) -> int:
     """One outbox row per (user, reply, idempotency key); users without a live identity skipped."""
     identities = await uow.jobs.identities([user.id for user, _, _ in items])
-    rows = []
+    rows, offers = [], Offers()
     for user, reply, key in items:
         identity = identities.get(user.id)
         if identity is not None:
             recipient = identity.chat_id or identity.external_id
             rows.append(outbox_row(identity.channel, recipient, reply_to_dict(reply), key, now))
-    return await uow.outbox.enqueue_many(rows)
+            offers.add(identity, reply)
+    added = await uow.outbox.enqueue_many(rows)
+    await uow.chat.offer_choices(offers.by_chat, now)
+    return added
+
+
+class Offers:
+    """A job message's choices, to be picked by typed number where they show as numbers.
+
+    The router remembers the choices of its own replies; a job's message must be remembered
+    here, or "1" after a reminder on WeCom or the console would mean nothing. The last message
+    to a chat wins, as the last one seen there does.
+    """
+
+    def __init__(self) -> None:
+        self.by_chat: dict[tuple[str, str, str], list[list[str]]] = {}
+
+    def add(self, identity: Identity, reply: Reply) -> None:
+        if reply.choices and identity.channel not in BUTTON_CHANNELS:
+            chat = identity.chat_id or identity.external_id
+            key = (identity.channel, chat, identity.external_id)
+            self.by_chat[key] = [[c.label, c.payload] for c in reply.choices]
 
 
 async def run_daily(

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import handlers.chat.reminders  # noqa: F401  (registers the rm.btn_* button labels we reuse)
 from handlers.i18n import add_texts, fmt_dt, t
 from handlers.messages import Choice, Reply, reply_to_dict
+from jobs.common import Offers
 from jobs.context import JobContext
 from store.models import Identity, Reminder, User
 from store.repos.outbox import outbox_row
@@ -59,15 +60,19 @@ async def queue_reminders(uow: UnitOfWork, reminders: Sequence[Reminder], now: d
     users = await uow.jobs.users(user_ids)
     identities = await uow.jobs.identities(user_ids)
     names = await uow.jobs.customer_names([r.customer_id for r in reminders if r.customer_id])
-    rows = []
+    rows, offers = [], Offers()
     for reminder in reminders:
         user, identity = users.get(reminder.user_id), identities.get(reminder.user_id)
         if user is None or identity is None or not user.active:
             continue  # nowhere to send: it still shows as overdue in the morning brief
         name = names.get(reminder.customer_id) if reminder.customer_id else None
-        body = reply_to_dict(reminder_reply(reminder, user, name))
-        rows.append(outbox_row(*_address(identity), body, reminder_key(reminder), now))
+        reply = reminder_reply(reminder, user, name)
+        rows.append(
+            outbox_row(*_address(identity), reply_to_dict(reply), reminder_key(reminder), now)
+        )
+        offers.add(identity, reply)
     added = await uow.outbox.enqueue_many(rows)
+    await uow.chat.offer_choices(offers.by_chat, now)
     await uow.jobs.mark_reminders([r.id for r in reminders], "sent", now)
     return added
 

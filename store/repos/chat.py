@@ -81,6 +81,23 @@ class ChatRepo:
             self.session, ConversationState, values, STATE_KEY, ("state", "data", "updated_at")
         )
 
+    async def offer_choices(
+        self, offers: dict[tuple[str, str, str], list[list[str]]], now: datetime
+    ) -> None:
+        """Make each chat's typed number pick from these [label, payload] choices, as after a
+        reply, unless a form is in progress there (its answers must not become choices)."""
+        if not offers:
+            return
+        rows: list[dict[str, Any]] = [
+            {**dict(zip(STATE_KEY, key, strict=True)), "state": "", "updated_at": now}
+            | {"data": {"_choices": choices}}
+            for key, choices in offers.items()
+        ]
+        no_form = ConversationState.state == ""
+        await upsert(
+            self.session, ConversationState, rows, STATE_KEY, ("data", "updated_at"), no_form
+        )
+
     async def clear_state(self, key: tuple[str, str, str]) -> None:
         channel, chat_id, user_key = key
         await self.session.execute(

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Table
+from sqlalchemy import ColumnElement, Table
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -48,13 +48,21 @@ async def insert_many_once(
 async def upsert(
     session: AsyncSession,
     model: type[Base],
-    values: dict[str, Any],
+    values: dict[str, Any] | Sequence[dict[str, Any]],
     key: tuple[str, ...],
     changes: tuple[str, ...],
+    only_if: ColumnElement[bool] | None = None,
 ) -> None:
-    """Insert a row, or update `changes` of the row that already holds the unique `key`."""
-    stmt = _upsert(_is_postgres(session), model.__table__, key, changes)
-    await session.execute(stmt, values)
+    """Insert rows, or update `changes` of a row that already holds the unique `key` (and, with
+    `only_if`, only when the existing row satisfies it). Rows must not repeat a key."""
+    if only_if is None:
+        stmt = _upsert(_is_postgres(session), model.__table__, key, changes)
+    else:  # rare enough not to cache (and a clause has no stable identity to cache by)
+        table = cast(Table, model.__table__)
+        stmt = (pg_insert if _is_postgres(session) else sqlite_insert)(table)
+        set_ = {name: stmt.excluded[name] for name in changes}
+        stmt = stmt.on_conflict_do_update(index_elements=list(key), set_=set_, where=only_if)
+    await session.execute(stmt, values if isinstance(values, dict) else list(values))
 
 
 # Built once per table and reused: a statement built per call costs as much CPU as the round

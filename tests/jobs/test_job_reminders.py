@@ -74,3 +74,19 @@ async def test_customer_reminder_offers_log_visit(
     assert reminder.customer_id is not None
     assert payloads(row.body)[-1] == f"vi:for:{reminder.customer_id}"
     assert "张三" in row.body["text"]
+
+
+async def test_typed_number_answers_the_reminder_where_choices_are_numbered(
+    people: dict[str, Chat], world: World, jobs: JobContext
+) -> None:
+    rep, busy = people["rep_a"], people["rep_b"]
+    await rep.say("/remind 今天中午12点回访客户")
+    await busy.say("/remind 今天中午12点给王总发报价")
+    assert "名字" in await busy.say("新客户")  # rep_b is halfway through a form
+    world.clock.at = NOW.replace(hour=12, minute=1)
+    assert await deliver_due_reminders(jobs) == 2
+    mine, theirs = sorted(await reminders(world), key=lambda r: r.id)
+    assert "已完成" in await rep.say("1")  # the reminder's first choice: Done
+    assert "电话" in await busy.say("1")  # a form's answer is never taken for a choice
+    statuses = {r.id: r.status for r in await reminders(world)}
+    assert statuses == {mine.id: "done", theirs.id: "sent"}
