@@ -7,11 +7,13 @@ delivery at Telegram's real limits) and this load generator. Two handlers on the
   visit  the full "log a visit" path: "/visit 今天拜访<customer>，谈了报价" (understood, matched,
          confirmation card saved as conversation state), then the "✅ 保存" button (activity,
          deal move, commit), alternating per chat.
-Measured: updates/s with 16 clients back to back, and p50/p99 latency at a steady 100 updates/s.
+Measured: updates/s with 16 clients back to back (--clients), and p50/p99 latency at a steady
+100 updates/s (--rate).
 Target: visit throughput at least half of echo's; visit p99 under 100 ms at 100 updates/s.
 
 Run from the repo root:  python bench/telegram_webhook.py [--backend sqlite|postgres|both]
-  [--handlers echo,visit] [--rate 100] [--seconds 10] [--chats 200] [--workers 16]
+  [--handlers echo,visit] [--rate 100] [--seconds 10] [--chats 200] [--clients 16]
+  [--workers N: server processes, PostgreSQL only, as CHATCRM_WORKERS]
 PostgreSQL: --pg-url (default $CHATCRM_TEST_PG_URL or postgres@127.0.0.1:5432/test); a fresh
 schema per run, dropped afterwards.
 """
@@ -81,6 +83,7 @@ async def serve(args: argparse.Namespace) -> None:
     from bot.settings import Settings
     from bot.telegram import build_runtime
     from bot.web import create_app
+    from bot.workers import shared_limits
     from handlers.chat.app import build_router
     from handlers.clock import SystemClock
     from store.db import make_engine, make_sessions
@@ -99,8 +102,9 @@ async def serve(args: argparse.Namespace) -> None:
     uows = UnitOfWorkFactory(make_sessions(engine))
     clock = SystemClock()
     app = App(settings, engine, uows, build_router(uows, clock, chat_config(settings)), clock)
-    await seed(app, args.chats)
-    runtime = build_runtime(app)
+    if not args.no_seed:  # the first worker seeds; the others share its database
+        await seed(app, args.chats)
+    runtime = build_runtime(app, limits=shared_limits(args.workers_total))
     if args.mode == "echo":  # the same stack, minus the router
         runtime.channel.handler = Echo(runtime.channel.uows)
     web = create_app(app, runtime.channel, lifespans=[lambda: runtime.running(webhook=False)])
@@ -113,7 +117,12 @@ async def serve(args: argparse.Namespace) -> None:
         ws="none",
         timeout_keep_alive=75,  # as in serve: the load generator keeps its connections
     )
-    await uvicorn.Server(config).serve()
+    # Several workers share the port as `serve` with CHATCRM_WORKERS does (one socket there,
+    # SO_REUSEPORT here: these processes are not one parent's children).
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.bind(("127.0.0.1", args.port))
+    await uvicorn.Server(config).serve(sockets=[sock])
 
 
 async def seed(app: Any, chats: int) -> None:
@@ -292,37 +301,27 @@ async def run_case(mode: str, backend: str, args: argparse.Namespace) -> dict[st
     db, schema, cleanup = await database(backend, args.pg_url)
     api_port, port = free_port(), free_port()
     fake = spawn("--role", "fake", "--port", str(api_port))
-    server = spawn(
-        "--role",
-        "server",
-        "--mode",
-        mode,
-        "--db",
-        db,
-        "--schema",
-        schema,
-        "--port",
-        str(port),
-        "--api-port",
-        str(api_port),
-        "--chats",
-        str(args.chats),
-    )
+    server = spawn(*server_args(mode, db, schema, port, api_port, args))
+    others: list[subprocess.Popen[bytes]] = []
     try:
         await wait_ready(f"http://127.0.0.1:{port}/healthz", server)
+        for _ in range(args.workers - 1):
+            others.append(spawn(*server_args(mode, db, schema, port, api_port, args), "--no-seed"))
+        if others:
+            await asyncio.sleep(8)  # until every worker listens (they share /healthz's port)
         limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
         timeout = httpx.Timeout(30)
         async with httpx.AsyncClient(
             base_url=f"http://127.0.0.1:{port}", limits=limits, timeout=timeout
         ) as client:
             load = Load(mode, args.chats)
-            await closed_loop(client, load, args.workers, 2)  # warm-up
-            throughput = await closed_loop(client, load, args.workers, args.seconds)
+            await closed_loop(client, load, args.clients, 2)  # warm-up
+            throughput = await closed_loop(client, load, args.clients, args.seconds)
             await asyncio.sleep(1)
             latencies = await open_loop(client, load, args.rate, args.seconds)
         saved = await count_activities(db, schema) if mode == "visit" else None
     finally:
-        for proc in (server, fake):
+        for proc in (server, fake, *others):
             proc.terminate()
             proc.wait(timeout=15)
         await cleanup()
@@ -335,6 +334,16 @@ async def run_case(mode: str, backend: str, args: argparse.Namespace) -> dict[st
         "mean_ms": round(statistics.fmean(latencies) * 1000, 1),
         "activities_saved": saved,
     }
+
+
+def server_args(
+    mode: str, db: str, schema: str, port: int, api_port: int, args: argparse.Namespace
+) -> list[str]:
+    return [
+        "--role", "server", "--mode", mode, "--db", db, "--schema", schema,
+        "--port", str(port), "--api-port", str(api_port), "--chats", str(args.chats),
+        "--workers-total", str(args.workers),
+    ]  # fmt: skip
 
 
 async def database(backend: str, pg_url: str) -> tuple[str, str, Callable[[], Awaitable[None]]]:
@@ -383,7 +392,7 @@ def main() -> None:
     parser.add_argument("--backend", choices=("sqlite", "postgres", "both"), default="both")
     parser.add_argument("--pg-url", default=DEFAULT_PG)
     parser.add_argument("--chats", type=int, default=200)
-    parser.add_argument("--workers", type=int, default=16)
+    parser.add_argument("--clients", type=int, default=16, help="load clients back to back")
     parser.add_argument("--rate", type=float, default=100.0, help="updates/s for latency")
     parser.add_argument("--handlers", default="echo,visit")
     parser.add_argument("--seconds", type=float, default=10.0)
@@ -393,6 +402,11 @@ def main() -> None:
     parser.add_argument("--schema", default="")
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--api-port", type=int, default=0)
+    parser.add_argument(
+        "--workers", type=int, default=1, help="server processes (PostgreSQL), as CHATCRM_WORKERS"
+    )
+    parser.add_argument("--workers-total", type=int, default=1)
+    parser.add_argument("--no-seed", action="store_true")
     args = parser.parse_args()
     if args.role == "fake":
         return fake_api(args)
@@ -401,10 +415,13 @@ def main() -> None:
 
         return run_loop(serve(args))
     backends = ("sqlite", "postgres") if args.backend == "both" else (args.backend,)
+    if args.workers > 1 and "sqlite" in backends:
+        raise SystemExit("--workers > 1 needs --backend postgres (as CHATCRM_WORKERS does)")
     modes = args.handlers.split(",")
     rows = [asyncio.run(run_case(mode, b, args)) for b in backends for mode in modes]
     at = f"ms @ {args.rate:g}/s"
-    print(f"| backend | handler | updates/s ({args.workers} clients) | p50 {at} | p99 {at} |")
+    head = f"| backend | handler | updates/s ({args.clients} clients) | p50 {at} | p99 {at} |"
+    print(head if args.workers == 1 else f"{args.workers} server processes\n{head}")
     print("|---|---|---|---|---|")
     columns = ("backend", "mode", "updates_per_s", "p50_ms", "p99_ms")
     for row in rows:
