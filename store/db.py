@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
     create_async_engine,
 )
+
+from store import sqlite_driver
+from store.sqlite_driver import OneTripConnection
 
 SessionFactory = async_sessionmaker[AsyncSession]
 
@@ -22,7 +25,12 @@ def make_engine(url: str, *, sqlite_synchronous: str = "normal", **kwargs: Any) 
     litestream use it) survives a crash of the program, "full" also a power cut.
     """
     if url.startswith("sqlite"):
-        engine = create_async_engine(url, connect_args={"timeout": 15}, **kwargs)
+        database = make_url(url).database or ":memory:"
+
+        async def connect() -> OneTripConnection:  # aiosqlite, one thread trip a statement
+            return await sqlite_driver.connect(database, timeout=15).opened()
+
+        engine = create_async_engine(url, async_creator=connect, **kwargs)
         _tune_sqlite(engine, sqlite_synchronous)
         return engine
     return create_async_engine(url, pool_pre_ping=True, **kwargs)
