@@ -19,6 +19,7 @@ from store.models import (
     DealStageHistory,
     Feedback,
     Instalment,
+    MediaFile,
     OwnerChange,
     Payment,
     Reminder,
@@ -147,6 +148,12 @@ class OpsDataQueries:
     async def scrub_customer(self, customer_id: int, mark: str) -> None:
         """Overwrite free text about a customer, drop their chat identities and audit details."""
         touched: list[tuple[str, list[int]]] = [("customer", [customer_id])]
+        # Photos of their visits go with the text (kept bytes are found by the media id the
+        # activity holds, so before that id is overwritten below).
+        photos = select(Activity.photo).where(
+            Activity.customer_id == customer_id, Activity.photo.is_not(None)
+        )
+        await self.session.execute(delete(MediaFile).where(MediaFile.external_id.in_(photos)))
         for model, values in _FREE_TEXT.items():
             stmt = select(model.id).where(model.customer_id == customer_id)  # type: ignore[attr-defined]
             ids = [int(i) for i in (await self.session.scalars(stmt)).all()]

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlalchemy import select
+
 from handlers.services.ops.nightly import nightly
-from store.models import Activity, AuditLog, Customer, Deal
+from store.models import Activity, AuditLog, Customer, Deal, MediaFile
 from tests.ops.helpers import add_customer, add_deal, count, log_visit, rows
 from tests.world import NOW, Chat, World
 
@@ -50,3 +52,27 @@ async def test_export_masking_and_retention_in_english(
     assert (result.audit_purged, result.released, result.segmented) == (1, 1, 2)
     # the 400-day-old create row is gone; the pool release and the segment run are new
     assert await count(world, AuditLog) == before - 1 + 2
+
+
+async def test_forget_deletes_the_kept_photos_of_their_visits(
+    people: dict[str, Chat], world: World
+) -> None:
+    forgotten = await add_customer(world, "rep_a", "张三", "13912345678", "华为")
+    kept = await add_customer(world, "rep_a", "李四", "13912345679", "小米")
+    for customer, media_id in ((forgotten, "wx-media-1"), (kept, "wx-media-2")):
+        await log_visit(world, "rep_a", customer, NOW - timedelta(days=1))
+        async with world.uows() as uow:
+            activity = (await uow.session.scalars(select(Activity).order_by(Activity.id))).all()[
+                -1
+            ]
+            activity.photo = media_id
+            uow.session.add(
+                MediaFile(
+                    org_id=world.org_id, user_id=activity.user_id, channel="wecom",
+                    external_id=media_id, content_type="image/jpeg", size=3, sha256="0" * 64,
+                    data=b"jpg", created_at=NOW,
+                )
+            )  # fmt: skip
+            await uow.commit()
+    assert "张三 已匿名化" in await people["admin"].say("/forget 张三")
+    assert [m.external_id for m in await rows(world, MediaFile)] == ["wx-media-2"]
