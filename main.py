@@ -15,8 +15,8 @@ from pathlib import Path
 
 from bot.bootstrap import App, build_app
 from bot.loop import run as run_loop
-from bot.rate_limit import Limits
 from bot.settings import Settings
+from bot.workers import WorkerRole
 
 DEMO_DB = Path("chatcrm-demo.db")
 DEMO_USERS = {
@@ -102,29 +102,30 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def run_serve(
-    app: App, sock: socket.socket | None = None, limits: Limits | None = None
+    app: App, sock: socket.socket | None = None, role: WorkerRole | None = None
 ) -> int:
     """Every configured channel in one web app, with the jobs' clock beside them."""
     from bot.web import serve
     from bot.wechat_routes import build_wechat
 
-    wechat = build_wechat(app)
+    role = role or WorkerRole()
+    wechat = build_wechat(app, policy=role.policy(app.settings.outbox_lease_seconds))
     lifespans: list[Callable[[], AbstractAsyncContextManager[None]]] = [lambda: scheduled(app)]
     if wechat is not None:
-        lifespans.append(wechat.running)
+        lifespans.append(lambda: wechat.running(deliver=role.delivers))
     routes = wechat.routes if wechat else ()
-    await serve(app, routes=routes, lifespans=lifespans, sock=sock, limits=limits)
+    await serve(app, routes=routes, lifespans=lifespans, sock=sock, role=role)
     return 0
 
 
-def serve_worker(sock: socket.socket, limits: Limits) -> None:
+def serve_worker(sock: socket.socket, role: WorkerRole) -> None:
     """One of CHATCRM_WORKERS serving processes (bot/workers.py); the parent has migrated."""
     _log_warnings()
 
     async def worker() -> int:
         app = await build_app(Settings(), migrate=False)
         try:
-            return await run_serve(app, sock, limits)
+            return await run_serve(app, sock, role)
         finally:
             await app.close()
 

@@ -83,7 +83,7 @@ async def serve(args: argparse.Namespace) -> None:
     from bot.settings import Settings
     from bot.telegram import build_runtime
     from bot.web import create_app
-    from bot.workers import shared_limits
+    from bot.workers import WorkerRole
     from handlers.chat.app import build_router
     from handlers.clock import SystemClock
     from store.db import make_engine, make_sessions
@@ -104,10 +104,15 @@ async def serve(args: argparse.Namespace) -> None:
     app = App(settings, engine, uows, build_router(uows, clock, chat_config(settings)), clock)
     if not args.no_seed:  # the first worker seeds; the others share its database
         await seed(app, args.chats)
-    runtime = build_runtime(app, limits=shared_limits(args.workers_total))
+    role = WorkerRole(1 if args.no_seed else 0, args.workers_total)  # the first one sends
+    runtime = build_runtime(app, policy=role.policy(settings.outbox_lease_seconds))
     if args.mode == "echo":  # the same stack, minus the router
         runtime.channel.handler = Echo(runtime.channel.uows)
-    web = create_app(app, runtime.channel, lifespans=[lambda: runtime.running(webhook=False)])
+    web = create_app(
+        app,
+        runtime.channel,
+        lifespans=[lambda: runtime.running(webhook=False, deliver=role.delivers)],
+    )
     config = uvicorn.Config(
         web,
         host="127.0.0.1",

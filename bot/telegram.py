@@ -95,13 +95,17 @@ class TelegramRuntime:
     settings: Settings
 
     @contextlib.asynccontextmanager
-    async def running(self, webhook: bool) -> AsyncIterator[None]:
-        """Connected to the Bot API (getMe), menu set, webhook set if public, delivering."""
+    async def running(self, webhook: bool, deliver: bool = True) -> AsyncIterator[None]:
+        """Connected to the Bot API (getMe), menu set, webhook set if public, delivering
+        unless another worker of this host is the one that sends (bot/workers.py)."""
         async with self.application:
             await set_commands(self.application, self.settings.default_lang)
             if webhook and self.settings.public_url:
                 url = await set_webhook(self.application, self.settings)
                 log.info("Telegram webhook set to %s", url)
+            if not deliver:
+                yield
+                return
             task = asyncio.create_task(self.delivery.run(), name="telegram-delivery")
             try:
                 yield

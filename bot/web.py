@@ -21,9 +21,9 @@ from starlette.routing import BaseRoute, Route
 from telegram import Update
 
 from bot.bootstrap import App
-from bot.rate_limit import Limits
 from bot.telegram import WEBHOOK_PATH, build_runtime
 from bot.telegram_channel import TelegramChannel, spinner_answer
+from bot.workers import WorkerRole
 
 log = logging.getLogger(__name__)
 MAX_BODY = 1_000_000  # bytes; a real update is a few kB, anything near this is not Telegram
@@ -132,20 +132,21 @@ async def serve(
     routes: Sequence[BaseRoute] = (),
     lifespans: Sequence[Lifespan] = (),
     sock: socket.socket | None = None,
-    limits: Limits | None = None,
+    role: WorkerRole | None = None,
 ) -> None:
     """Production: the web app under uvicorn, every configured channel running.
 
     The composition root adds other channels' `routes` and what runs beside them (the jobs'
-    scheduler, say) as `lifespans`. A worker of several passes the shared `sock` and its part
-    of the send `limits` (bot/workers.py).
+    scheduler, say) as `lifespans`. A worker of several passes the shared `sock` and its `role`
+    (only one worker of a host sends; bot/workers.py).
     """
     settings, running = app.settings, list(lifespans)
     telegram = None
+    role = role or WorkerRole()
     if settings.telegram_token is not None:
-        runtime = build_runtime(app, limits=limits)
+        runtime = build_runtime(app, policy=role.policy(settings.outbox_lease_seconds))
         telegram = runtime.channel
-        running.append(lambda: runtime.running(webhook=True))
+        running.append(lambda: runtime.running(webhook=True, deliver=role.delivers))
     web = create_app(app, telegram, routes, running)
     config = uvicorn.Config(
         web,

@@ -53,10 +53,12 @@ class WeChatRuntime:
             self.delivery.wake()
 
     @contextlib.asynccontextmanager
-    async def running(self) -> AsyncIterator[None]:
-        """Delivering while the web app runs; callback work in flight finishes on shutdown."""
+    async def running(self, deliver: bool = True) -> AsyncIterator[None]:
+        """Delivering while the web app runs (unless another worker of this host is the one
+        that sends, bot/workers.py); callback work in flight finishes on shutdown."""
         assert self.delivery is not None
-        task = asyncio.create_task(self.delivery.run(), name="wechat-delivery")
+        delivery = self.delivery.run() if deliver else asyncio.Event().wait()
+        task = asyncio.create_task(delivery, name="wechat-delivery")
         try:
             yield
         finally:

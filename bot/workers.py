@@ -1,11 +1,14 @@
 """`serve` in several processes on one port: one host's cores for a PostgreSQL deployment.
 
-Each worker is a whole instance (web app, delivery, jobs' clock), exactly as several hosts
-behind one load balancer would be: the database keeps them correct (inbox dedupe, one person's
-messages taking turns, claims with SKIP LOCKED, job slots). The parent binds the port once,
-migrates once, starts the workers and stops them all when told to or when one dies (a process
-supervisor such as systemd then restarts the service). SQLite is refused: its one writer at a
-time is shared fairly inside a process, not across processes.
+Each worker answers webhooks and runs the jobs' clock, as several hosts behind one load
+balancer would, and the database keeps them correct (inbox dedupe, one person's messages
+taking turns, job slots). Only the first worker sends the outbox: one sender keeps each chat's
+messages in order and the bot's 30 messages/s exactly, and one process sends far more than
+Telegram allows. The others' replies reach it by its poll, every 0.2 s instead of 1 s.
+The parent binds the port once, migrates once, starts the workers and stops them all when
+told to or when one dies (a process supervisor such as systemd then restarts the service).
+SQLite is refused: its one writer at a time is shared fairly inside a process, not across
+processes.
 """
 
 from __future__ import annotations
@@ -17,10 +20,11 @@ import signal
 import socket
 import threading
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass
+from datetime import timedelta
 from types import FrameType
 
-from bot.rate_limit import Limits, Rate
+from bot.delivery import DeliveryPolicy
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -36,15 +40,21 @@ def check_workers(settings: Settings) -> None:
         )
 
 
-def shared_limits(workers: int, limits: Limits | None = None) -> Limits:
-    """Each worker's part of the bot's send budget, so together they keep Telegram's 30/s.
+@dataclass(frozen=True)
+class WorkerRole:
+    """Which of the host's workers this process is; a lone `serve` is worker 0 of 1."""
 
-    Per chat and per group stay whole: one chat's messages are mostly sent by one worker, and
-    a rare 429 from two sending at once is waited out, never dropped.
-    """
-    limits = limits or Limits()
-    rate = limits.per_bot
-    return replace(limits, per_bot=Rate(max(1, rate.count // workers), rate.per))
+    index: int = 0
+    count: int = 1
+
+    @property
+    def delivers(self) -> bool:
+        return self.index == 0
+
+    def policy(self, lease_seconds: int) -> DeliveryPolicy:
+        """The sender's poll: quick when other workers queue replies it cannot hear of."""
+        poll = 1.0 if self.count == 1 else 0.2
+        return DeliveryPolicy(lease=timedelta(seconds=lease_seconds), poll_every=poll)
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -55,11 +65,11 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-Worker = Callable[[socket.socket, Limits], None]
+Worker = Callable[[socket.socket, WorkerRole], None]
 
 
 def supervise(settings: Settings, worker_main: Worker) -> int:
-    """Run `worker_main(sock, limits)` in `settings.workers` processes; 0 after a clean stop.
+    """Run `worker_main(sock, role)` in `settings.workers` processes; 0 after a clean stop.
 
     `worker_main` must be a module-level function: each worker is a fresh interpreter.
     """
@@ -69,7 +79,7 @@ def supervise(settings: Settings, worker_main: Worker) -> int:
     workers = [
         spawn.Process(
             target=worker_main,
-            args=(sock, shared_limits(settings.workers)),
+            args=(sock, WorkerRole(index, settings.workers)),
             name=f"chatcrm-{index}",
         )
         for index in range(settings.workers)

@@ -8,15 +8,15 @@ import signal
 import sys
 import uuid
 from collections import Counter
+from datetime import timedelta
 from pathlib import Path
 
 import asyncpg
 import httpx
 import pytest
 
-from bot.rate_limit import Limits, Rate
 from bot.settings import Settings
-from bot.workers import check_workers, shared_limits
+from bot.workers import WorkerRole, check_workers
 from tests.conftest import PG_URL, require_pg
 from tests.fakes.telegram_api import TOKEN, TgUser, Updates
 from tests.telegram.harness import SECRET
@@ -26,11 +26,27 @@ ROOT = Path(__file__).resolve().parents[2]
 PEOPLE = [TgUser(6100 + i, f"访客{i}", "zh-hans") for i in range(12)]
 
 
-def test_each_worker_takes_its_share_of_the_bots_send_budget() -> None:
-    assert shared_limits(2).per_bot == Rate(15, 1.0)
-    assert shared_limits(3, Limits(per_bot=Rate(30, 1.0))).per_bot == Rate(10, 1.0)
-    assert shared_limits(64).per_bot == Rate(1, 1.0)
-    assert shared_limits(2).per_chat == Limits().per_chat  # one chat is one worker's, mostly
+async def _join_as_admin(
+    env: dict[str, str], http_port: int, person: TgUser, updates: Updates
+) -> None:
+    """The admin's invite from the CLI, as a deployer makes it, sent through the webhook."""
+    made = await asyncio.create_subprocess_exec(
+        sys.executable, "main.py", "admin", "create-org", "Workers", cwd=ROOT, env=env,
+        stdout=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    out, _ = await made.communicate()
+    code = out.decode().split("/start ")[-1].strip(" )\n")
+    update = updates.message(person, f"/start {code}")  # update ids go on from the others'
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{http_port}") as http:
+        headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+        assert (await http.post("/telegram/webhook", json=update, headers=headers)).is_success
+
+
+def test_only_the_first_worker_sends_and_it_polls_for_the_others() -> None:
+    lone, first, second = WorkerRole(), WorkerRole(0, 3), WorkerRole(1, 3)
+    assert (lone.delivers, first.delivers, second.delivers) == (True, True, False)
+    assert lone.policy(600).poll_every == 1.0 and first.policy(600).poll_every == 0.2
+    assert first.policy(30).lease == timedelta(seconds=30)
 
 
 def test_several_workers_on_sqlite_are_refused_with_the_reason() -> None:
@@ -72,6 +88,16 @@ async def test_two_workers_answer_every_update_once_and_stop_cleanly() -> None:
                     await api.wait_for(lambda: len(api.sent()) >= 2 * len(PEOPLE), 30)
                     await asyncio.sleep(0.5)  # a duplicate send would show up by now
                 assert Counter(c.chat_id for c in api.sent()) == {p.id: 2 for p in PEOPLE}
+                # one sender for the host: a person's replies arrive in the order asked
+                await _join_as_admin(env, port, PEOPLE[0], updates)
+                await api.wait_for(lambda: len(api.sent(PEOPLE[0].id)) >= 3, 30)
+                async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as http:
+                    for n in range(8):
+                        update = updates.message(PEOPLE[0], f"/customer 客户{n}号")
+                        await http.post("/telegram/webhook", json=update, headers=headers)
+                await api.wait_for(lambda: len(api.sent(PEOPLE[0].id)) >= 11, 30)
+                answers = [c.text for c in api.sent(PEOPLE[0].id)][3:]
+                assert all(f"客户{n}号" in text for n, text in enumerate(answers)), answers
             finally:
                 server.send_signal(signal.SIGTERM)
                 _out, err = await asyncio.wait_for(server.communicate(), 40)
