@@ -12,7 +12,7 @@ Measured: updates/s with 16 clients back to back (--clients), and p50/p99 latenc
 Target: visit throughput at least half of echo's; visit p99 under 100 ms at 100 updates/s.
 
 Run from the repo root:  python bench/telegram_webhook.py [--backend sqlite|postgres|both]
-  [--handlers echo,visit] [--rate 100] [--seconds 10] [--chats 200] [--clients 16]
+  [--handlers echo,visit] [--rate 100] [--seconds 10] [--chats 200] [--clients 16] [--book 1]
   [--workers N: server processes, PostgreSQL only, as CHATCRM_WORKERS]
 PostgreSQL: --pg-url (default $CHATCRM_TEST_PG_URL or postgres@127.0.0.1:5432/test); a fresh
 schema per run, dropped afterwards.
@@ -103,7 +103,7 @@ async def serve(args: argparse.Namespace) -> None:
     clock = SystemClock()
     app = App(settings, engine, uows, build_router(uows, clock, chat_config(settings)), clock)
     if not args.no_seed:  # the first worker seeds; the others share its database
-        await seed(app, args.chats)
+        await seed(app, args.chats, args.book)
     role = WorkerRole(1 if args.no_seed else 0, args.workers_total)  # the first one sends
     runtime = build_runtime(app, policy=role.policy(settings.outbox_lease_seconds))
     if args.mode == "echo":  # the same stack, minus the router
@@ -130,8 +130,9 @@ async def serve(args: argparse.Namespace) -> None:
     await uvicorn.Server(config).serve(sockets=[sock])
 
 
-async def seed(app: Any, chats: int) -> None:
-    """One rep per chat, each owning one customer, joined the way /start would join them."""
+async def seed(app: Any, chats: int, book: int = 1) -> None:
+    """One rep per chat, joined the way /start would join them, each owning `book` customers:
+    the one their visits name, and others with names of another family (a real book)."""
     from handlers.services import customers, org
 
     async with app.uows() as uow:
@@ -151,7 +152,15 @@ async def seed(app: Any, chats: int) -> None:
             assert joined.user is not None
             new = customers.NewCustomer(customer_name(i), f"139{i:08d}", f"公司{i}")
             await customers.create(uow, joined.user, new, now)
+            for j in range(1, book):
+                other = customers.NewCustomer(other_name(j), f"138{i:04d}{j:04d}", f"商行{j}")
+                await customers.create(uow, joined.user, other, now)
         await uow.commit()
+
+
+def other_name(j: int) -> str:
+    surnames, given = ("欧阳", "司马", "上官", "诸葛", "东方", "慕容"), "文武山川云海天地风雷星月"
+    return surnames[j % 6] + given[(j // 6) % 12] + given[(j // 72) % 12]
 
 
 def customer_name(i: int) -> str:
@@ -282,7 +291,7 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-async def wait_ready(url: str, proc: subprocess.Popen[bytes], within: float = 60) -> None:
+async def wait_ready(url: str, proc: subprocess.Popen[bytes], within: float = 600) -> None:
     deadline = time.monotonic() + within
     async with httpx.AsyncClient() as client:
         while time.monotonic() < deadline:
@@ -347,7 +356,7 @@ def server_args(
     return [
         "--role", "server", "--mode", mode, "--db", db, "--schema", schema,
         "--port", str(port), "--api-port", str(api_port), "--chats", str(args.chats),
-        "--workers-total", str(args.workers),
+        "--workers-total", str(args.workers), "--book", str(args.book),
     ]  # fmt: skip
 
 
@@ -411,6 +420,9 @@ def main() -> None:
         "--workers", type=int, default=1, help="server processes (PostgreSQL), as CHATCRM_WORKERS"
     )
     parser.add_argument("--workers-total", type=int, default=1)
+    parser.add_argument(
+        "--book", type=int, default=1, help="customers per rep (the visit names one of them)"
+    )
     parser.add_argument("--no-seed", action="store_true")
     args = parser.parse_args()
     if args.role == "fake":
