@@ -21,11 +21,6 @@ from store.models import Base
 Insert = Any  # the two dialects' Insert classes share their API but not a public base
 
 
-def dialect_insert(session: AsyncSession, model: type[Base] | Table) -> Insert:
-    """The INSERT of this session's database, with its ON CONFLICT clauses."""
-    return (pg_insert if _is_postgres(session) else sqlite_insert)(model)
-
-
 async def insert_once(session: AsyncSession, model: type[Base], values: dict[str, Any]) -> bool:
     """Insert one row; False (and nothing added) when one of its unique keys already holds."""
     stmt = _insert_once(_is_postgres(session), model.__table__)
@@ -55,13 +50,11 @@ async def upsert(
 ) -> None:
     """Insert rows, or update `changes` of a row that already holds the unique `key` (and, with
     `only_if`, only when the existing row satisfies it). Rows must not repeat a key."""
+    table, postgres = cast(Table, model.__table__), _is_postgres(session)
     if only_if is None:
-        stmt = _upsert(_is_postgres(session), model.__table__, key, changes)
+        stmt = _upsert(postgres, table, key, changes)
     else:  # rare enough not to cache (and a clause has no stable identity to cache by)
-        table = cast(Table, model.__table__)
-        stmt = (pg_insert if _is_postgres(session) else sqlite_insert)(table)
-        set_ = {name: stmt.excluded[name] for name in changes}
-        stmt = stmt.on_conflict_do_update(index_elements=list(key), set_=set_, where=only_if)
+        stmt = _build_upsert(postgres, table, key, changes, only_if)
     await session.execute(stmt, values if isinstance(values, dict) else list(values))
 
 
@@ -74,14 +67,19 @@ def _insert_once(postgres: bool, table: Table) -> Insert:
     return (pg_insert if postgres else sqlite_insert)(table).on_conflict_do_nothing()
 
 
-@functools.cache
-def _upsert(
-    postgres: bool, table: Table, key: tuple[str, ...], changes: tuple[str, ...]
+def _build_upsert(
+    postgres: bool,
+    table: Table,
+    key: tuple[str, ...],
+    changes: tuple[str, ...],
+    where: ColumnElement[bool] | None = None,
 ) -> Insert:
     stmt = (pg_insert if postgres else sqlite_insert)(table)
-    return stmt.on_conflict_do_update(
-        index_elements=list(key), set_={name: stmt.excluded[name] for name in changes}
-    )
+    set_ = {name: stmt.excluded[name] for name in changes}
+    return stmt.on_conflict_do_update(index_elements=list(key), set_=set_, where=where)
+
+
+_upsert = functools.cache(_build_upsert)
 
 
 def _is_postgres(session: AsyncSession) -> bool:
