@@ -5,15 +5,33 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, delete, select
+from sqlalchemy import Table, and_, bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.models import AuditLog, ConversationState, Identity, InboxEntry, User
 from store.repos.once import insert_once, upsert
 
 STATE_KEY = ("channel", "chat_id", "user_key")
+
+# The statements every message runs, built once: building one costs as much as running it.
+_IS_ADDRESS = and_(
+    Identity.channel == bindparam("channel"), Identity.external_id == bindparam("user_key")
+)
+_IS_FORM = and_(
+    ConversationState.channel == bindparam("channel"),
+    ConversationState.chat_id == bindparam("chat_id"),
+    ConversationState.user_key == bindparam("user_key"),
+)
+_SENDER = (
+    select(User, Identity, ConversationState)
+    .join(Identity, Identity.user_id == User.id)
+    .outerjoin(ConversationState, _IS_FORM)
+    .where(_IS_ADDRESS)
+)
+_LOCK_ADDRESS = select(Identity.id).where(_IS_ADDRESS).with_for_update()
+_CLEAR_FORM = delete(cast(Table, ConversationState.__table__)).where(_IS_FORM)
 
 
 @dataclass(frozen=True)
@@ -39,19 +57,9 @@ class ChatRepo:
 
     async def sender(self, channel: str, chat_id: str, user_key: str) -> Sender | None:
         """The user behind a chat address and their conversation here, in one query."""
-        form = and_(
-            ConversationState.channel == channel,
-            ConversationState.chat_id == chat_id,
-            ConversationState.user_key == user_key,
-        )
-        stmt = (
-            select(User, Identity, ConversationState)
-            .join(Identity, Identity.user_id == User.id)
-            .outerjoin(ConversationState, form)
-            .where(Identity.channel == channel, Identity.external_id == user_key)
-        )
         await self._take_turn(channel, user_key)
-        row = (await self.session.execute(stmt)).first()
+        key = {"channel": channel, "chat_id": chat_id, "user_key": user_key}
+        row = (await self.session.execute(_SENDER, key)).first()
         return Sender(row[0], row[1], row[2]) if row else None
 
     async def _take_turn(self, channel: str, user_key: str) -> None:
@@ -64,12 +72,7 @@ class ChatRepo:
         """
         if self.session.get_bind().dialect.name != "postgresql":
             return
-        stmt = (
-            select(Identity.id)
-            .where(Identity.channel == channel, Identity.external_id == user_key)
-            .with_for_update()
-        )
-        await self.session.execute(stmt)
+        await self.session.execute(_LOCK_ADDRESS, {"channel": channel, "user_key": user_key})
 
     async def save_state(
         self, key: tuple[str, str, str], state: str, data: dict[str, Any], now: datetime
@@ -99,14 +102,8 @@ class ChatRepo:
         )
 
     async def clear_state(self, key: tuple[str, str, str]) -> None:
-        channel, chat_id, user_key = key
-        await self.session.execute(
-            delete(ConversationState).where(
-                ConversationState.channel == channel,
-                ConversationState.chat_id == chat_id,
-                ConversationState.user_key == user_key,
-            )
-        )
+        # The table, not the entity: no ORM bulk delete to sync the (unloaded) rows with.
+        await self.session.execute(_CLEAR_FORM, dict(zip(STATE_KEY, key, strict=True)))
 
     async def first_delivery(self, channel: str, dedupe_key: str, now: datetime) -> bool:
         """Record an inbound message; False when it was seen before (a redelivery)."""
@@ -114,8 +111,7 @@ class ChatRepo:
         return await insert_once(self.session, InboxEntry, values)
 
     async def audit(self, entry: AuditLog) -> None:
-        self.session.add(entry)
-        await self.session.flush()
+        self.session.add(entry)  # written with the next flush: nothing reads it back before
 
     async def audit_trail(self, entity: str, entity_id: int) -> Sequence[AuditLog]:
         stmt = (

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.models import Activity, Customer
-from store.scope import Scope
+from store.scope import Scope, bound_where
 
 
 class CustomerBrief(NamedTuple):
@@ -41,20 +42,19 @@ class CustomerRepo:
     ) -> list[CustomerBrief]:
         """(id, name, company, phone) of visible customers whose search key or phone holds any
         needle (all when none). Plain rows: ranking a rep's whole book needs no ORM objects."""
-        stmt = select(Customer.id, Customer.name, Customer.company, Customer.phone).where(
-            scope.where(Customer.org_id, Customer.owner_id), _live()
-        )
-        if needles:
-            stmt = stmt.where(or_(*(_contains(n) for n in needles)))
-        stmt = stmt.order_by(Customer.last_contact_at.desc(), Customer.id).limit(limit)
-        return [CustomerBrief._make(row) for row in (await self.session.execute(stmt)).all()]
+        if needles:  # a big scope, prefiltered: rare, and its shape varies with the query
+            stmt = _briefs(scope.everyone, limit).where(or_(*(_contains(n) for n in needles)))
+        else:
+            stmt = _briefs(scope.everyone, limit)
+        rows = await self.session.execute(stmt, scope.binds())
+        return [CustomerBrief._make(row) for row in rows.all()]
 
     async def by_ids(self, ids: Sequence[int]) -> dict[int, Customer]:
         """Customers by id, in one query (callers have checked the scope)."""
         if not ids:
             return {}
-        stmt = select(Customer).where(Customer.id.in_(sorted(set(ids))))
-        return {c.id: c for c in (await self.session.scalars(stmt)).all()}
+        found = await self.session.scalars(_BY_IDS, {"ids": sorted(set(ids))})
+        return {c.id: c for c in found.all()}
 
     async def same_phone(self, org_id: int, phone: str) -> Sequence[Customer]:
         stmt = select(Customer).where(Customer.org_id == org_id, Customer.phone == phone, _live())
@@ -78,6 +78,18 @@ class CustomerRepo:
         self.session.add(activity)
         await self.session.flush()
         return activity
+
+
+_BY_IDS = select(Customer).where(Customer.id.in_(bindparam("ids", expanding=True)))
+
+
+@functools.cache
+def _briefs(everyone: bool, limit: int) -> Select[int, str, str | None, str | None]:
+    """Built once per shape: finding the customer a message names starts here every time."""
+    stmt = select(Customer.id, Customer.name, Customer.company, Customer.phone).where(
+        bound_where(Customer.org_id, Customer.owner_id, everyone), _live()
+    )
+    return stmt.order_by(Customer.last_contact_at.desc(), Customer.id).limit(limit)
 
 
 def _live() -> ColumnElement[bool]:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.models import Deal, DealStageHistory
-from store.scope import Scope
+from store.scope import Scope, bound_where
 
 CLOSED = ("won", "lost")
 
@@ -36,13 +38,9 @@ class DealRepo:
     async def open_deals(
         self, scope: Scope, customer_id: int | None = None, limit: int = 50
     ) -> Sequence[Deal]:
-        stmt = select(Deal).where(
-            scope.where(Deal.org_id, Deal.owner_id), Deal.stage.not_in(CLOSED)
-        )
-        if customer_id is not None:
-            stmt = stmt.where(Deal.customer_id == customer_id)
-        stmt = stmt.order_by(Deal.stage_changed_at.desc(), Deal.id.desc()).limit(limit)
-        return (await self.session.scalars(stmt)).all()
+        stmt = _open_deals(scope.everyone, customer_id is not None, limit)
+        binds = scope.binds() | {"customer_id": customer_id}
+        return (await self.session.scalars(stmt, binds)).all()
 
     async def add_history(self, row: DealStageHistory) -> None:
         self.session.add(row)
@@ -55,3 +53,14 @@ class DealRepo:
             .order_by(DealStageHistory.id)
         )
         return (await self.session.scalars(stmt)).all()
+
+
+@functools.cache
+def _open_deals(everyone: bool, of_customer: bool, limit: int) -> Select[Any]:
+    """Built once per shape: a visit that names a stage asks this on every save."""
+    stmt = select(Deal).where(
+        bound_where(Deal.org_id, Deal.owner_id, everyone), Deal.stage.not_in(CLOSED)
+    )
+    if of_customer:
+        stmt = stmt.where(Deal.customer_id == bindparam("customer_id"))
+    return stmt.order_by(Deal.stage_changed_at.desc(), Deal.id.desc()).limit(limit)

@@ -35,8 +35,7 @@ async def insert_many_once(
     were really added."""
     if not rows:
         return 0
-    table = model.__table__
-    stmt = _insert_once(_is_postgres(session), table).returning(*table.primary_key)
+    stmt = _insert_once_returning(_is_postgres(session), model.__table__)
     return len((await session.execute(stmt, list(rows))).all())
 
 
@@ -65,6 +64,11 @@ async def upsert(
 @functools.cache
 def _insert_once(postgres: bool, table: Table) -> Insert:
     return (pg_insert if postgres else sqlite_insert)(table).on_conflict_do_nothing()
+
+
+@functools.cache
+def _insert_once_returning(postgres: bool, table: Table) -> Insert:
+    return _insert_once(postgres, table).returning(*table.primary_key)
 
 
 def _build_upsert(

@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.models import Identity, Invite, Org, PipelineStage, Team, User
+
+# Read on every visit and deal move; built once (building costs as much as running it).
+_STAGES = (
+    select(PipelineStage)
+    .where(PipelineStage.org_id == bindparam("org_id"))
+    .order_by(PipelineStage.position)
+)
+_TEAM_MEMBERS = select(User.id).where(User.team_id == bindparam("team_id"))
 
 
 class UserRepo:
@@ -46,8 +54,8 @@ class UserRepo:
         return (await self.session.scalars(stmt)).all()
 
     async def team_member_ids(self, team_id: int) -> frozenset[int]:
-        stmt = select(User.id).where(User.team_id == team_id)
-        return frozenset((await self.session.scalars(stmt)).all())
+        members = await self.session.scalars(_TEAM_MEMBERS, {"team_id": team_id})
+        return frozenset(members.all())
 
     async def in_org(self, org_id: int) -> Sequence[User]:
         stmt = select(User).where(User.org_id == org_id).order_by(User.id)
@@ -64,9 +72,4 @@ class UserRepo:
         return (await self.session.scalars(select(Org).order_by(Org.id))).all()
 
     async def stages(self, org_id: int) -> Sequence[PipelineStage]:
-        stmt = (
-            select(PipelineStage)
-            .where(PipelineStage.org_id == org_id)
-            .order_by(PipelineStage.position)
-        )
-        return (await self.session.scalars(stmt)).all()
+        return (await self.session.scalars(_STAGES, {"org_id": org_id})).all()
