@@ -13,6 +13,7 @@ Target: visit throughput at least half of echo's; visit p99 under 100 ms at 100 
 
 Run from the repo root:  python bench/telegram_webhook.py [--backend sqlite|postgres|both]
   [--handlers echo,visit] [--rate 100] [--seconds 10] [--chats 200] [--clients 16] [--book 1]
+  [--rounds 3: echo and visit take turns this many times; medians and per-round ratios]
   [--workers N: server processes, PostgreSQL only, as CHATCRM_WORKERS]
 PostgreSQL: --pg-url (default $CHATCRM_TEST_PG_URL or postgres@127.0.0.1:5432/test); a fresh
 schema per run, dropped afterwards.
@@ -423,6 +424,7 @@ def main() -> None:
     parser.add_argument(
         "--book", type=int, default=1, help="customers per rep (the visit names one of them)"
     )
+    parser.add_argument("--rounds", type=int, default=3, help="echo and visit take turns")
     parser.add_argument("--no-seed", action="store_true")
     args = parser.parse_args()
     if args.role == "fake":
@@ -435,15 +437,50 @@ def main() -> None:
     if args.workers > 1 and "sqlite" in backends:
         raise SystemExit("--workers > 1 needs --backend postgres (as CHATCRM_WORKERS does)")
     modes = args.handlers.split(",")
-    rows = [asyncio.run(run_case(mode, b, args)) for b in backends for mode in modes]
-    at = f"ms @ {args.rate:g}/s"
-    head = f"| backend | handler | updates/s ({args.clients} clients) | p50 {at} | p99 {at} |"
-    print(head if args.workers == 1 else f"{args.workers} server processes\n{head}")
-    print("|---|---|---|---|---|")
-    columns = ("backend", "mode", "updates_per_s", "p50_ms", "p99_ms")
-    for row in rows:
-        print("| " + " | ".join(str(row[c]) for c in columns) + " |")
+    # The handlers take turns, round after round: on a shared machine the CPU's speed drifts
+    # by tens of percent within minutes, and a ratio of two runs far apart measures the drift.
+    rows = [
+        asyncio.run(run_case(mode, b, args)) | {"round": r + 1}
+        for b in backends
+        for r in range(args.rounds)
+        for mode in modes
+    ]
+    print(summary(rows, args))
     print(json.dumps(rows, indent=1))
+
+
+def summary(rows: list[dict[str, Any]], args: argparse.Namespace) -> str:
+    """One line per backend and handler: medians over the rounds, and visit/echo per round."""
+    at = f"ms @ {args.rate:g}/s"
+    lines = [] if args.workers == 1 else [f"{args.workers} server processes"]
+    lines += [
+        f"| backend | handler | updates/s ({args.clients} clients), median of {args.rounds} "
+        f"| p50 {at} | p99 {at} | visit/echo per round |",
+        "|---|---|---|---|---|---|",
+    ]
+    for backend in dict.fromkeys(row["backend"] for row in rows):
+        mine = [row for row in rows if row["backend"] == backend]
+        ratios = _ratios(mine)
+        for mode in dict.fromkeys(row["mode"] for row in mine):
+            runs = [row for row in mine if row["mode"] == mode]
+            figures = [statistics.median(row[c] for row in runs) for c in FIGURES]
+            ratio = ", ".join(f"{r:.2f}" for r in ratios) if mode == "visit" and ratios else ""
+            lines.append(
+                f"| {backend} | {mode} | "
+                + " | ".join(f"{f:g}" for f in figures)
+                + f" | {ratio} |"
+            )
+    return "\n".join(lines)
+
+
+FIGURES = ("updates_per_s", "p50_ms", "p99_ms")
+
+
+def _ratios(rows: list[dict[str, Any]]) -> list[float]:
+    by_round: dict[int, dict[str, float]] = {}
+    for row in rows:
+        by_round.setdefault(row["round"], {})[row["mode"]] = row["updates_per_s"]
+    return [r["visit"] / r["echo"] for r in by_round.values() if "visit" in r and "echo" in r]
 
 
 if __name__ == "__main__":
