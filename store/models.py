@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, ClassVar
@@ -40,12 +41,19 @@ class Base(DeclarativeBase):
     }
 
 
+def new_pipeline_rev() -> str:
+    return uuid.uuid4().hex
+
+
 class Org(Base):
     __tablename__ = "org"
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime]
+    # Changes with every change to the org's stages: a random token, so that a cached
+    # pipeline can never be mistaken for another database's or a rolled-back one.
+    pipeline_rev: Mapped[str | None] = mapped_column(String(32), default=new_pipeline_rev)
 
 
 class Team(Base):

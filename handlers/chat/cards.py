@@ -102,7 +102,7 @@ async def _deal_lines(ctx: Ctx, customer: Customer) -> list[str]:
     deals = await ctx.uow.deals.open_deals(ctx.scope, customer.id, limit=5)
     if not deals:
         return []
-    pipeline = Pipeline(await ctx.uow.users.stages(customer.org_id))
+    pipeline = Pipeline(await ctx.uow.users.pipeline(customer.org_id))
     return [ctx.t("card.deals")] + [_deal_line(ctx, pipeline, d) for d in deals]
 
 

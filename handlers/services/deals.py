@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from handlers.services.audit import record, snapshot
 from store.models import Customer, Deal, DealStageHistory, PipelineStage, User
+from store.repos.pipelines import Stage
 from store.uow import UnitOfWork
 
 DEAL_FIELDS = ("org_id", "owner_id", "customer_id", "title", "amount", "currency", "stage")
@@ -25,12 +26,12 @@ class NewDeal:
 class Pipeline:
     """An org's stages in order, with lookups by key."""
 
-    def __init__(self, stages: Sequence[PipelineStage]) -> None:
+    def __init__(self, stages: Sequence[Stage]) -> None:
         self.stages = list(stages)
         self.by_key = {s.key: s for s in self.stages}
 
     @property
-    def open_stages(self) -> list[PipelineStage]:
+    def open_stages(self) -> list[Stage]:
         return [s for s in self.stages if s.outcome == "open"]
 
     def name(self, key: str, lang: str) -> str:
@@ -39,7 +40,7 @@ class Pipeline:
             return key
         return stage.name_zh if lang == "zh" else stage.name_en
 
-    def next_open(self, key: str) -> PipelineStage | None:
+    def next_open(self, key: str) -> Stage | None:
         keys = [s.key for s in self.open_stages]
         if key not in keys or keys.index(key) + 1 >= len(keys):
             return None
@@ -55,7 +56,7 @@ class Pipeline:
 
 
 async def pipeline(uow: UnitOfWork, org_id: int) -> Pipeline:
-    return Pipeline(await uow.users.stages(org_id))
+    return Pipeline(await uow.users.pipeline(org_id))
 
 
 async def create(
@@ -124,6 +125,7 @@ async def set_stage(
     if position is not None:
         stage.position = position
     after = snapshot(stage, STAGE_FIELDS)
+    await uow.users.pipeline_changed(org_id)
     await record(uow, None, "stage.set", ("pipeline_stage", stage.id), now, before, after)
     return stage
 

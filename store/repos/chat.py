@@ -10,7 +10,8 @@ from typing import Any, cast
 from sqlalchemy import Table, and_, bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from store.models import AuditLog, ConversationState, Identity, InboxEntry, User
+from store.models import AuditLog, ConversationState, Identity, InboxEntry, Org, User
+from store.repos import pipelines
 from store.repos.once import insert_once, upsert
 
 STATE_KEY = ("channel", "chat_id", "user_key")
@@ -25,8 +26,9 @@ _IS_FORM = and_(
     ConversationState.user_key == bindparam("user_key"),
 )
 _SENDER = (
-    select(User, Identity, ConversationState)
+    select(User, Identity, ConversationState, Org.pipeline_rev)
     .join(Identity, Identity.user_id == User.id)
+    .join(Org, Org.id == User.org_id)
     .outerjoin(ConversationState, _IS_FORM)
     .where(_IS_ADDRESS)
 )
@@ -60,7 +62,10 @@ class ChatRepo:
         await self._take_turn(channel, user_key)
         key = {"channel": channel, "chat_id": chat_id, "user_key": user_key}
         row = (await self.session.execute(_SENDER, key)).first()
-        return Sender(row[0], row[1], row[2]) if row else None
+        if row is None:
+            return None
+        pipelines.saw_rev(self.session, row[0].org_id, row[3])  # stages from memory
+        return Sender(row[0], row[1], row[2])
 
     async def _take_turn(self, channel: str, user_key: str) -> None:
         """PostgreSQL: lock the person's address row until commit, so two instances given

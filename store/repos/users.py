@@ -8,6 +8,8 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.models import Identity, Invite, Org, PipelineStage, Team, User
+from store.repos import pipelines
+from store.repos.pipelines import Stage
 
 # Read on every visit and deal move; built once (building costs as much as running it).
 _STAGES = (
@@ -71,5 +73,15 @@ class UserRepo:
     async def orgs(self) -> Sequence[Org]:
         return (await self.session.scalars(select(Org).order_by(Org.id))).all()
 
+    async def pipeline(self, org_id: int) -> tuple[Stage, ...]:
+        """The org's stages to read (from memory while they are unchanged)."""
+        return await pipelines.stages(self.session, org_id)
+
+    async def pipeline_changed(self, org_id: int) -> None:
+        org = await self.session.get(Org, org_id)
+        if org is not None:
+            pipelines.changed(self.session, org)
+
     async def stages(self, org_id: int) -> Sequence[PipelineStage]:
+        """The org's stages as rows to change; `pipeline` is the one to read."""
         return (await self.session.scalars(_STAGES, {"org_id": org_id})).all()
