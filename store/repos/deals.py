@@ -39,7 +39,9 @@ class DealRepo:
         self, scope: Scope, customer_id: int | None = None, limit: int = 50
     ) -> Sequence[Deal]:
         stmt = _open_deals(scope.everyone, customer_id is not None, limit)
-        binds = scope.binds() | {"customer_id": customer_id}
+        binds = scope.binds()
+        if customer_id is not None:
+            binds["customer_id"] = customer_id
         return (await self.session.scalars(stmt, binds)).all()
 
     async def add_history(self, row: DealStageHistory) -> None:
