@@ -13,22 +13,30 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from store import sqlite_driver
-from store.sqlite_driver import OneTripConnection
+from store.sqlite_driver import LoopConnection
 
 SessionFactory = async_sessionmaker[AsyncSession]
 
 
-def make_engine(url: str, *, sqlite_synchronous: str = "normal", **kwargs: Any) -> AsyncEngine:
+def make_engine(
+    url: str,
+    *,
+    sqlite_synchronous: str = "normal",
+    sqlite_busy_timeout: float = 15.0,
+    **kwargs: Any,
+) -> AsyncEngine:
     """An async engine; SQLite gets WAL, a busy timeout and write-locking transactions.
 
     `sqlite_synchronous` is SQLite's own setting: "normal" (the default with WAL, as Rails and
     litestream use it) survives a crash of the program, "full" also a power cut.
+    `sqlite_busy_timeout` is how many seconds a statement waits, without blocking the event
+    loop, for another connection's write lock.
     """
     if url.startswith("sqlite"):
         database = make_url(url).database or ":memory:"
 
-        async def connect() -> OneTripConnection:  # aiosqlite, one thread trip a statement
-            return await sqlite_driver.connect(database, timeout=15).opened()
+        async def connect() -> LoopConnection:  # aiosqlite, statements run on the loop
+            return await sqlite_driver.connect(database, busy_timeout=sqlite_busy_timeout).opened()
 
         engine = create_async_engine(url, async_creator=connect, **kwargs)
         _tune_sqlite(engine, sqlite_synchronous)
@@ -50,7 +58,6 @@ def _tune_sqlite(engine: AsyncEngine, synchronous: str) -> None:
         dbapi_conn.isolation_level = None
         cursor = dbapi_conn.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=15000")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA synchronous={synchronous.upper()}")
         cursor.close()

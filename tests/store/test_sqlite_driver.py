@@ -1,12 +1,18 @@
-"""The one-trip SQLite cursor behaves as aiosqlite's does, at results of every size."""
+"""The SQLite driver: aiosqlite's behaviour at results of every size, on the event loop."""
 
 from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Column, Integer, MetaData, String, Table, func, insert, select, text, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from store.db import make_engine
 from store.sqlite_driver import PREFETCH
 
 METADATA = MetaData()
@@ -53,3 +59,73 @@ async def test_a_failed_statement_leaves_the_connection_usable(
             await conn.execute(text("SELECT * FROM no_such_table"))
         await conn.rollback()
         assert (await conn.execute(text("SELECT 41 + 1"))).scalar() == 42
+
+
+async def test_statements_run_on_the_event_loop_thread(sqlite_engine: AsyncEngine) -> None:
+    ran_on: list[int] = []
+
+    def probe() -> int:
+        ran_on.append(threading.get_ident())
+        return 1
+
+    async with sqlite_engine.connect() as conn:
+        raw = await conn.get_raw_connection()
+        await raw.driver_connection.create_function("probe", 0, probe)  # type: ignore[union-attr]
+        assert (await conn.execute(text("SELECT probe()"))).scalar() == 1
+    assert ran_on == [threading.get_ident()]
+
+
+async def test_a_busy_database_is_waited_for_without_blocking_the_loop(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'busy.db'}"
+    holder, waiter = make_engine(url), make_engine(url)
+    ticks = 0
+
+    async def tick() -> None:
+        nonlocal ticks
+        while True:
+            await asyncio.sleep(0.01)
+            ticks += 1
+
+    ticker = asyncio.create_task(tick())
+    try:
+        async with holder.connect() as held:
+            await held.execute(text("CREATE TABLE t (n INTEGER)"))
+            await held.commit()
+            await held.execute(text("INSERT INTO t VALUES (1)"))  # the write lock, kept
+
+            async def write() -> int:
+                async with waiter.begin() as conn:
+                    await conn.execute(text("INSERT INTO t VALUES (2)"))
+                    return int((await conn.execute(text("SELECT count(*) FROM t"))).scalar_one())
+
+            waiting = asyncio.create_task(write())
+            await asyncio.sleep(0.3)
+            assert not waiting.done()
+            assert ticks >= 10  # the loop went on while the writer waited
+            await held.commit()
+        assert await asyncio.wait_for(waiting, 5) == 2
+    finally:
+        ticker.cancel()
+        await holder.dispose()
+        await waiter.dispose()
+
+
+async def test_a_database_busy_for_too_long_is_an_error(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'busy.db'}"
+    holder, waiter = make_engine(url), make_engine(url, sqlite_busy_timeout=0.2)
+    try:
+        async with holder.connect() as held:
+            await held.execute(text("CREATE TABLE t (n INTEGER)"))
+            await held.commit()
+            await held.execute(text("INSERT INTO t VALUES (1)"))
+            started = time.monotonic()
+            with pytest.raises(OperationalError, match="database is locked"):
+                async with waiter.begin() as conn:
+                    await conn.execute(text("INSERT INTO t VALUES (2)"))
+            assert 0.2 <= time.monotonic() - started < 2
+            await held.rollback()
+        async with waiter.connect() as conn:  # and nothing of it was kept
+            assert (await conn.execute(text("SELECT count(*) FROM t"))).scalar() == 0
+    finally:
+        await holder.dispose()
+        await waiter.dispose()
