@@ -22,6 +22,7 @@ from bot.delivery import Delivery, DeliveryPolicy
 from bot.rate_limit import Limits, Pacer
 from bot.settings import Settings
 from bot.telegram_channel import ChatHandler, PTBApp, TelegramChannel
+from bot.telegram_request import AiohttpRequest
 from bot.telegram_sender import TelegramSender
 from handlers.chat.app import build_router
 from store.turns import for_engine
@@ -57,6 +58,8 @@ def build_application(settings: Settings, polling: bool = False) -> PTBApp:
         .base_url(api)
         .base_file_url(api.removesuffix("/bot") + "/file/bot")
     )
+    # aiohttp under PTB (bot/telegram_request.py); long polling gets its own connection
+    builder = builder.request(AiohttpRequest()).get_updates_request(AiohttpRequest(pool_size=1))
     if not polling:
         builder = builder.updater(None)
     return builder.build()

@@ -1,0 +1,59 @@
+"""PTB's requests over aiohttp: answers, files, and the errors PTB expects, on real sockets."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+
+import pytest
+from telegram import Bot
+from telegram.error import NetworkError, TimedOut
+
+from bot.telegram_request import AiohttpRequest
+from tests.fakes.telegram_api import TOKEN, FakeBotApi
+
+
+async def test_a_bot_on_aiohttp_sends_text_and_photos() -> None:
+    api = FakeBotApi()
+    await api.start()
+    try:
+        async with Bot(TOKEN, base_url=api.base_url, request=AiohttpRequest()) as bot:
+            sent = await bot.send_message(42, "<b>_*[x]", read_timeout=2)
+            await bot.send_photo(42, b"\x89PNG-bytes", caption="图")
+        assert sent.chat.id == 42 and sent.text == "<b>_*[x]"
+        text, photo = api.sent(42)
+        assert text.params["text"] == "<b>_*[x]"
+        assert photo.method == "sendPhoto" and photo.params["photo"] == b"\x89PNG-bytes"
+        assert photo.params["caption"] == "图"
+    finally:
+        await api.stop()
+
+
+async def test_nothing_listening_is_a_network_error() -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]  # closed again: nothing listens there
+    request = AiohttpRequest()
+    await request.initialize()
+    try:
+        with pytest.raises(NetworkError, match=r"aiohttp\.ClientConnector"):
+            await request.do_request(f"http://127.0.0.1:{port}/bot{TOKEN}/getMe", "POST")
+    finally:
+        await request.shutdown()
+
+
+async def test_a_server_that_never_answers_times_out() -> None:
+    async def hold(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.read(1 << 16)
+        await asyncio.sleep(10)  # says nothing back
+
+    server = await asyncio.start_server(hold, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    request = AiohttpRequest(read_timeout=0.3)
+    await request.initialize()
+    try:
+        with pytest.raises(TimedOut):
+            await request.do_request(f"http://127.0.0.1:{port}/bot{TOKEN}/getMe", "POST")
+    finally:
+        await request.shutdown()
+        server.close()
