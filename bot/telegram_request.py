@@ -2,8 +2,8 @@
 
 Sending was a third of the server's CPU at Telegram's 30 messages/s: httpx cost ~1.7 ms a
 request on loopback, and httpcore's pool checks every connection on every request. aiohttp
-costs ~0.5 ms. Measured with the outbox delivering to the fake Bot API (bench/webhook_cost.py
---delivery): 11.0 -> 5.3 ms of CPU per delivered message, PTB and the fake server included.
+costs ~0.5 ms. Measured with the outbox delivering to the fake Bot API (bench/delivery_cost.py):
+11.0 -> 5.3 ms of CPU per delivered message, PTB and the fake server included.
 PTB still builds every request and parses every answer; only the HTTP round trip is ours.
 """
 

@@ -43,9 +43,13 @@ async def test_nothing_listening_is_a_network_error() -> None:
 
 
 async def test_a_server_that_never_answers_times_out() -> None:
+    answer = asyncio.Event()
+
     async def hold(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         await reader.read(1 << 16)
-        await asyncio.sleep(10)  # says nothing back
+        await answer.wait()  # says nothing back until the test is over
+        writer.close()
+        await writer.wait_closed()
 
     server = await asyncio.start_server(hold, "127.0.0.1", 0)
     port = server.sockets[0].getsockname()[1]
@@ -56,4 +60,6 @@ async def test_a_server_that_never_answers_times_out() -> None:
             await request.do_request(f"http://127.0.0.1:{port}/bot{TOKEN}/getMe", "POST")
     finally:
         await request.shutdown()
+        answer.set()
         server.close()
+        await server.wait_closed()
