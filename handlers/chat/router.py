@@ -58,7 +58,7 @@ class Router:
         async with self.uows() as uow:
             now = self.clock.now()
             if msg.dedupe_key and not await uow.chat.first_delivery(
-                msg.channel, msg.dedupe_key, now
+                msg.channel, msg.dedupe_key, now, turn_of=msg.user_id
             ):
                 return []
             key = (msg.channel, msg.chat_id, msg.user_id)

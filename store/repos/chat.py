@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, bindparam, delete, select
+from sqlalchemy import Table, and_, bindparam, delete, func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.models import AuditLog, ConversationState, Identity, InboxEntry, Org, User
@@ -33,6 +34,18 @@ _SENDER = (
     .where(_IS_ADDRESS)
 )
 _LOCK_ADDRESS = select(Identity.id).where(_IS_ADDRESS).with_for_update()
+_INBOX = cast(Table, InboxEntry.__table__)
+# PostgreSQL: the inbox row and the person's turn (the address lock) in one round trip. The
+# count makes the locking sub-select run to the end; the row goes in whether or not the address
+# exists (a stranger has none yet).
+_FIRST_IN_TURN = pg_insert(_INBOX).from_select(
+    ["channel", "dedupe_key", "received_at"],
+    select(
+        bindparam("channel", type_=_INBOX.c.channel.type),
+        bindparam("dedupe_key", type_=_INBOX.c.dedupe_key.type),
+        bindparam("received_at", type_=_INBOX.c.received_at.type),
+    ).where(select(func.count()).select_from(_LOCK_ADDRESS.subquery()).scalar_subquery() >= 0),
+).on_conflict_do_nothing()
 _CLEAR_FORM = delete(cast(Table, ConversationState.__table__)).where(_IS_FORM)
 
 
@@ -48,6 +61,7 @@ class Sender:
 class ChatRepo:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+        self._turn: tuple[str, str] | None = None  # the address locked in this transaction
 
     async def state(self, channel: str, chat_id: str, user_key: str) -> ConversationState | None:
         stmt = select(ConversationState).where(
@@ -75,9 +89,13 @@ class ChatRepo:
         it began with, so the form must be read after the lock is held. SQLite needs nothing,
         its BEGIN IMMEDIATE already lets one writer in at a time.
         """
-        if self.session.get_bind().dialect.name != "postgresql":
+        if self._turn == (channel, user_key) or not self._postgres():
             return
         await self.session.execute(_LOCK_ADDRESS, {"channel": channel, "user_key": user_key})
+        self._turn = (channel, user_key)
+
+    def _postgres(self) -> bool:
+        return self.session.get_bind().dialect.name == "postgresql"
 
     async def save_state(
         self, key: tuple[str, str, str], state: str, data: dict[str, Any], now: datetime
@@ -110,10 +128,20 @@ class ChatRepo:
         # The table, not the entity: no ORM bulk delete to sync the (unloaded) rows with.
         await self.session.execute(_CLEAR_FORM, dict(zip(STATE_KEY, key, strict=True)))
 
-    async def first_delivery(self, channel: str, dedupe_key: str, now: datetime) -> bool:
-        """Record an inbound message; False when it was seen before (a redelivery)."""
+    async def first_delivery(
+        self, channel: str, dedupe_key: str, now: datetime, turn_of: str | None = None
+    ) -> bool:
+        """Record an inbound message; False when it was seen before (a redelivery).
+
+        With `turn_of` (the sender's user key) PostgreSQL also takes that person's turn in the
+        same statement, so sender() needs no lock statement of its own.
+        """
         values = {"channel": channel, "dedupe_key": dedupe_key, "received_at": now}
-        return await insert_once(self.session, InboxEntry, values)
+        if turn_of is None or not self._postgres():
+            return await insert_once(self.session, InboxEntry, values)
+        result = await self.session.execute(_FIRST_IN_TURN, {**values, "user_key": turn_of})
+        self._turn = (channel, turn_of)
+        return bool(getattr(result, "rowcount", 0))
 
     async def audit(self, entry: AuditLog) -> None:
         self.session.add(entry)  # written with the next flush: nothing reads it back before

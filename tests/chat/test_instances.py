@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from handlers.chat.app import build_router
 from handlers.chat.context import ChatConfig
 from handlers.messages import InboundMessage, Reply
@@ -11,8 +13,9 @@ from store.uow import UnitOfWork
 from tests.world import Chat, World
 
 
-def _message(world: World, who: str, text: str, number: int) -> InboundMessage:
+def _message(world: World, who: str, text: str, number: int, dedupe: bool) -> InboundMessage:
     return InboundMessage(
+        dedupe_key=f"instances-{number}" if dedupe else None,
         channel="console",
         user_id=who,
         chat_id=who,
@@ -24,8 +27,11 @@ def _message(world: World, who: str, text: str, number: int) -> InboundMessage:
     )
 
 
+# With a dedupe key (Telegram, WeCom) PostgreSQL takes the turn in the inbox insert; without
+# one (the console) in a lock statement of its own. Both must hold the second instance back.
+@pytest.mark.parametrize("dedupe", [True, False], ids=["deduped", "no-dedupe-key"])
 async def test_second_instance_waits_for_the_first_and_continues_its_form(
-    world: World, people: dict[str, Chat]
+    world: World, people: dict[str, Chat], dedupe: bool
 ) -> None:
     other = build_router(world.uows, world.clock, ChatConfig())  # another process, say
     inside, release = asyncio.Event(), asyncio.Event()
@@ -35,10 +41,10 @@ async def test_second_instance_waits_for_the_first_and_continues_its_form(
         await release.wait()
 
     first = asyncio.create_task(
-        world.router.handle(_message(world, "rep_a", "新客户", 1), hold_the_transaction)
+        world.router.handle(_message(world, "rep_a", "新客户", 1, dedupe), hold_the_transaction)
     )
     await inside.wait()  # the first has asked for the name, but not yet committed
-    second = asyncio.create_task(other.handle(_message(world, "rep_a", "张三", 2)))
+    second = asyncio.create_task(other.handle(_message(world, "rep_a", "张三", 2, dedupe)))
     await asyncio.sleep(0.3)
     assert not second.done(), "the second instance read the form before the first committed"
     release.set()
