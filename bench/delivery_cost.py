@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.telegram_webhook import SECRET, TOKEN  # noqa: E402  (needs the repo root on sys.path)
+from bench.webhook_cost import offline_app  # noqa: E402  (needs the repo root on sys.path)
 
 CHATS, WARM_UP = 200, 100
 CARD = {
@@ -33,28 +32,15 @@ CARD = {
 
 async def measure(transport: str, rows: int, unlimited: bool) -> tuple[float, float]:
     """(messages/s, CPU ms per message) after a warm-up of WARM_UP messages."""
-    from pydantic import SecretStr
     from sqlalchemy import func, select
     from telegram.request import HTTPXRequest
 
-    from bot.bootstrap import build_app
     from bot.rate_limit import Limits, Rate
-    from bot.settings import Settings
     from bot.telegram import build_runtime
     from store.models import OutboxEntry
     from store.repos.outbox import outbox_row
-    from tests.fakes.telegram_api import FakeBotApi
 
-    api = FakeBotApi(token=TOKEN, record=False)
-    await api.start()
-    folder = tempfile.mkdtemp(prefix="chatcrm-delivery-")
-    settings = Settings(
-        database_url=f"sqlite+aiosqlite:///{folder}/delivery.db",
-        telegram_token=SecretStr(TOKEN),
-        telegram_api_url=api.base_url,
-        telegram_webhook_secret=SecretStr(SECRET),
-    )
-    app = await build_app(settings)
+    api, app = await offline_app("delivery")
     fast = Rate(1_000_000, 1.0)
     runtime = build_runtime(app, limits=Limits(fast, fast, fast) if unlimited else None)
     if transport == "httpx":  # PTB's default backend, as it was before bot/telegram_request.py

@@ -20,6 +20,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -32,26 +33,32 @@ CHATS = 200
 HEADERS = {"X-Telegram-Bot-Api-Secret-Token": SECRET, "content-type": "application/json"}
 
 
-async def measure(mode: str, updates: int) -> tuple[float, float]:
-    """(calls, CPU ms) per update of `mode`, after as many updates of warm-up."""
+async def offline_app(name: str) -> tuple[Any, Any]:
+    """The fake Bot API started on 127.0.0.1 and an app on a fresh SQLite file that talks to it."""
     from pydantic import SecretStr
 
     from bot.bootstrap import build_app
     from bot.settings import Settings
-    from bot.telegram import build_runtime
-    from bot.web import create_app
     from tests.fakes.telegram_api import FakeBotApi
 
     api = FakeBotApi(token=TOKEN, record=False)
     await api.start()
-    folder = tempfile.mkdtemp(prefix="chatcrm-cost-")
+    folder = tempfile.mkdtemp(prefix=f"chatcrm-{name}-")
     settings = Settings(
-        database_url=f"sqlite+aiosqlite:///{folder}/cost.db",
+        database_url=f"sqlite+aiosqlite:///{folder}/{name}.db",
         telegram_token=SecretStr(TOKEN),
         telegram_api_url=api.base_url,
         telegram_webhook_secret=SecretStr(SECRET),
     )
-    app = await build_app(settings)
+    return api, await build_app(settings)
+
+
+async def measure(mode: str, updates: int) -> tuple[float, float]:
+    """(calls, CPU ms) per update of `mode`, after as many updates of warm-up."""
+    from bot.telegram import build_runtime
+    from bot.web import create_app
+
+    api, app = await offline_app("cost")
     await seed(app, CHATS)
     runtime = build_runtime(app)
     if mode == "echo":

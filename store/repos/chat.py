@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.models import AuditLog, ConversationState, Identity, InboxEntry, Org, User
 from store.repos import pipelines
-from store.repos.once import insert_once, upsert
+from store.repos.once import insert_once, is_postgres, upsert
 
 STATE_KEY = ("channel", "chat_id", "user_key")
 
@@ -89,13 +89,10 @@ class ChatRepo:
         it began with, so the form must be read after the lock is held. SQLite needs nothing,
         its BEGIN IMMEDIATE already lets one writer in at a time.
         """
-        if self._turn == (channel, user_key) or not self._postgres():
+        if self._turn == (channel, user_key) or not is_postgres(self.session):
             return
         await self.session.execute(_LOCK_ADDRESS, {"channel": channel, "user_key": user_key})
         self._turn = (channel, user_key)
-
-    def _postgres(self) -> bool:
-        return self.session.get_bind().dialect.name == "postgresql"
 
     async def save_state(
         self, key: tuple[str, str, str], state: str, data: dict[str, Any], now: datetime
@@ -137,7 +134,7 @@ class ChatRepo:
         same statement, so sender() needs no lock statement of its own.
         """
         values = {"channel": channel, "dedupe_key": dedupe_key, "received_at": now}
-        if turn_of is None or not self._postgres():
+        if turn_of is None or not is_postgres(self.session):
             return await insert_once(self.session, InboxEntry, values)
         result = await self.session.execute(_FIRST_IN_TURN, {**values, "user_key": turn_of})
         self._turn = (channel, turn_of)

@@ -23,7 +23,7 @@ Insert = Any  # the two dialects' Insert classes share their API but not a publi
 
 async def insert_once(session: AsyncSession, model: type[Base], values: dict[str, Any]) -> bool:
     """Insert one row; False (and nothing added) when one of its unique keys already holds."""
-    stmt = _insert_once(_is_postgres(session), model.__table__)
+    stmt = _insert_once(is_postgres(session), model.__table__)
     result = await session.execute(stmt, values)
     return bool(getattr(result, "rowcount", 0))
 
@@ -35,7 +35,7 @@ async def insert_many_once(
     were really added."""
     if not rows:
         return 0
-    stmt = _insert_once_returning(_is_postgres(session), model.__table__)
+    stmt = _insert_once_returning(is_postgres(session), model.__table__)
     return len((await session.execute(stmt, list(rows))).all())
 
 
@@ -49,7 +49,7 @@ async def upsert(
 ) -> None:
     """Insert rows, or update `changes` of a row that already holds the unique `key` (and, with
     `only_if`, only when the existing row satisfies it). Rows must not repeat a key."""
-    table, postgres = cast(Table, model.__table__), _is_postgres(session)
+    table, postgres = cast(Table, model.__table__), is_postgres(session)
     if only_if is None:
         stmt = _upsert(postgres, table, key, changes)
     else:  # rare enough not to cache (and a clause has no stable identity to cache by)
@@ -86,5 +86,5 @@ def _build_upsert(
 _upsert = functools.cache(_build_upsert)
 
 
-def _is_postgres(session: AsyncSession) -> bool:
+def is_postgres(session: AsyncSession) -> bool:
     return session.get_bind().dialect.name == "postgresql"
