@@ -38,7 +38,11 @@ def chat_config(settings: Settings) -> ChatConfig:
 
 async def build_app(settings: Settings, clock: Clock | None = None, migrate: bool = True) -> App:
     """Engine, schema, units of work and the router, wired from settings."""
-    engine = make_engine(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous)
+    engine = make_engine(
+        settings.database_url,
+        sqlite_synchronous=settings.sqlite_synchronous,
+        pool_size=settings.db_pool_size,
+    )
     if migrate:
         await upgrade(engine)
     uows = UnitOfWorkFactory(make_sessions(engine))

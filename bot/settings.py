@@ -30,6 +30,11 @@ class Settings(BaseSettings):
     # machine (a power cut may undo the last commits); "full": every commit waits for the disk
     # (about 1-3 ms each, taken while holding the one write lock). PostgreSQL is always durable.
     sqlite_synchronous: Literal["normal", "full"] = "normal"
+    # PostgreSQL only: connections each process keeps open. Size it for the webhook's
+    # concurrency (setWebhook allows Telegram 40 connections, split between the workers):
+    # a burst beyond it opens up to as many again, each closed after use, and a connection
+    # opened per transaction costs more than the transaction.
+    db_pool_size: int = Field(default=20, ge=1, le=500)
     default_tz: str = "Asia/Shanghai"
     default_lang: str = "zh"
     default_reminder_hour: int = 9

@@ -23,6 +23,7 @@ def make_engine(
     *,
     sqlite_synchronous: str = "normal",
     sqlite_busy_timeout: float = 15.0,
+    pool_size: int = 20,
     **kwargs: Any,
 ) -> AsyncEngine:
     """An async engine; SQLite gets WAL, a busy timeout and write-locking transactions.
@@ -31,6 +32,10 @@ def make_engine(
     litestream use it) survives a crash of the program, "full" also a power cut.
     `sqlite_busy_timeout` is how many seconds a statement waits, without blocking the event
     loop, for another connection's write lock.
+    `pool_size` (PostgreSQL) is how many connections stay open. As many again may be opened
+    for a burst; those are closed when returned, so a pool smaller than the usual number of
+    transactions at once opens a connection per transaction (a new server process each).
+    SQLite needs few: its units of work take turns.
     """
     if url.startswith("sqlite"):
         database = make_url(url).database or ":memory:"
@@ -41,7 +46,9 @@ def make_engine(
         engine = create_async_engine(url, async_creator=connect, **kwargs)
         _tune_sqlite(engine, sqlite_synchronous)
         return engine
-    return create_async_engine(url, pool_pre_ping=True, **kwargs)
+    return create_async_engine(
+        url, pool_pre_ping=True, pool_size=pool_size, max_overflow=pool_size, **kwargs
+    )
 
 
 def make_sessions(engine: AsyncEngine) -> SessionFactory:
