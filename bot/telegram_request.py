@@ -5,6 +5,10 @@ request on loopback, and httpcore's pool checks every connection on every reques
 costs ~0.5 ms. Measured with the outbox delivering to the fake Bot API (bench/delivery_cost.py):
 11.0 -> 5.3 ms of CPU per delivered message, PTB and the fake server included.
 PTB still builds every request and parses every answer; only the HTTP round trip is ours.
+
+Proxies come from the environment (HTTPS_PROXY, NO_PROXY, ...) as with `trust_env`, but are
+looked up once per host: `trust_env` reads ~/.netrc and the environment in a worker thread on
+every request, two thread hops that cost more than the request itself.
 """
 
 from __future__ import annotations
@@ -12,8 +16,12 @@ from __future__ import annotations
 from typing import Any
 
 import aiohttp
+from aiohttp.helpers import get_env_proxy_for_url
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
+from yarl import URL
+
+Proxy = tuple[URL | None, aiohttp.BasicAuth | None]
 
 
 class AiohttpRequest(BaseRequest):
@@ -30,6 +38,7 @@ class AiohttpRequest(BaseRequest):
         self._pool_size = pool_size
         self._defaults = (read_timeout, write_timeout, connect_timeout, pool_timeout)
         self._session: aiohttp.ClientSession | None = None
+        self._proxies: dict[tuple[str, str], Proxy] = {}  # by (scheme, host)
 
     @property
     def read_timeout(self) -> float | None:
@@ -38,7 +47,7 @@ class AiohttpRequest(BaseRequest):
     async def initialize(self) -> None:
         if self._session is None or self._session.closed:
             connector = aiohttp.TCPConnector(limit=self._pool_size)
-            self._session = aiohttp.ClientSession(connector=connector, trust_env=True)
+            self._session = aiohttp.ClientSession(connector=connector)
 
     async def shutdown(self) -> None:
         if self._session is not None and not self._session.closed:
@@ -73,6 +82,7 @@ class AiohttpRequest(BaseRequest):
             sock_connect=connect,
             sock_read=read,
         )
+        proxy, proxy_auth = self._proxy_for(URL(url))
         try:
             async with self._session.request(
                 method,
@@ -80,12 +90,24 @@ class AiohttpRequest(BaseRequest):
                 data=_body(request_data),
                 headers={"User-Agent": self.USER_AGENT},
                 timeout=timeout,
+                proxy=proxy,
+                proxy_auth=proxy_auth,
             ) as response:
                 return response.status, await response.read()
         except TimeoutError as err:
             raise TimedOut from err
         except aiohttp.ClientError as err:
             raise NetworkError(f"aiohttp.{type(err).__name__}: {err}") from err
+
+    def _proxy_for(self, url: URL) -> Proxy:
+        """The environment's proxy for this host (None: connect directly), read once."""
+        key = (url.scheme, url.host or "")
+        if key not in self._proxies:
+            try:
+                self._proxies[key] = get_env_proxy_for_url(url)
+            except LookupError:  # no proxy set for the scheme, or NO_PROXY names the host
+                self._proxies[key] = (None, None)
+        return self._proxies[key]
 
 
 def _body(request_data: RequestData | None) -> aiohttp.FormData | dict[str, str] | None:

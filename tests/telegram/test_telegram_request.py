@@ -63,3 +63,51 @@ async def test_a_server_that_never_answers_times_out() -> None:
         answer.set()
         server.close()
         await server.wait_closed()
+
+
+async def test_requests_go_through_the_environments_proxy(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    asked: list[bytes] = []
+
+    async def proxy(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        asked.append(await reader.readuntil(b"\r\n\r\n"))
+        body = b'{"ok": true, "result": {"id": 7, "is_bot": true, "first_name": "P"}}'
+        head = f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {len(body)}"
+        writer.write(head.encode() + b"\r\nConnection: close\r\n\r\n" + body)
+        await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(proxy, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{port}")
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    request = AiohttpRequest()
+    await request.initialize()
+    try:  # a host that resolves nowhere: only the proxy can answer for it
+        status, body = await request.do_request(f"http://api.tg.invalid/bot{TOKEN}/getMe", "POST")
+        await request.do_request(f"http://api.tg.invalid/bot{TOKEN}/getMe", "POST")
+    finally:
+        await request.shutdown()
+        server.close()
+    assert status == 200 and b'"first_name": "P"' in body
+    assert [line.split(b"\r\n")[0] for line in asked] == [
+        f"POST http://api.tg.invalid/bot{TOKEN}/getMe HTTP/1.1".encode()
+    ] * 2
+
+
+async def test_no_proxy_hosts_are_reached_directly(monkeypatch: pytest.MonkeyPatch) -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        closed = sock.getsockname()[1]  # a proxy that is not there: using it would fail
+    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{closed}")
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    api = FakeBotApi()
+    await api.start()
+    try:
+        async with Bot(TOKEN, base_url=api.base_url, request=AiohttpRequest()) as bot:
+            sent = await bot.send_message(42, "direct")
+        assert sent.text == "direct" and api.sent(42)[0].params["text"] == "direct"
+    finally:
+        await api.stop()
