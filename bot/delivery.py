@@ -72,6 +72,9 @@ class DeliveryPolicy:
     per_recipient: int = 30  # more than this for one chat go back for later: leases stay short
     overflow_delay: timedelta = timedelta(seconds=5)
     lease: timedelta = timedelta(minutes=10)
+    # How often a claim also looks for rows whose sender died mid-send (lease over); a
+    # lease lasts minutes, so looking on every claim would only cost a statement.
+    reclaim_every: timedelta = timedelta(seconds=30)
     poll_every: float = 1.0  # seconds; enqueuers in this process wake the loop at once
     backoff_first: float = 2.0
     backoff_cap: float = 300.0
@@ -120,6 +123,7 @@ class Delivery:
         self._starved = False  # the last claim found no room: a finished send should wake it
         self._wake = asyncio.Event()
         self._marks: list[_Mark] = []  # written by the next step
+        self._reclaim_at: datetime | None = None  # None: look on the next claim
 
     def wake(self) -> None:
         """New rows are due: claim now instead of at the next poll."""
@@ -187,7 +191,13 @@ class Delivery:
     async def _claim(self, uow: UnitOfWork, now: datetime, room: int) -> Sequence[OutboxEntry]:
         if room <= 0:
             return ()
-        return await uow.outbox.claim(now, room, self.policy.lease, tuple(self.senders))
+        reclaim = self._reclaim_at is None or now >= self._reclaim_at
+        rows = await uow.outbox.claim(
+            now, room, self.policy.lease, tuple(self.senders), reclaim=reclaim
+        )
+        if reclaim:
+            self._reclaim_at = now + self.policy.reclaim_every
+        return rows
 
     def _accept(self, entry: OutboxEntry, now: datetime) -> datetime | None:
         """Queue a claimed row for its recipient, or say when it should be claimed again."""

@@ -258,7 +258,8 @@ class InboxEntry(Base):
 
 class OutboxEntry(Base):
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_status_next", "status", "next_attempt_at"),)
+    # A claim reads the first due rows in this order (store/repos/outbox.py).
+    __table_args__ = (Index("ix_outbox_due", "status", "id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     channel: Mapped[str] = mapped_column(String(32))
     recipient: Mapped[str] = mapped_column(String(128))

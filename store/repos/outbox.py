@@ -6,11 +6,11 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.models import Identity, OutboxEntry
-from store.repos.once import insert_many_once, insert_once
+from store.repos.once import insert_many_once, insert_once, is_postgres
 
 
 def outbox_row(
@@ -53,27 +53,47 @@ class OutboxRepo:
         return await insert_many_once(self.session, OutboxEntry, rows)
 
     async def claim(
-        self, now: datetime, limit: int, lease: timedelta, channels: Sequence[str] = ()
+        self,
+        now: datetime,
+        limit: int,
+        lease: timedelta,
+        channels: Sequence[str] = (),
+        reclaim: bool = True,
     ) -> Sequence[OutboxEntry]:
         """Take up to `limit` due rows for this sender; others skip them until the lease ends.
 
+        Rows come in id order, a chat's messages as they were queued. ix_outbox_due holds
+        them in that order, so a claim reads about `limit` entries however many rows wait
+        (plus the few held back for a retry). With `reclaim`, rows
+        whose sender died (lease over, still "sending") come first; that is a separate,
+        small look, which a delivery loop needs only now and then.
         PostgreSQL: FOR UPDATE SKIP LOCKED lets several instances claim side by side.
         SQLite: the transaction began IMMEDIATE, so claimers are already serialised.
         """
-        due = or_(
-            (OutboxEntry.status == "pending") & (OutboxEntry.next_attempt_at <= now),
-            (OutboxEntry.status == "sending") & (OutboxEntry.lease_until < now),
-        )
-        stmt = select(OutboxEntry).where(due).order_by(OutboxEntry.id).limit(limit)
-        if channels:
-            stmt = stmt.where(OutboxEntry.channel.in_(channels))
-        if self.session.get_bind().dialect.name == "postgresql":
-            stmt = stmt.with_for_update(skip_locked=True)
-        rows = (await self.session.scalars(stmt)).all()
+        rows: list[OutboxEntry] = []
+        if reclaim:
+            expired = (OutboxEntry.status == "sending") & (OutboxEntry.lease_until < now)
+            rows += await self._take(expired, limit, channels)
+        if len(rows) < limit:
+            due = (OutboxEntry.status == "pending") & (OutboxEntry.next_attempt_at <= now)
+            rows += await self._take(due, limit - len(rows), channels)
         for row in rows:
             row.status, row.lease_until, row.attempts = "sending", now + lease, row.attempts + 1
         await self.session.flush()
         return rows
+
+    async def _take(
+        self,
+        where: ColumnElement[bool],
+        limit: int,
+        channels: Sequence[str],
+    ) -> Sequence[OutboxEntry]:
+        stmt = select(OutboxEntry).where(where).order_by(OutboxEntry.id).limit(limit)
+        if channels:
+            stmt = stmt.where(OutboxEntry.channel.in_(channels))
+        if is_postgres(self.session):
+            stmt = stmt.with_for_update(skip_locked=True)
+        return (await self.session.scalars(stmt)).all()
 
     async def mark_sent(self, entry_id: int, provider_message_id: str | None) -> None:
         await self.session.execute(

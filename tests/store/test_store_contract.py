@@ -150,3 +150,27 @@ async def test_outbox_is_idempotent_and_claims_once(uows: UnitOfWorkFactory) -> 
     async with uows() as uow:
         sent = await uow.outbox.by_key("k1")
         assert sent is not None and sent.status == "sent" and sent.provider_message_id == "m1"
+
+
+async def test_outbox_claims_in_queue_order_and_reclaims_only_when_asked(
+    uows: UnitOfWorkFactory,
+) -> None:
+    lease = timedelta(seconds=30)
+    async with uows() as uow:
+        for i in range(6):
+            await uow.outbox.enqueue("telegram", "9", {"text": f"m{i}"}, f"q{i}", NOW)
+        await uow.commit()
+    async with uows() as uow:  # m0's sender dies with it; m1 waits for a retry
+        stuck, held = await uow.outbox.claim(NOW, 2, lease)
+        await uow.outbox.mark_retry(held.id, "429", NOW + timedelta(minutes=5))
+        await uow.commit()
+    later = NOW + lease + timedelta(seconds=1)
+    async with uows() as uow:
+        without = await uow.outbox.claim(later, 2, lease, reclaim=False)
+        await uow.commit()
+    async with uows() as uow:
+        rest = await uow.outbox.claim(later, 10, lease, reclaim=True)
+        await uow.commit()
+    assert [e.body["text"] for e in without] == ["m2", "m3"]
+    assert [e.body["text"] for e in rest] == ["m0", "m4", "m5"]  # the abandoned one first
+    assert (stuck.id, rest[0].attempts) == (rest[0].id, 2)
