@@ -64,9 +64,9 @@ class OutboxRepo:
 
         Rows come in id order, a chat's messages as they were queued. ix_outbox_due holds
         them in that order, so a claim reads about `limit` entries however many rows wait
-        (plus the few held back for a retry). With `reclaim`, rows
-        whose sender died (lease over, still "sending") come first; that is a separate,
-        small look, which a delivery loop needs only now and then.
+        (plus the few held back for a retry). With `reclaim`, rows whose sender died (lease
+        over, still "sending") come first: a separate, small look that a delivery loop needs
+        only now and then.
         PostgreSQL: FOR UPDATE SKIP LOCKED lets several instances claim side by side.
         SQLite: the transaction began IMMEDIATE, so claimers are already serialised.
         """
