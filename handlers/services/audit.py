@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from store.models import AuditLog, User
+from store.models import User
 from store.uow import UnitOfWork
 
 Snapshot = dict[str, Any]
@@ -37,14 +37,14 @@ async def record(
     entity, entity_id = target
     org_id = actor.org_id if actor is not None else (after or before or {}).get("org_id")
     await uow.chat.audit(
-        AuditLog(
-            org_id=org_id,
-            user_id=actor.id if actor is not None else None,
-            action=action,
-            entity=entity,
-            entity_id=entity_id,
-            before=before,
-            after=after,
-            at=now,
-        )
+        {
+            "org_id": org_id,
+            "user_id": actor.id if actor is not None else None,
+            "action": action,
+            "entity": entity,
+            "entity_id": entity_id,
+            "before": before,
+            "after": after,
+            "at": now,
+        }
     )
