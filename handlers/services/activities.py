@@ -7,7 +7,7 @@ from datetime import datetime
 
 from handlers.services import reminders
 from handlers.services.audit import record, snapshot
-from store.models import Activity, Customer, Reminder, User
+from store.models import Customer, Reminder, User
 from store.uow import UnitOfWork
 
 KINDS = ("visit", "call", "message", "meeting")
@@ -25,27 +25,31 @@ class NewActivity:
 
 async def log(
     uow: UnitOfWork, actor: User, customer: Customer, new: NewActivity, now: datetime
-) -> tuple[Activity, Reminder | None]:
-    activity = Activity(
-        org_id=customer.org_id,
-        customer_id=customer.id,
-        user_id=actor.id,
-        kind=new.kind,
-        happened_at=new.happened_at,
-        summary=new.summary,
-        location=new.location,
-        photo=new.photo,
-        created_at=now,
+) -> tuple[int, Reminder | None]:
+    """Save the activity (and its follow-up reminder, if any); the activity's id."""
+    activity_id = await uow.customers.add_activity(
+        {
+            "org_id": customer.org_id,
+            "customer_id": customer.id,
+            "user_id": actor.id,
+            "kind": new.kind,
+            "happened_at": new.happened_at,
+            "summary": new.summary,
+            "outcome": None,
+            "next_step": None,
+            "location": new.location,
+            "photo": new.photo,
+            "created_at": now,
+        }
     )
-    await uow.customers.add_activity(activity)
     if customer.last_contact_at is None or customer.last_contact_at < new.happened_at:
         customer.last_contact_at = new.happened_at
-    after = snapshot(activity, ("customer_id", "kind", "happened_at", "summary"))
-    await record(uow, actor, "activity.create", ("activity", activity.id), now, after=after)
+    after = {"customer_id": customer.id, **snapshot(new, ("kind", "happened_at", "summary"))}
+    await record(uow, actor, "activity.create", ("activity", activity_id), now, after=after)
     reminder = None
     if new.follow_up_at is not None:
         text = new.summary[:200]
         reminder = await reminders.create(
             uow, actor, new.follow_up_at, text, now, customer_id=customer.id, kind="follow_up"
         )
-    return activity, reminder
+    return activity_id, reminder

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple, cast
 
-from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_, select
+from sqlalchemy import ColumnElement, Select, Table, and_, bindparam, func, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.models import Activity, Customer
@@ -76,12 +76,15 @@ class CustomerRepo:
         )
         return (await self.session.scalars(stmt)).all()
 
-    async def add_activity(self, activity: Activity) -> Activity:
-        self.session.add(activity)
-        await self.session.flush()
-        return activity
+    async def add_activity(self, values: dict[str, Any]) -> int:
+        """Insert an activity (Activity's columns, no id); its id."""
+        return int((await self.session.execute(_ADD_ACTIVITY, values)).scalar_one())
 
 
+_ACTIVITY = cast(Table, Activity.__table__)
+# A plain INSERT … RETURNING, not an ORM object and a flush: logging a visit is the hot path,
+# and nothing reads the activity back as an object in the same transaction.
+_ADD_ACTIVITY = insert(_ACTIVITY).returning(_ACTIVITY.c.id)
 _BY_ID = select(Customer).where(Customer.id == bindparam("id"))
 _BY_IDS = select(Customer).where(Customer.id.in_(bindparam("ids", expanding=True)))
 
