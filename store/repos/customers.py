@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, Select, Table, and_, bindparam, func, inse
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.models import Activity, Customer
-from store.scope import Scope, bound_where
+from store.scope import Scope, Shape, bound_where
 
 
 class CustomerBrief(NamedTuple):
@@ -45,9 +45,9 @@ class CustomerRepo:
         """(id, name, company, phone) of visible customers whose search key or phone holds any
         needle (all when none). Plain rows: ranking a rep's whole book needs no ORM objects."""
         if needles:  # a big scope, prefiltered: rare, and its shape varies with the query
-            stmt = _briefs(scope.everyone, limit).where(or_(*(_contains(n) for n in needles)))
+            stmt = _briefs(scope.shape, limit).where(or_(*(_contains(n) for n in needles)))
         else:
-            stmt = _briefs(scope.everyone, limit)
+            stmt = _briefs(scope.shape, limit)
         rows = await self.session.execute(stmt, scope.binds())
         return [CustomerBrief._make(row) for row in rows.all()]
 
@@ -90,10 +90,10 @@ _BY_IDS = select(Customer).where(Customer.id.in_(bindparam("ids", expanding=True
 
 
 @functools.cache
-def _briefs(everyone: bool, limit: int) -> Select[int, str, str | None, str | None]:
+def _briefs(shape: Shape, limit: int) -> Select[int, str, str | None, str | None]:
     """Built once per shape: finding the customer a message names starts here every time."""
     stmt = select(Customer.id, Customer.name, Customer.company, Customer.phone).where(
-        bound_where(Customer.org_id, Customer.owner_id, everyone), _live()
+        bound_where(Customer.org_id, Customer.owner_id, shape), _live()
     )
     return stmt.order_by(Customer.last_contact_at.desc(), Customer.id).limit(limit)
 

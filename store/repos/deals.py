@@ -6,11 +6,11 @@ import functools
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import Select, and_, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.models import Deal, DealStageHistory
-from store.scope import Scope, bound_where
+from store.scope import Scope, Shape, bound_where
 
 CLOSED = ("won", "lost")
 
@@ -38,7 +38,7 @@ class DealRepo:
     async def open_deals(
         self, scope: Scope, customer_id: int | None = None, limit: int = 50
     ) -> Sequence[Deal]:
-        stmt = _open_deals(scope.everyone, customer_id is not None, limit)
+        stmt = _open_deals(scope.shape, customer_id is not None, limit)
         binds = scope.binds()
         if customer_id is not None:
             binds["customer_id"] = customer_id
@@ -58,11 +58,11 @@ class DealRepo:
 
 
 @functools.cache
-def _open_deals(everyone: bool, of_customer: bool, limit: int) -> Select[Any]:
+def _open_deals(shape: Shape, of_customer: bool, limit: int) -> Select[Any]:
     """Built once per shape: a visit that names a stage asks this on every save."""
-    stmt = select(Deal).where(
-        bound_where(Deal.org_id, Deal.owner_id, everyone), Deal.stage.not_in(CLOSED)
-    )
+    # `!=` each, not NOT IN (…): a list is an expanding parameter, its SQL re-rendered each time.
+    still_open = and_(*(Deal.stage != stage for stage in CLOSED))
+    stmt = select(Deal).where(bound_where(Deal.org_id, Deal.owner_id, shape), still_open)
     if of_customer:
         stmt = stmt.where(Deal.customer_id == bindparam("customer_id"))
     return stmt.order_by(Deal.stage_changed_at.desc(), Deal.id.desc()).limit(limit)

@@ -54,6 +54,38 @@ async def test_scope_hides_other_owners_customers(uows: UnitOfWorkFactory) -> No
         assert await uow.customers.count(Scope(org_id, None)) == 2
 
 
+async def test_each_scope_shape_sees_its_owners_and_open_deals_only(
+    uows: UnitOfWorkFactory,
+) -> None:
+    """One owner (`=`), several (IN) and everyone: the three statements built per shape."""
+    org_id, a, b = await _org_with_users(uows)
+    async with uows() as uow:
+        customers = {}
+        for owner, name in ((a, "Alice"), (b, "Bob")):
+            customers[name] = await uow.customers.add(_customer(org_id, owner, name))
+            for stage in ("meet", "won", "lost"):
+                deal = Deal(
+                    org_id=org_id, customer_id=customers[name].id, owner_id=owner,
+                    title=f"{name} {stage}", currency="CNY", stage=stage,
+                    stage_changed_at=NOW, created_at=NOW,
+                )  # fmt: skip
+                await uow.deals.add(deal)
+        await uow.commit()
+    shapes = {
+        "one": (Scope(org_id, frozenset({b})), ["Bob"]),
+        "many": (Scope(org_id, frozenset({a, b})), ["Alice", "Bob"]),
+        "all": (Scope(org_id, None), ["Alice", "Bob"]),
+    }
+    async with uows() as uow:
+        for shape, (scope, names) in shapes.items():
+            assert scope.shape == shape
+            assert sorted(c.name for c in await uow.customers.candidates(scope)) == names
+            deals = await uow.deals.open_deals(scope)
+            assert sorted(d.title for d in deals) == [f"{n} meet" for n in names]
+            bob = await uow.deals.open_deals(scope, customer_id=customers["Bob"].id)
+            assert [d.title for d in bob] == ["Bob meet"]
+
+
 async def test_like_prefilter_escapes_wildcards(uows: UnitOfWorkFactory) -> None:
     org_id, a, _ = await _org_with_users(uows)
     async with uows() as uow:
