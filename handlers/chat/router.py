@@ -67,8 +67,8 @@ class Router:
                 replies = await onboarding.stranger(uow, msg, now, self.config)
                 await self._commit(uow, replies, on_replies)
                 return replies
-            if found.identity.blocked_at is not None:  # writing to us: they unblocked the bot
-                found.identity.blocked_at = None  # (set only then: a dirty row costs a flush)
+            if found.blocked:  # writing to us means they unblocked the bot
+                await uow.chat.unblock(found.identity_id)
             row = found.state
             conv = Conversation(row.state or None, dict(row.data)) if row else Conversation()
             ctx = Ctx(

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
-from sqlalchemy import Table, and_, bindparam, delete, func, insert, select
+from sqlalchemy import Table, and_, bindparam, delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -26,8 +26,17 @@ _IS_FORM = and_(
     ConversationState.chat_id == bindparam("chat_id"),
     ConversationState.user_key == bindparam("user_key"),
 )
+# One entity (the user, whom handlers may change); the address and the form as plain columns:
+# building an ORM object costs more than the rest of the row.
 _SENDER = (
-    select(User, Identity, ConversationState, Org.pipeline_rev)
+    select(
+        User,
+        Identity.id,
+        Identity.blocked_at,
+        ConversationState.state,
+        ConversationState.data,
+        Org.pipeline_rev,
+    )
     .join(Identity, Identity.user_id == User.id)
     .join(Org, Org.id == User.org_id)
     .outerjoin(ConversationState, _IS_FORM)
@@ -46,10 +55,22 @@ _FIRST_IN_TURN = pg_insert(_INBOX).from_select(
         bindparam("received_at", type_=_INBOX.c.received_at.type),
     ).where(select(func.count()).select_from(_LOCK_ADDRESS.subquery()).scalar_subquery() >= 0),
 ).on_conflict_do_nothing()
+_UNBLOCK = (
+    update(cast(Table, Identity.__table__))
+    .where(Identity.__table__.c.id == bindparam("identity_id"))
+    .values(blocked_at=None)
+)
 _CLEAR_FORM = delete(cast(Table, ConversationState.__table__)).where(_IS_FORM)
 # The table, not the entity: an audit row is written at once, by a plain INSERT, instead of
 # waiting as an ORM object for the next flush (a flush costs several times the statement).
 _AUDIT = insert(cast(Table, AuditLog.__table__))
+
+
+class Form(NamedTuple):
+    """A form in progress in one chat: its step and what was entered so far."""
+
+    state: str
+    data: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -57,8 +78,9 @@ class Sender:
     """Who wrote: the user, the chat address they wrote from, and their form in progress."""
 
     user: User
-    identity: Identity
-    state: ConversationState | None
+    identity_id: int
+    blocked: bool  # the bot was told it is blocked at this address
+    state: Form | None
 
 
 class ChatRepo:
@@ -81,8 +103,14 @@ class ChatRepo:
         row = (await self.session.execute(_SENDER, key)).first()
         if row is None:
             return None
-        pipelines.saw_rev(self.session, row[0].org_id, row[3])  # stages from memory
-        return Sender(row[0], row[1], row[2])
+        user, identity_id, blocked_at, state, data, pipeline_rev = row
+        pipelines.saw_rev(self.session, user.org_id, pipeline_rev)  # stages from memory
+        form = Form(state, data or {}) if state is not None else None
+        return Sender(user, identity_id, blocked_at is not None, form)
+
+    async def unblock(self, identity_id: int) -> None:
+        """The person wrote from this address again, so they no longer block the bot."""
+        await self.session.execute(_UNBLOCK, {"identity_id": identity_id})
 
     async def _take_turn(self, channel: str, user_key: str) -> None:
         """PostgreSQL: lock the person's address row until commit, so two instances given
