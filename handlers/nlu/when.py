@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from . import _when_en, _when_zh
 from ._calendar import add_months
@@ -92,14 +93,8 @@ def _find(text: str, now: datetime, default_hour: int, past_bias: bool) -> list[
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
     norm = normalize(text)
-    found: list[Piece] = []
-    for pattern, build in _RULES:
-        for match in pattern.finditer(norm):
-            piece = build(match)
-            if piece is not None:
-                found.append(piece)
     results: list[When] = []
-    for piece in group(select(found), norm):
+    for piece in _grouped(norm):
         resolved = _resolve(piece, now, default_hour, past_bias)
         if resolved is None:
             continue
@@ -108,6 +103,20 @@ def _find(text: str, now: datetime, default_hour: int, past_bias: bool) -> list[
         past = piece.past or (start.date() < now.date() if not timed else start < now)
         results.append(When(start, grain, end, past, (s, e), text[s:e], timed))
     return results
+
+
+@lru_cache(maxsize=256)
+def _grouped(norm: str) -> tuple[Piece, ...]:
+    """The time pieces of a normalised text, merged. Cached: reading a visit asks for them
+    twice (times ahead, then times past), and the rules' regex scan is most of the cost.
+    Nothing downstream changes a piece once grouped."""
+    found: list[Piece] = []
+    for pattern, build in _RULES:
+        for match in pattern.finditer(norm):
+            piece = build(match)
+            if piece is not None:
+                found.append(piece)
+    return tuple(group(select(found), norm))
 
 
 def find_whens(text: str, now: datetime, default_hour: int = 9) -> list[When]:
