@@ -69,7 +69,16 @@ def _tune_sqlite(engine: AsyncEngine, synchronous: str) -> None:
         cursor.execute(f"PRAGMA synchronous={synchronous.upper()}")
         cursor.close()
 
-    @event.listens_for(engine.sync_engine, "begin")
-    def _on_begin(conn: Any) -> None:
-        # IMMEDIATE takes the write lock up front: no upgrade deadlock between two writers.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    # IMMEDIATE takes the write lock up front: no upgrade deadlock between two writers.
+    # SQLAlchemy's recipe emits it from a "begin" event listener, but any connection event
+    # listener makes the engine dispatch events around every statement (6 % of the CPU of
+    # logging a visit). The dialect's own begin hook, on this engine's dialect only, does not.
+    engine.sync_engine.dialect.do_begin = _begin_immediate  # type: ignore[method-assign]
+
+
+def _begin_immediate(dbapi_connection: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("BEGIN IMMEDIATE")
+    finally:
+        cursor.close()

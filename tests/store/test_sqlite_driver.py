@@ -129,3 +129,24 @@ async def test_a_database_busy_for_too_long_is_an_error(tmp_path: Path) -> None:
     finally:
         await holder.dispose()
         await waiter.dispose()
+
+
+async def test_every_transaction_takes_the_write_lock_at_begin(tmp_path: Path) -> None:
+    """BEGIN IMMEDIATE even for a transaction that has only read so far: two writers never
+    both hold a read lock and deadlock upgrading it. (A plain BEGIN would let `other` in.)"""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'immediate.db'}"
+    engine, other = make_engine(url), make_engine(url, sqlite_busy_timeout=0.2)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(text("CREATE TABLE t (n INTEGER)"))
+        async with engine.connect() as reading:
+            assert (await reading.execute(text("SELECT count(*) FROM t"))).scalar() == 0
+            with pytest.raises(OperationalError, match="database is locked"):
+                async with other.begin() as conn:
+                    await conn.execute(text("SELECT count(*) FROM t"))
+            await reading.rollback()
+        async with other.begin() as conn:  # free again once the first one ended
+            await conn.execute(text("INSERT INTO t VALUES (1)"))
+    finally:
+        await engine.dispose()
+        await other.dispose()
