@@ -1,0 +1,99 @@
+"""CPU instructions one webhook update costs, counted by valgrind: the same on every run.
+
+bench/webhook_cost.py's CPU milliseconds drift with this shared machine by a third between
+runs, too much to see a 3 % change. Valgrind's cachegrind counts the instructions the process
+executes instead (to ~0.3 % between runs). Each handler runs twice under it, with the same
+warm-up and then 0 or --updates updates of bench/webhook_cost.py's loop (ASGI in process,
+fresh SQLite file, outbox filled but not delivered); the difference divided by --updates is
+the cost of one update, the in-process HTTP client included.
+
+Needs valgrind (Debian: apt-get install valgrind). Each handler takes about a minute.
+Run from the repo root:  python bench/webhook_instructions.py [--updates 400]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import httpx  # noqa: E402  (needs the repo root on sys.path)
+
+from bench.telegram_webhook import Echo, Load, seed  # noqa: E402
+from bench.webhook_cost import CHATS, HEADERS, offline_app  # noqa: E402
+
+WARM_UP = 200
+_REFS = re.compile(r"I\s+refs:\s+([\d,]+)")
+
+
+async def run_updates(mode: str, updates: int) -> None:
+    """The child: start, warm up, then post `updates` more updates of `mode`."""
+    from bot.telegram import build_runtime
+    from bot.web import create_app
+
+    api, app = await offline_app("instructions")
+    await seed(app, CHATS)
+    runtime = build_runtime(app)
+    if mode == "echo":
+        runtime.channel.handler = Echo(runtime.channel.uows)
+    web = create_app(app, runtime.channel)
+    load = Load(mode, CHATS)
+    try:
+        async with (
+            runtime.running(webhook=False, deliver=False),
+            httpx.AsyncClient(transport=httpx.ASGITransport(app=web), base_url="http://t") as http,
+        ):
+            for _ in range(WARM_UP + updates):
+                body = load.update(load.next_chat())
+                response = await http.post("/telegram/webhook", content=body, headers=HEADERS)
+                assert response.status_code == 200, response.text
+    finally:
+        await app.close()
+        await api.stop()
+
+
+def instructions(mode: str, updates: int) -> int:
+    """Instructions the child executed in all, start-up and warm-up included."""
+    command = [
+        "valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",
+        sys.executable, __file__, "--child", mode, "--updates", str(updates),
+    ]  # fmt: skip
+    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=False)
+    found = _REFS.search(done.stderr)
+    if done.returncode != 0 or found is None:
+        raise SystemExit(f"valgrind run failed ({done.returncode}):\n{done.stderr[-2000:]}")
+    return int(found.group(1).replace(",", ""))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--updates", type=int, default=400)
+    parser.add_argument("--child", choices=("echo", "visit"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        asyncio.run(run_updates(args.child, args.updates))
+        return
+    if shutil.which("valgrind") is None:
+        raise SystemExit("valgrind is not installed (Debian: apt-get install valgrind)")
+    per_update = {}
+    for mode in ("echo", "visit"):
+        base, loaded = instructions(mode, 0), instructions(mode, args.updates)
+        per_update[mode] = (loaded - base) / args.updates / 1e6
+    print("| handler | M instructions per update |")
+    print("|---|---|")
+    for mode, millions in per_update.items():
+        print(f"| {mode} | {millions:.2f} |")
+    print(f"echo/visit: {per_update['echo'] / per_update['visit']:.2f}")
+
+
+if __name__ == "__main__":
+    main()
