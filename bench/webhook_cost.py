@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import cProfile
 import pstats
 import sys
 import tempfile
 import time
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -53,12 +55,14 @@ async def offline_app(name: str) -> tuple[Any, Any]:
     return api, await build_app(settings)
 
 
-async def measure(mode: str, updates: int) -> tuple[float, float]:
-    """(calls, CPU ms) per update of `mode`, after as many updates of warm-up."""
+@contextlib.asynccontextmanager
+async def webhook_poster(mode: str, name: str) -> AsyncIterator[Callable[[int], Awaitable[None]]]:
+    """`post(count)`: that many updates of `mode` through the webhook, in this process, into
+    a seeded app on a fresh SQLite file (outbox filled, not delivered)."""
     from bot.telegram import build_runtime
     from bot.web import create_app
 
-    api, app = await offline_app("cost")
+    api, app = await offline_app(name)
     await seed(app, CHATS)
     runtime = build_runtime(app)
     if mode == "echo":
@@ -77,17 +81,23 @@ async def measure(mode: str, updates: int) -> tuple[float, float]:
                     response = await http.post("/telegram/webhook", content=body, headers=HEADERS)
                     assert response.status_code == 200, response.text
 
-            await post(updates)  # warm-up: caches, first connections
-            profile = cProfile.Profile()
-            profile.enable()
-            await post(updates)
-            profile.disable()
-            started = time.thread_time()
-            await post(updates)
-            cpu = (time.thread_time() - started) / updates * 1000
+            yield post
     finally:
         await app.close()
         await api.stop()
+
+
+async def measure(mode: str, updates: int) -> tuple[float, float]:
+    """(calls, CPU ms) per update of `mode`, after as many updates of warm-up."""
+    async with webhook_poster(mode, "cost") as post:
+        await post(updates)  # warm-up: caches, first connections
+        profile = cProfile.Profile()
+        profile.enable()
+        await post(updates)
+        profile.disable()
+        started = time.thread_time()
+        await post(updates)
+        cpu = (time.thread_time() - started) / updates * 1000
     calls: int = pstats.Stats(profile).total_calls  # type: ignore[attr-defined]
     return calls / updates, cpu
 

@@ -24,10 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import httpx  # noqa: E402  (needs the repo root on sys.path)
-
-from bench.telegram_webhook import Echo, Load, seed  # noqa: E402
-from bench.webhook_cost import CHATS, HEADERS, offline_app  # noqa: E402
+from bench.webhook_cost import webhook_poster  # noqa: E402  (needs the repo root on sys.path)
 
 WARM_UP = 200
 _REFS = re.compile(r"I\s+refs:\s+([\d,]+)")
@@ -35,28 +32,8 @@ _REFS = re.compile(r"I\s+refs:\s+([\d,]+)")
 
 async def run_updates(mode: str, updates: int) -> None:
     """The child: start, warm up, then post `updates` more updates of `mode`."""
-    from bot.telegram import build_runtime
-    from bot.web import create_app
-
-    api, app = await offline_app("instructions")
-    await seed(app, CHATS)
-    runtime = build_runtime(app)
-    if mode == "echo":
-        runtime.channel.handler = Echo(runtime.channel.uows)
-    web = create_app(app, runtime.channel)
-    load = Load(mode, CHATS)
-    try:
-        async with (
-            runtime.running(webhook=False, deliver=False),
-            httpx.AsyncClient(transport=httpx.ASGITransport(app=web), base_url="http://t") as http,
-        ):
-            for _ in range(WARM_UP + updates):
-                body = load.update(load.next_chat())
-                response = await http.post("/telegram/webhook", content=body, headers=HEADERS)
-                assert response.status_code == 200, response.text
-    finally:
-        await app.close()
-        await api.stop()
+    async with webhook_poster(mode, "instructions") as post:
+        await post(WARM_UP + updates)
 
 
 def instructions(mode: str, updates: int) -> int:

@@ -26,10 +26,6 @@ class Scope:
         return and_(org_col == self.org_id, owners)
 
     @property
-    def everyone(self) -> bool:
-        return self.owner_ids is None
-
-    @property
     def shape(self) -> Shape:
         if self.owner_ids is None:
             return "all"

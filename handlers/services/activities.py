@@ -35,8 +35,6 @@ async def log(
             "kind": new.kind,
             "happened_at": new.happened_at,
             "summary": new.summary,
-            "outcome": None,
-            "next_step": None,
             "location": new.location,
             "photo": new.photo,
             "created_at": now,

@@ -55,10 +55,9 @@ _FIRST_IN_TURN = pg_insert(_INBOX).from_select(
         bindparam("received_at", type_=_INBOX.c.received_at.type),
     ).where(select(func.count()).select_from(_LOCK_ADDRESS.subquery()).scalar_subquery() >= 0),
 ).on_conflict_do_nothing()
+_IDENTITY = cast(Table, Identity.__table__)
 _UNBLOCK = (
-    update(cast(Table, Identity.__table__))
-    .where(Identity.__table__.c.id == bindparam("identity_id"))
-    .values(blocked_at=None)
+    update(_IDENTITY).where(_IDENTITY.c.id == bindparam("identity_id")).values(blocked_at=None)
 )
 _CLEAR_FORM = delete(cast(Table, ConversationState.__table__)).where(_IS_FORM)
 # The table, not the entity: an audit row is written at once, by a plain INSERT, instead of
