@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import gc
 import json
+from collections.abc import AsyncIterator
 
 import pytest
 from sqlalchemy import func, select
 
+from bot.web import create_app
 from store.models import Customer, InboxEntry, OutboxEntry
 from tests.fakes.telegram_api import TgUser
 from tests.telegram.harness import Harness
@@ -105,3 +109,20 @@ async def test_button_press_is_answered_in_the_webhook_reply(tg: Harness) -> Non
 async def test_healthz(tg: Harness) -> None:
     response = await tg.http.get("/healthz")
     assert response.status_code == 200 and response.json() == {"ok": True, "db": True}
+
+
+async def test_what_start_up_built_is_frozen_out_of_collections_until_shutdown(
+    tg: Harness,
+) -> None:
+    built: list[list[int]] = []
+
+    @contextlib.asynccontextmanager
+    async def part() -> AsyncIterator[None]:
+        built.extend([i] for i in range(5000))  # 5000 containers the collector would track
+        yield
+
+    web = create_app(tg.app, lifespans=[part])
+    before = gc.get_freeze_count()
+    async with web.router.lifespan_context(web):
+        assert gc.get_freeze_count() >= before + 5000
+    assert gc.get_freeze_count() == 0
