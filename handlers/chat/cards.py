@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from handlers.chat.context import Ctx
 from handlers.i18n import add_texts, fmt_money, t
 from handlers.services.deals import Pipeline
@@ -43,7 +45,20 @@ add_texts(
 )
 
 
-def customer_title(customer: Customer) -> str:
+class Titled(Protocol):
+    """A customer as a title or a choice shows it: a Customer, or a brief of one."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def title(self) -> str | None: ...
+    @property
+    def company(self) -> str | None: ...
+
+
+def customer_title(customer: Titled) -> str:
     parts = [customer.name]
     if customer.title:
         parts.append(customer.title)

@@ -7,12 +7,11 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from handlers.chat.cards import customer_title
+from handlers.chat.cards import Titled, customer_title
 from handlers.chat.context import Ctx, UserError
 from handlers.i18n import add_texts, fmt_money
 from handlers.nlu.intent import Understanding
 from handlers.services.deals import Pipeline
-from store.models import Customer
 
 FUTURE_SLACK_S = 3600  # a visit "now" typed a little early is fine; one tomorrow is not
 
@@ -115,7 +114,7 @@ def check_times(ctx: Ctx, draft: VisitDraft) -> None:
         raise UserError("vi.past_follow_up", when=ctx.when(draft.follow_up))
 
 
-def card_text(ctx: Ctx, draft: VisitDraft, customer: Customer, pipeline: Pipeline) -> str:
+def card_text(ctx: Ctx, draft: VisitDraft, customer: Titled, pipeline: Pipeline) -> str:
     deal = ""
     if draft.stage or draft.amount:
         stage = pipeline.name(draft.stage, ctx.lang) if draft.stage else ""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from handlers.chat import visit_edit
-from handlers.chat.cards import customer_title
+from handlers.chat.cards import Titled, customer_title
 from handlers.chat.context import Ctx, UserError, int_arg
 from handlers.chat.routes import Routes
 from handlers.chat.visit_deals import apply_to_deals
@@ -79,7 +79,8 @@ async def start(ctx: Ctx, text: str) -> list[Reply]:
 
 
 async def _find_customer(ctx: Ctx, draft: VisitDraft, query: str) -> list[Reply]:
-    ranked = await customer_svc.search_ranked(ctx.uow, ctx.scope, query, limit=6)
+    # Briefs, not customers: the card shows the winner's title, and Save loads it afresh.
+    ranked = await customer_svc.search_briefs(ctx.uow, ctx.scope, query, limit=6)
     if not ranked:
         raise UserError("vi.no_match", q=query[:40])
     best = customer_svc.clear_winner(ranked)
@@ -89,7 +90,7 @@ async def _find_customer(ctx: Ctx, draft: VisitDraft, query: str) -> list[Reply]
     return [Reply(ctx.t("vi.pick", q=query[:40]), choices, private=True)]
 
 
-async def _next_step(ctx: Ctx, draft: VisitDraft, customer: Customer) -> list[Reply]:
+async def _next_step(ctx: Ctx, draft: VisitDraft, customer: Titled) -> list[Reply]:
     draft.customer_id = customer.id
     if not draft.summary:
         ctx.conv.go("vi.text", draft=draft.dump())
@@ -97,7 +98,7 @@ async def _next_step(ctx: Ctx, draft: VisitDraft, customer: Customer) -> list[Re
     return await _confirm(ctx, draft, customer)
 
 
-async def _confirm(ctx: Ctx, draft: VisitDraft, customer: Customer | None = None) -> list[Reply]:
+async def _confirm(ctx: Ctx, draft: VisitDraft, customer: Titled | None = None) -> list[Reply]:
     customer = customer or await _customer(ctx, draft)
     ctx.conv.go("vi.confirm", draft=draft.dump())
     pipeline = await deal_svc.pipeline(ctx.uow, ctx.user.org_id)

@@ -10,6 +10,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Protocol, TypeVar
 
 from pypinyin import Style, lazy_pinyin
 from rapidfuzz import fuzz
@@ -17,13 +18,27 @@ from rapidfuzz import fuzz
 from ._lexicon import TITLE_ZH
 from ._text import CJK, normalize
 
-__all__ = ["Candidate", "is_clear_winner", "rank", "search_key"]
+__all__ = ["Candidate", "Matchable", "is_clear_winner", "rank", "search_key"]
 
 THRESHOLD = 60.0
 # Surnames whose usual reading as a surname differs from the character's first reading.
 _SURNAMES = {"曾": "zeng", "单": "shan", "仇": "qiu", "解": "xie", "查": "zha", "区": "ou",
              "朴": "piao", "翟": "zhai", "尉": "yu", "乐": "yue", "盖": "ge", "缪": "miao",
              "覃": "qin", "长": "chang", "重": "chong", "万": "wan", "秘": "bi", "种": "chong"}
+
+
+class Matchable(Protocol):
+    """What ranking reads of a customer: a Candidate, or a store row with these fields."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def company(self) -> str | None: ...
+    @property
+    def phone(self) -> str | None: ...
+
+
+M = TypeVar("M", bound=Matchable)
 
 
 @dataclass(frozen=True)
@@ -147,8 +162,7 @@ def _score(query: str, company_q: str, person_q: str, titled: bool, f: _Features
     return base
 
 
-def rank(query: str, candidates: Sequence[Candidate], limit: int = 5,
-         ) -> list[tuple[Candidate, float]]:
+def rank(query: str, candidates: Sequence[M], limit: int = 5) -> list[tuple[M, float]]:
     """Best matches first with scores 0-100; implausible ones (below THRESHOLD) dropped."""
     q = normalize(query).strip()
     if not q or limit <= 0:
@@ -164,7 +178,7 @@ def rank(query: str, candidates: Sequence[Candidate], limit: int = 5,
     return scored[:limit]
 
 
-def is_clear_winner(ranked: Sequence[tuple[Candidate, float]], margin: float = 8.0) -> bool:
+def is_clear_winner(ranked: Sequence[tuple[object, float]], margin: float = 8.0) -> bool:
     """True when the top match is good (>= 90) and clearly ahead of the runner-up."""
     if not ranked or ranked[0][1] < 90:
         return False

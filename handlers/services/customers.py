@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from handlers.nlu.match import Candidate, is_clear_winner, rank, search_key
+from handlers.nlu.match import is_clear_winner, rank, search_key
 from handlers.services.audit import record, snapshot
 from store.models import Customer, User
 from store.repos.customers import CustomerBrief
@@ -43,24 +43,32 @@ async def search_ranked(
     uow: UnitOfWork, scope: Scope, query: str, limit: int = 8
 ) -> list[tuple[Customer, float]]:
     """Visible customers matching a name, company, phone, pinyin or initials, best first."""
-    if not query.strip():
-        return []
-    pool = [Candidate(*row) for row in await _pool(uow, scope, query)]
-    ranked = rank(query, pool, limit=limit)
+    ranked = await search_briefs(uow, scope, query, limit)
     loaded = await uow.customers.by_ids([c.id for c, _ in ranked])
     return [(loaded[c.id], s) for c, s in ranked if c.id in loaded]
 
 
-def clear_winner(ranked: list[tuple[Customer, float]]) -> Customer | None:
+async def search_briefs(
+    uow: UnitOfWork, scope: Scope, query: str, limit: int = 8
+) -> list[tuple[CustomerBrief, float]]:
+    """search_ranked's matches as briefs (id, name, company, phone, title): enough to offer
+    them or to name the one meant, without loading each customer."""
+    if not query.strip():
+        return []
+    return rank(query, await _pool(uow, scope, query), limit=limit)
+
+
+Found = TypeVar("Found")
+
+
+def clear_winner(ranked: list[tuple[Found, float]]) -> Found | None:
     """The one customer meant, when there is no real doubt."""
-    if len(ranked) == 1 or is_clear_winner([(_candidate(c), s) for c, s in ranked]):
+    if len(ranked) == 1 or is_clear_winner(ranked):
         return ranked[0][0]
     return None
 
 
-async def _pool(
-    uow: UnitOfWork, scope: Scope, query: str
-) -> list[CustomerBrief]:
+async def _pool(uow: UnitOfWork, scope: Scope, query: str) -> list[CustomerBrief]:
     # One query for the usual scope (a rep's book); only a larger one is prefiltered by LIKE.
     everyone = await uow.customers.candidates(scope, limit=FULL_SCAN_LIMIT + 1)
     if len(everyone) <= FULL_SCAN_LIMIT:
@@ -79,10 +87,6 @@ def _needles(query: str) -> list[str]:
     return needles or [query.lower()]
 
 
-def _candidate(c: Customer) -> Candidate:
-    return Candidate(id=c.id, name=c.name, company=c.company, phone=c.phone)
-
-
 async def duplicates(uow: UnitOfWork, org_id: int, new: NewCustomer) -> list[Customer]:
     """Customers anywhere in the company that are likely the same person or firm."""
     whole_org = Scope(org_id, None)
@@ -98,7 +102,7 @@ async def duplicates(uow: UnitOfWork, org_id: int, new: NewCustomer) -> list[Cus
 
 def _similar_person(existing: Customer, new: NewCustomer) -> bool:
     """Same firm but a different person is not a duplicate; a similar name is."""
-    best = rank(new.name, [_candidate(existing)], limit=1)
+    best = rank(new.name, [existing], limit=1)
     return bool(best) and best[0][1] >= SIMILAR_NAME_SCORE
 
 

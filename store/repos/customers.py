@@ -14,12 +14,14 @@ from store.scope import Scope, Shape, bound_where
 
 
 class CustomerBrief(NamedTuple):
-    """What ranking a customer by name needs, without building an ORM object for each."""
+    """What ranking a customer by name and showing the match need, without building an ORM
+    object for each."""
 
     id: int
     name: str
     company: str | None
     phone: str | None
+    title: str | None
 
 
 class CustomerRepo:
@@ -42,8 +44,8 @@ class CustomerRepo:
     async def candidates(
         self, scope: Scope, needles: Sequence[str] = (), limit: int = 2000
     ) -> list[CustomerBrief]:
-        """(id, name, company, phone) of visible customers whose search key or phone holds any
-        needle (all when none). Plain rows: ranking a rep's whole book needs no ORM objects."""
+        """Briefs of visible customers whose search key or phone holds any needle (all when
+        none). Plain rows: ranking a rep's whole book needs no ORM objects."""
         if needles:  # a big scope, prefiltered: rare, and its shape varies with the query
             stmt = _briefs(scope.shape, limit).where(or_(*(_contains(n) for n in needles)))
         else:
@@ -90,11 +92,10 @@ _BY_IDS = select(Customer).where(Customer.id.in_(bindparam("ids", expanding=True
 
 
 @functools.cache
-def _briefs(shape: Shape, limit: int) -> Select[int, str, str | None, str | None]:
+def _briefs(shape: Shape, limit: int) -> Select[int, str, str | None, str | None, str | None]:
     """Built once per shape: finding the customer a message names starts here every time."""
-    stmt = select(Customer.id, Customer.name, Customer.company, Customer.phone).where(
-        bound_where(Customer.org_id, Customer.owner_id, shape), _live()
-    )
+    columns = (Customer.id, Customer.name, Customer.company, Customer.phone, Customer.title)
+    stmt = select(*columns).where(bound_where(Customer.org_id, Customer.owner_id, shape), _live())
     return stmt.order_by(Customer.last_contact_at.desc(), Customer.id).limit(limit)
 
 
