@@ -27,9 +27,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.webhook_cost import add_backend_options, backend_url, webhook_poster  # noqa: E402  (needs the repo root on sys.path)
+from bench.webhook_cost import (  # noqa: E402  (needs the repo root on sys.path)
+    CHATS,
+    add_backend_options,
+    backend_url,
+    webhook_poster,
+)
 
-WARM_UP = 200
+# Each chat's /visit, its first Save (which opens the customer's deal) and its next /visit: the
+# counted updates are then the steady state, Saves that find the deal and the visits after.
+WARM_UP = 3 * CHATS
 _REFS = re.compile(r"I\s+refs:\s+([\d,]+)")
 
 
