@@ -9,7 +9,9 @@ from handlers.chat.visit_draft import VisitDraft
 from handlers.i18n import add_texts, fmt_money
 from handlers.services import deals as deal_svc
 from handlers.services.audit import record
-from store.models import Customer, Deal
+from store.models import Deal
+from store.repos.customers import CustomerRef
+from store.repos.deals import DealBrief
 
 add_texts(
     {
@@ -27,23 +29,35 @@ add_texts(
 )
 
 
-async def apply_to_deals(ctx: Ctx, customer: Customer, draft: VisitDraft) -> list[str]:
+async def apply_to_deals(ctx: Ctx, customer: CustomerRef, draft: VisitDraft) -> list[str]:
     """Move the customer's one open deal, or open one, when the visit named a stage."""
     if not draft.stage and not draft.amount:
         return []
     pipeline = await deal_svc.pipeline(ctx.uow, customer.org_id)
-    deals = await ctx.uow.deals.open_deals(ctx.scope, customer.id)
-    if len(deals) > 1:
+    # Briefs first: most visits repeat the stage the deal is at, and then nothing is loaded.
+    briefs = await ctx.uow.deals.open_briefs(ctx.scope, customer.id)
+    if len(briefs) > 1:
         return [ctx.t("vd.several")]
     amount = Decimal(draft.amount) if draft.amount else None
-    if not deals:
+    if not briefs:
         return await _open_deal(ctx, customer, draft, pipeline, amount)
-    return await _update_deal(ctx, deals[0], draft, pipeline, amount)
+    if not _moves(briefs[0], draft, pipeline) and not _reprices(briefs[0], amount):
+        return []
+    deal = await ctx.uow.deals.get(ctx.scope, briefs[0].id)
+    return await _update_deal(ctx, deal, draft, pipeline, amount) if deal is not None else []
+
+
+def _moves(deal: Deal | DealBrief, draft: VisitDraft, pipeline: deal_svc.Pipeline) -> bool:
+    return bool(draft.stage) and draft.stage != deal.stage and draft.stage in pipeline.by_key
+
+
+def _reprices(deal: Deal | DealBrief, amount: Decimal | None) -> bool:
+    return amount is not None and deal.amount != amount
 
 
 async def _open_deal(
     ctx: Ctx,
-    customer: Customer,
+    customer: CustomerRef,
     draft: VisitDraft,
     pipeline: deal_svc.Pipeline,
     amount: Decimal | None,
@@ -61,11 +75,11 @@ async def _update_deal(
     ctx: Ctx, deal: Deal, draft: VisitDraft, pipeline: deal_svc.Pipeline, amount: Decimal | None
 ) -> list[str]:
     lines = []
-    if draft.stage and draft.stage != deal.stage and draft.stage in pipeline.by_key:
+    if draft.stage and _moves(deal, draft, pipeline):
         await deal_svc.move(ctx.uow, ctx.user, deal, draft.stage, ctx.now)
         stage = pipeline.name(draft.stage, ctx.lang)
         lines.append(ctx.t("vd.moved", title=deal.title, stage=stage))
-    if amount is not None and deal.amount != amount:
+    if amount is not None and _reprices(deal, amount):
         before = {"amount": str(deal.amount) if deal.amount is not None else None}
         deal.amount, deal.currency = amount, draft.currency
         after = {"amount": str(amount), "currency": draft.currency}

@@ -20,7 +20,7 @@ from handlers.nlu.intent import understand
 from handlers.services import customers as customer_svc
 from handlers.services import deals as deal_svc
 from handlers.services.activities import KINDS, NewActivity, log
-from store.models import Customer
+from store.repos.customers import CustomerRef
 
 add_texts(
     {
@@ -117,8 +117,9 @@ async def _confirm(ctx: Ctx, draft: VisitDraft, customer: Titled | None = None) 
     return [Reply(card_text(ctx, draft, customer, pipeline), choices, private=True)]
 
 
-async def _customer(ctx: Ctx, draft: VisitDraft) -> Customer:
-    customer = await ctx.uow.customers.get(ctx.scope, draft.customer_id or 0)
+async def _customer(ctx: Ctx, draft: VisitDraft) -> CustomerRef:
+    # A plain row: the card names the customer, and Save logs on them and checks their deal.
+    customer = await ctx.uow.customers.ref(ctx.scope, draft.customer_id or 0)
     if customer is None:
         ctx.conv.end()
         raise UserError("cu.gone")
@@ -146,7 +147,7 @@ async def on_state(ctx: Ctx, text: str) -> list[Reply]:
 async def on_payload(ctx: Ctx, parts: list[str]) -> list[Reply]:
     action = parts[0] if parts else ""
     if action == "for":
-        customer = await ctx.uow.customers.get(ctx.scope, int_arg(parts, 1))
+        customer = await ctx.uow.customers.ref(ctx.scope, int_arg(parts, 1))
         if customer is None:
             raise UserError("cu.gone")
         draft = VisitDraft(summary="", kind="visit", happened_at=ctx.local_now().isoformat())
@@ -164,7 +165,7 @@ async def _on_form_payload(ctx: Ctx, action: str, args: list[str]) -> list[Reply
     if action == "ok":
         return await _save(ctx, draft)
     if action == "cust":
-        customer = await ctx.uow.customers.get(ctx.scope, int_arg(args, 0))
+        customer = await ctx.uow.customers.ref(ctx.scope, int_arg(args, 0))
         if customer is None:
             raise UserError("cu.gone")
         return await _next_step(ctx, draft, customer)

@@ -8,6 +8,7 @@ from datetime import datetime
 from handlers.services import reminders
 from handlers.services.audit import record, snapshot
 from store.models import Customer, Reminder, User
+from store.repos.customers import CustomerRef
 from store.uow import UnitOfWork
 
 KINDS = ("visit", "call", "message", "meeting")
@@ -24,7 +25,11 @@ class NewActivity:
 
 
 async def log(
-    uow: UnitOfWork, actor: User, customer: Customer, new: NewActivity, now: datetime
+    uow: UnitOfWork,
+    actor: User,
+    customer: Customer | CustomerRef,
+    new: NewActivity,
+    now: datetime,
 ) -> tuple[int, Reminder | None]:
     """Save the activity (and its follow-up reminder, if any); the activity's id."""
     activity_id = await uow.customers.add_activity(
@@ -41,7 +46,7 @@ async def log(
         }
     )
     if customer.last_contact_at is None or customer.last_contact_at < new.happened_at:
-        customer.last_contact_at = new.happened_at
+        await uow.customers.contacted(customer.id, new.happened_at)
     after = {"customer_id": customer.id, **snapshot(new, ("kind", "happened_at", "summary"))}
     await record(uow, actor, "activity.create", ("activity", activity_id), now, after=after)
     reminder = None

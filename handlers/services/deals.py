@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from handlers.services.audit import record, snapshot
 from store.models import Customer, Deal, DealStageHistory, PipelineStage, User
+from store.repos.customers import CustomerRef
 from store.repos.pipelines import Stage
 from store.uow import UnitOfWork
 
@@ -60,7 +61,12 @@ async def pipeline(uow: UnitOfWork, org_id: int) -> Pipeline:
 
 
 async def create(
-    uow: UnitOfWork, actor: User, customer: Customer, new: NewDeal, stage: str, now: datetime
+    uow: UnitOfWork,
+    actor: User,
+    customer: Customer | CustomerRef,
+    new: NewDeal,
+    stage: str,
+    now: datetime,
 ) -> Deal:
     deal = Deal(
         org_id=customer.org_id,

@@ -4,10 +4,24 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any, NamedTuple, cast
 
-from sqlalchemy import ColumnElement, Select, Table, and_, bindparam, func, insert, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Table,
+    and_,
+    bindparam,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from store.models import Activity, Customer
 from store.scope import Scope, Shape, bound_where
@@ -22,6 +36,19 @@ class CustomerBrief(NamedTuple):
     company: str | None
     phone: str | None
     title: str | None
+
+
+class CustomerRef(NamedTuple):
+    """A customer as logging an activity on them reads it: who owns them, how they are named,
+    and when they were last contacted. A plain row: the Save of a visit needs no more."""
+
+    id: int
+    org_id: int
+    owner_id: int | None
+    name: str
+    title: str | None
+    company: str | None
+    last_contact_at: datetime | None
 
 
 class CustomerRepo:
@@ -40,6 +67,23 @@ class CustomerRepo:
         if customer is None or not scope.allows(customer.org_id, customer.owner_id):
             return None
         return customer
+
+    async def ref(self, scope: Scope, customer_id: int) -> CustomerRef | None:
+        """`get`'s customer as a plain row, or None when it is not visible in `scope`."""
+        row = (await self.session.execute(_REF_BY_ID, {"id": customer_id})).first()
+        if row is None or not scope.allows(row.org_id, row.owner_id):
+            return None
+        return CustomerRef._make(row)
+
+    async def contacted(self, customer_id: int, at: datetime) -> None:
+        """Move the customer's last contact to `at`, unless it is already later (also when
+        another transaction moved it meanwhile); a copy this session holds follows."""
+        await self.session.execute(_CONTACTED, {"customer_id": customer_id, "at": at})
+        held = self.session.identity_map.get(identity_key(Customer, customer_id))
+        if isinstance(held, Customer) and (
+            held.last_contact_at is None or held.last_contact_at < at
+        ):
+            set_committed_value(held, "last_contact_at", at)
 
     async def candidates(
         self, scope: Scope, needles: Sequence[str] = (), limit: int = 2000
@@ -87,7 +131,19 @@ _ACTIVITY = cast(Table, Activity.__table__)
 # A plain INSERT … RETURNING, not an ORM object and a flush: logging a visit is the hot path,
 # and nothing reads the activity back as an object in the same transaction.
 _ADD_ACTIVITY = insert(_ACTIVITY).returning(_ACTIVITY.c.id)
+_CUSTOMER = cast(Table, Customer.__table__)
 _BY_ID = select(Customer).where(Customer.id == bindparam("id"))
+_REF_BY_ID = select(*(_CUSTOMER.c[name] for name in CustomerRef._fields)).where(
+    _CUSTOMER.c.id == bindparam("id")
+)
+_CONTACTED = (
+    update(_CUSTOMER)
+    .where(
+        _CUSTOMER.c.id == bindparam("customer_id"),
+        or_(_CUSTOMER.c.last_contact_at.is_(None), _CUSTOMER.c.last_contact_at < bindparam("at")),
+    )
+    .values(last_contact_at=bindparam("at"))
+)
 _BY_IDS = select(Customer).where(Customer.id.in_(bindparam("ids", expanding=True)))
 
 

@@ -154,3 +154,40 @@ async def test_writing_again_unblocks(people: dict[str, Chat], world: World) -> 
             await uow.session.scalars(select(Identity).where(Identity.external_id == "rep_a"))
         ).one()
     assert identity.blocked_at is None
+
+
+async def test_later_visits_move_or_reprice_the_one_open_deal_and_else_leave_it(
+    people: dict[str, Chat], world: World
+) -> None:
+    rep = people["rep_a"]
+    await rep.say("/newcustomer 吴十 13900000039 格力电器")
+    steps = {
+        "/visit 拜访吴十，谈了报价": "💼 新商机「格力电器」：方案报价",
+        "/visit 拜访吴十，又谈了报价": "",  # the stage it is at: nothing to say or change
+        "/visit 拜访吴十，签了合同，金额8万元": "💼 商机「格力电器」→ 客户承诺",
+    }
+    for visit, deal_line in steps.items():
+        assert "请确认" in await rep.say(visit)
+        saved = await rep.say("1")
+        assert "已记录拜访" in saved and deal_line in saved
+        assert ("💼" in saved) == bool(deal_line), saved
+    assert "金额" in saved
+    async with world.uows() as uow:
+        deal = (await uow.session.scalars(select(Deal))).one()
+        history = (await uow.session.scalars(select(DealStageHistory))).all()
+    assert deal.stage == "commit" and str(deal.amount) in ("80000", "80000.00")
+    assert [h.to_stage for h in history] == ["proposal", "commit"]
+    async with world.uows() as uow:  # a second open deal: the visit cannot tell which one
+        uow.session.add(
+            Deal(
+                org_id=deal.org_id, customer_id=deal.customer_id, owner_id=deal.owner_id,
+                title="另一单", currency="CNY", stage="needs",
+                stage_changed_at=NOW, created_at=NOW,
+            )
+        )  # fmt: skip
+        await uow.commit()
+    await rep.say("/visit 拜访吴十，谈了报价")
+    assert "多个进行中的商机" in await rep.say("1")
+    async with world.uows() as uow:
+        stages = sorted((await uow.session.scalars(select(Deal.stage))).all())
+    assert stages == ["commit", "needs"]

@@ -84,6 +84,31 @@ async def test_each_scope_shape_sees_its_owners_and_open_deals_only(
             assert sorted(d.title for d in deals) == [f"{n} meet" for n in names]
             bob = await uow.deals.open_deals(scope, customer_id=customers["Bob"].id)
             assert [d.title for d in bob] == ["Bob meet"]
+            briefs = await uow.deals.open_briefs(scope, customers["Bob"].id)
+            assert [(d.id, d.title, d.stage) for d in briefs] == [(bob[0].id, "Bob meet", "meet")]
+
+
+async def test_a_customer_ref_is_scoped_and_last_contact_only_moves_forward(
+    uows: UnitOfWorkFactory,
+) -> None:
+    org_id, a, b = await _org_with_users(uows)
+    async with uows() as uow:
+        customer = await uow.customers.add(_customer(org_id, a, "Alice"))
+        await uow.commit()
+    later, earlier = NOW + timedelta(days=2), NOW + timedelta(days=1)
+    async with uows() as uow:
+        ref = await uow.customers.ref(Scope(org_id, frozenset({a})), customer.id)
+        assert ref is not None and (ref.name, ref.last_contact_at) == ("Alice", None)
+        assert await uow.customers.ref(Scope(org_id, frozenset({b})), customer.id) is None
+        held = await uow.customers.get(Scope(org_id, None), customer.id)
+        assert held is not None
+        await uow.customers.contacted(customer.id, later)
+        await uow.customers.contacted(customer.id, earlier)  # an older visit, logged late
+        assert held.last_contact_at == later  # the session's copy follows, and is not dirty
+        await uow.commit()
+    async with uows() as uow:
+        ref = await uow.customers.ref(Scope(org_id, None), customer.id)
+        assert ref is not None and ref.last_contact_at == later
 
 
 async def test_like_prefilter_escapes_wildcards(uows: UnitOfWorkFactory) -> None:
