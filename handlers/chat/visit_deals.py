@@ -29,13 +29,14 @@ add_texts(
 )
 
 
-async def apply_to_deals(ctx: Ctx, customer: CustomerRef, draft: VisitDraft) -> list[str]:
-    """Move the customer's one open deal, or open one, when the visit named a stage."""
+async def apply_to_deals(
+    ctx: Ctx, customer: CustomerRef, briefs: list[DealBrief], draft: VisitDraft
+) -> list[str]:
+    """Move the customer's one open deal (of `briefs`, its open deals), or open one, when the
+    visit named a stage. Most visits repeat the stage the deal is at: then nothing is loaded."""
     if not draft.stage and not draft.amount:
         return []
     pipeline = await deal_svc.pipeline(ctx.uow, customer.org_id)
-    # Briefs first: most visits repeat the stage the deal is at, and then nothing is loaded.
-    briefs = await ctx.uow.deals.open_briefs(ctx.scope, customer.id)
     if len(briefs) > 1:
         return [ctx.t("vd.several")]
     amount = Decimal(draft.amount) if draft.amount else None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 from handlers.chat import visit_edit
 from handlers.chat.cards import Titled, customer_title
 from handlers.chat.context import Ctx, UserError, int_arg
@@ -118,12 +120,14 @@ async def _confirm(ctx: Ctx, draft: VisitDraft, customer: Titled | None = None) 
 
 
 async def _customer(ctx: Ctx, draft: VisitDraft) -> CustomerRef:
-    # A plain row: the card names the customer, and Save logs on them and checks their deal.
+    # A plain row: the card only names the customer.
     customer = await ctx.uow.customers.ref(ctx.scope, draft.customer_id or 0)
-    if customer is None:
-        ctx.conv.end()
-        raise UserError("cu.gone")
-    return customer
+    return customer if customer is not None else _gone(ctx)
+
+
+def _gone(ctx: Ctx) -> NoReturn:
+    ctx.conv.end()
+    raise UserError("cu.gone")
 
 
 async def on_state(ctx: Ctx, text: str) -> list[Reply]:
@@ -181,7 +185,9 @@ async def _on_form_payload(ctx: Ctx, action: str, args: list[str]) -> list[Reply
 async def _save(ctx: Ctx, draft: VisitDraft) -> list[Reply]:
     if ctx.conv.state != "vi.confirm":
         raise UserError("form.expired")
-    customer = await _customer(ctx, draft)
+    # Plain rows, one query: Save logs on the customer and checks their open deal.
+    found = await ctx.uow.customers.ref_and_open_deals(ctx.scope, draft.customer_id or 0)
+    customer, deals = found if found is not None else _gone(ctx)
     check_times(ctx, draft)
     new = NewActivity(
         draft.kind, draft.happened, draft.summary, draft.follow_up, draft.location, draft.photo
@@ -192,7 +198,7 @@ async def _save(ctx: Ctx, draft: VisitDraft) -> list[Reply]:
     ]
     if reminder is not None:
         lines.append(ctx.t("vi.saved_reminder", when=ctx.when(reminder.due_at)))
-    lines.extend(await apply_to_deals(ctx, customer, draft))
+    lines.extend(await apply_to_deals(ctx, customer, deals, draft))
     ctx.conv.end()
     return [Reply("\n".join(lines), private=True)]
 

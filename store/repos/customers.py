@@ -23,7 +23,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
-from store.models import Activity, Customer
+from store.models import Activity, Customer, Deal
+from store.repos.deals import DealBrief, still_open
 from store.scope import Scope, Shape, bound_where
 
 
@@ -74,6 +75,21 @@ class CustomerRepo:
         if row is None or not scope.allows(row.org_id, row.owner_id):
             return None
         return CustomerRef._make(row)
+
+    async def ref_and_open_deals(
+        self, scope: Scope, customer_id: int, limit: int = 50
+    ) -> tuple[CustomerRef, list[DealBrief]] | None:
+        """`ref`, and the customer's open deals visible in `scope` (latest move first), in one
+        query: what the Save of a visit reads before it writes."""
+        binds = {**scope.binds(), "id": customer_id}
+        rows = (await self.session.execute(_ref_and_open_deals(scope.shape, limit), binds)).all()
+        if not rows:
+            return None
+        width = len(CustomerRef._fields)
+        ref = CustomerRef._make(rows[0][:width])
+        if not scope.allows(ref.org_id, ref.owner_id):
+            return None
+        return ref, [DealBrief._make(row[width:]) for row in rows if row[width] is not None]
 
     async def contacted(self, customer_id: int, at: datetime) -> None:
         """Move the customer's last contact to `at`, unless it is already later (also when
@@ -145,6 +161,24 @@ _CONTACTED = (
     .values(last_contact_at=bindparam("at"))
 )
 _BY_IDS = select(Customer).where(Customer.id.in_(bindparam("ids", expanding=True)))
+
+
+@functools.cache
+def _ref_and_open_deals(shape: Shape, limit: int) -> Select[Any]:
+    """The customer row joined to each open deal in scope (one row with no deal when none)."""
+    deal = cast(Table, Deal.__table__)
+    its_open_deal = and_(
+        deal.c.customer_id == _CUSTOMER.c.id,
+        still_open(deal.c.stage),
+        bound_where(deal.c.org_id, deal.c.owner_id, shape),
+    )
+    columns = [
+        *(_CUSTOMER.c[n] for n in CustomerRef._fields),
+        *(deal.c[n] for n in DealBrief._fields),
+    ]
+    stmt = select(*columns).select_from(_CUSTOMER.outerjoin(deal, its_open_deal))
+    stmt = stmt.where(_CUSTOMER.c.id == bindparam("id"))
+    return stmt.order_by(deal.c.stage_changed_at.desc(), deal.c.id.desc()).limit(limit)
 
 
 @functools.cache

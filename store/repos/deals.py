@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from sqlalchemy import Select, and_, bindparam, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.models import Deal, DealStageHistory
@@ -17,7 +17,8 @@ CLOSED = ("won", "lost")
 
 
 class DealBrief(NamedTuple):
-    """An open deal as a visit's Save first reads it: enough to tell whether it changes."""
+    """An open deal as a visit's Save first reads it: enough to tell whether it changes
+    (`CustomerRepo.ref_and_open_deals`)."""
 
     id: int
     title: str
@@ -55,14 +56,6 @@ class DealRepo:
             binds["customer_id"] = customer_id
         return (await self.session.scalars(stmt, binds)).all()
 
-    async def open_briefs(
-        self, scope: Scope, customer_id: int, limit: int = 50
-    ) -> list[DealBrief]:
-        """`open_deals` of one customer as plain rows: most visits change none of them."""
-        binds = {**scope.binds(), "customer_id": customer_id}
-        rows = await self.session.execute(_open_deals(scope.shape, True, limit, brief=True), binds)
-        return [DealBrief._make(row) for row in rows.all()]
-
     async def add_history(self, row: DealStageHistory) -> None:
         self.session.add(row)
         await self.session.flush()
@@ -76,13 +69,18 @@ class DealRepo:
         return (await self.session.scalars(stmt)).all()
 
 
+def still_open(stage: Any) -> ColumnElement[bool]:
+    """Not won or lost. `!=` each, not NOT IN (…): a list is an expanding parameter, whose SQL
+    is re-rendered on every execution."""
+    return and_(*(stage != closed for closed in CLOSED))
+
+
 @functools.cache
-def _open_deals(shape: Shape, of_customer: bool, limit: int, brief: bool = False) -> Select[Any]:
-    """Built once per shape: a visit that names a stage asks this on every save."""
-    # `!=` each, not NOT IN (…): a list is an expanding parameter, its SQL re-rendered each time.
-    still_open = and_(*(Deal.stage != stage for stage in CLOSED))
-    columns = [getattr(Deal, name) for name in DealBrief._fields] if brief else [Deal]
-    stmt = select(*columns).where(bound_where(Deal.org_id, Deal.owner_id, shape), still_open)
+def _open_deals(shape: Shape, of_customer: bool, limit: int) -> Select[Any]:
+    """Built once per shape: the pipeline and a customer's card ask this often."""
+    stmt = select(Deal).where(
+        bound_where(Deal.org_id, Deal.owner_id, shape), still_open(Deal.stage)
+    )
     if of_customer:
         stmt = stmt.where(Deal.customer_id == bindparam("customer_id"))
     return stmt.order_by(Deal.stage_changed_at.desc(), Deal.id.desc()).limit(limit)

@@ -84,8 +84,19 @@ async def test_each_scope_shape_sees_its_owners_and_open_deals_only(
             assert sorted(d.title for d in deals) == [f"{n} meet" for n in names]
             bob = await uow.deals.open_deals(scope, customer_id=customers["Bob"].id)
             assert [d.title for d in bob] == ["Bob meet"]
-            briefs = await uow.deals.open_briefs(scope, customers["Bob"].id)
-            assert [(d.id, d.title, d.stage) for d in briefs] == [(bob[0].id, "Bob meet", "meet")]
+            found = await uow.customers.ref_and_open_deals(scope, customers["Bob"].id)
+            assert found is not None and found[0].name == "Bob"
+            assert [(d.id, d.title, d.stage) for d in found[1]] == [
+                (bob[0].id, "Bob meet", "meet")
+            ]
+        assert (
+            await uow.customers.ref_and_open_deals(shapes["one"][0], customers["Alice"].id) is None
+        )
+        lone = await uow.customers.add(_customer(org_id, b, "Carol"))
+        assert await uow.customers.ref_and_open_deals(shapes["one"][0], lone.id) == (
+            await uow.customers.ref(shapes["one"][0], lone.id),
+            [],
+        )
 
 
 async def test_a_customer_ref_is_scoped_and_last_contact_only_moves_forward(
