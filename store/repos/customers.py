@@ -184,21 +184,24 @@ def _ref_and_open_deals(shape: Shape, limit: int) -> Select[Any]:
 @functools.cache
 def _briefs(shape: Shape, limit: int) -> Select[int, str, str | None, str | None, str | None]:
     """Built once per shape: finding the customer a message names starts here every time."""
-    columns = (Customer.id, Customer.name, Customer.company, Customer.phone, Customer.title)
-    stmt = select(*columns).where(bound_where(Customer.org_id, Customer.owner_id, shape), _live())
-    return stmt.order_by(Customer.last_contact_at.desc(), Customer.id).limit(limit)
+    # The table's columns, not the mapped attributes: a statement that names none of those
+    # skips the ORM's statement setup and row loading, which cost more than these rows.
+    c = _CUSTOMER.c
+    stmt = select(*(c[name] for name in CustomerBrief._fields))
+    stmt = stmt.where(bound_where(c.org_id, c.owner_id, shape), _live())
+    return stmt.order_by(c.last_contact_at.desc(), c.id).limit(limit)
 
 
 def _live() -> ColumnElement[bool]:
     """Merged-away and anonymised customers are kept for history, never offered again."""
-    return and_(Customer.merged_into_id.is_(None), Customer.anonymised_at.is_(None))
+    return and_(_CUSTOMER.c.merged_into_id.is_(None), _CUSTOMER.c.anonymised_at.is_(None))
 
 
 def _contains(needle: str) -> ColumnElement[bool]:
     pattern = f"%{_escape_like(needle.lower())}%"
     return or_(
-        Customer.search_key.like(pattern, escape="\\"),
-        Customer.phone.like(pattern, escape="\\"),
+        _CUSTOMER.c.search_key.like(pattern, escape="\\"),
+        _CUSTOMER.c.phone.like(pattern, escape="\\"),
     )
 
 
