@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from handlers.services import reminders
-from handlers.services.audit import record, snapshot
+from handlers.services.audit import audit_row, snapshot
 from store.models import Customer, Reminder, User
 from store.repos.customers import CustomerRef
 from store.uow import UnitOfWork
@@ -32,23 +32,22 @@ async def log(
     now: datetime,
 ) -> tuple[int, Reminder | None]:
     """Save the activity (and its follow-up reminder, if any); the activity's id."""
-    activity_id = await uow.customers.add_activity(
-        {
-            "org_id": customer.org_id,
-            "customer_id": customer.id,
-            "user_id": actor.id,
-            "kind": new.kind,
-            "happened_at": new.happened_at,
-            "summary": new.summary,
-            "location": new.location,
-            "photo": new.photo,
-            "created_at": now,
-        }
-    )
+    values = {
+        "org_id": customer.org_id,
+        "customer_id": customer.id,
+        "user_id": actor.id,
+        "kind": new.kind,
+        "happened_at": new.happened_at,
+        "summary": new.summary,
+        "location": new.location,
+        "photo": new.photo,
+        "created_at": now,
+    }
+    after = {"customer_id": customer.id, **snapshot(new, ("kind", "happened_at", "summary"))}
+    audit = audit_row(actor, "activity.create", ("activity", None), now, after=after)
+    activity_id = await uow.customers.add_activity(values, audit)
     if customer.last_contact_at is None or customer.last_contact_at < new.happened_at:
         await uow.customers.contacted(customer.id, new.happened_at)
-    after = {"customer_id": customer.id, **snapshot(new, ("kind", "happened_at", "summary"))}
-    await record(uow, actor, "activity.create", ("activity", activity_id), now, after=after)
     reminder = None
     if new.follow_up_at is not None:
         text = new.summary[:200]

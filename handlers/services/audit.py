@@ -34,17 +34,28 @@ async def record(
     before: Snapshot | None = None,
     after: Snapshot | None = None,
 ) -> None:
+    await uow.chat.audit(audit_row(actor, action, target, now, before, after))
+
+
+def audit_row(
+    actor: User | None,
+    action: str,
+    target: tuple[str, int | None],
+    now: datetime,
+    before: Snapshot | None = None,
+    after: Snapshot | None = None,
+) -> dict[str, Any]:
+    """The audit row `record` writes (AuditLog's columns, no id), for a store method that
+    writes it together with the change."""
     entity, entity_id = target
     org_id = actor.org_id if actor is not None else (after or before or {}).get("org_id")
-    await uow.chat.audit(
-        {
-            "org_id": org_id,
-            "user_id": actor.id if actor is not None else None,
-            "action": action,
-            "entity": entity,
-            "entity_id": entity_id,
-            "before": before,
-            "after": after,
-            "at": now,
-        }
-    )
+    return {
+        "org_id": org_id,
+        "user_id": actor.id if actor is not None else None,
+        "action": action,
+        "entity": entity,
+        "entity_id": entity_id,
+        "before": before,
+        "after": after,
+        "at": now,
+    }

@@ -62,7 +62,7 @@ _UNBLOCK = (
 _CLEAR_FORM = delete(cast(Table, ConversationState.__table__)).where(_IS_FORM)
 # The table, not the entity: an audit row is written at once, by a plain INSERT, instead of
 # waiting as an ORM object for the next flush (a flush costs several times the statement).
-_AUDIT = insert(cast(Table, AuditLog.__table__))
+ADD_AUDIT_ROW = insert(cast(Table, AuditLog.__table__))
 
 
 class Form(NamedTuple):
@@ -172,7 +172,7 @@ class ChatRepo:
 
     async def audit(self, values: dict[str, Any]) -> None:
         """Write one audit row (AuditLog's columns, no id) in this transaction."""
-        await self.session.execute(_AUDIT, values)
+        await self.session.execute(ADD_AUDIT_ROW, values)
 
     async def audit_trail(self, entity: str, entity_id: int) -> Sequence[AuditLog]:
         stmt = (

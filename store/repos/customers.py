@@ -22,9 +22,13 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
+from sqlalchemy.sql.dml import Insert
+from sqlalchemy.sql.elements import BindParameter
 
-from store.models import Activity, Customer, Deal
+from store.models import Activity, AuditLog, Customer, Deal
+from store.repos.chat import ADD_AUDIT_ROW
 from store.repos.deals import DealBrief, still_open
+from store.repos.once import is_postgres
 from store.scope import Scope, Shape, bound_where
 
 
@@ -138,15 +142,45 @@ class CustomerRepo:
         )
         return (await self.session.scalars(stmt)).all()
 
-    async def add_activity(self, values: dict[str, Any]) -> int:
-        """Insert an activity (Activity's columns, no id); its id."""
-        return int((await self.session.execute(_ADD_ACTIVITY, values)).scalar_one())
+    async def add_activity(self, values: dict[str, Any], audit: dict[str, Any]) -> int:
+        """Insert an activity (`values`: the columns a logged activity has) and its audit row
+        (AuditLog's columns; the activity's id is filled in as entity_id); the activity's id."""
+        if is_postgres(self.session):
+            params = {f"a_{k}": values[k] for k in _ACTIVITY_COLUMNS}
+            params.update((f"l_{k}", audit[k]) for k in _AUDIT_COLUMNS)
+            return int((await self.session.execute(_ADD_AUDITED_ACTIVITY, params)).scalar_one())
+        activity_id = int((await self.session.execute(_ADD_ACTIVITY, values)).scalar_one())
+        await self.session.execute(ADD_AUDIT_ROW, {**audit, "entity_id": activity_id})
+        return activity_id
 
 
 _ACTIVITY = cast(Table, Activity.__table__)
 # A plain INSERT … RETURNING, not an ORM object and a flush: logging a visit is the hot path,
 # and nothing reads the activity back as an object in the same transaction.
 _ADD_ACTIVITY = insert(_ACTIVITY).returning(_ACTIVITY.c.id)
+_AUDIT_LOG = cast(Table, AuditLog.__table__)
+_ACTIVITY_COLUMNS = (
+    "org_id", "customer_id", "user_id", "kind", "happened_at", "summary", "location", "photo",
+    "created_at",
+)  # fmt: skip
+_AUDIT_COLUMNS = ("org_id", "user_id", "action", "entity", "before", "after", "at")
+
+
+def _audited_activity_insert() -> Insert:
+    """PostgreSQL: the activity and its audit row in one statement (the activity's INSERT as
+    a data-modifying CTE), one round trip where SQLite takes two."""
+
+    def typed(table: Table, prefix: str, column: str) -> BindParameter[Any]:
+        return bindparam(prefix + column, type_=table.c[column].type)
+
+    activity = insert(_ACTIVITY).values({c: typed(_ACTIVITY, "a_", c) for c in _ACTIVITY_COLUMNS})
+    new = activity.returning(_ACTIVITY.c.id).cte("new_activity")
+    row = select(*(typed(_AUDIT_LOG, "l_", c) for c in _AUDIT_COLUMNS), new.c.id)
+    audit = insert(_AUDIT_LOG).from_select([*_AUDIT_COLUMNS, "entity_id"], row)
+    return audit.returning(_AUDIT_LOG.c.entity_id)
+
+
+_ADD_AUDITED_ACTIVITY = _audited_activity_insert()
 _CUSTOMER = cast(Table, Customer.__table__)
 _BY_ID = select(Customer).where(Customer.id == bindparam("id"))
 _REF_BY_ID = select(*(_CUSTOMER.c[name] for name in CustomerRef._fields)).where(

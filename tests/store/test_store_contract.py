@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from store.models import Customer, Deal, InboxEntry, Org, User
+from store.models import Activity, AuditLog, Customer, Deal, InboxEntry, Org, User
 from store.scope import Scope
 from store.uow import UnitOfWorkFactory
 
@@ -120,6 +120,42 @@ async def test_a_customer_ref_is_scoped_and_last_contact_only_moves_forward(
     async with uows() as uow:
         ref = await uow.customers.ref(Scope(org_id, None), customer.id)
         assert ref is not None and ref.last_contact_at == later
+
+
+async def test_an_activity_and_its_audit_row_go_in_together_as_record_writes_them(
+    uows: UnitOfWorkFactory,
+) -> None:
+    """PostgreSQL writes both in one statement, SQLite in two: the rows are the same."""
+    org_id, a, _ = await _org_with_users(uows)
+    async with uows() as uow:
+        customer = await uow.customers.add(_customer(org_id, a, "Alice"))
+        values = {
+            "org_id": org_id, "customer_id": customer.id, "user_id": a, "kind": "visit",
+            "happened_at": NOW, "summary": "谈了报价 🙂", "location": None, "photo": "f1",
+            "created_at": NOW,
+        }  # fmt: skip
+        audit = {
+            "org_id": org_id, "user_id": a, "action": "activity.create", "entity": "activity",
+            "entity_id": None, "before": None, "after": {"kind": "visit"}, "at": NOW,
+        }  # fmt: skip
+        activity_id = await uow.customers.add_activity(values, audit)
+        await uow.chat.audit({**audit, "entity_id": activity_id, "action": "by.record"})
+        await uow.commit()
+    async with uows() as uow:
+        activity = await uow.session.get(Activity, activity_id)
+        assert activity is not None and (activity.summary, activity.photo) == ("谈了报价 🙂", "f1")
+        rows = (
+            await uow.session.execute(
+                select(
+                    AuditLog.action, AuditLog.entity_id, AuditLog.before.is_(None), AuditLog.after
+                )
+                .where(AuditLog.entity == "activity")
+                .order_by(AuditLog.id)
+            )
+        ).all()
+    (ours, by_record) = rows
+    assert ours[0] == "activity.create" and ours[1:] == by_record[1:]
+    assert ours[1] == activity_id and ours[3] == {"kind": "visit"}
 
 
 async def test_like_prefilter_escapes_wildcards(uows: UnitOfWorkFactory) -> None:
