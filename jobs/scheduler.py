@@ -22,6 +22,7 @@ from jobs.cadence import run_cadence
 from jobs.care import run_care
 from jobs.context import JobContext
 from jobs.digest import run_digests
+from jobs.housekeeping import run_housekeeping
 from jobs.ops import run_ops
 from jobs.payments import run_payment_reminders
 from jobs.reminders import deliver_due_reminders
@@ -41,6 +42,7 @@ JOBS: tuple[tuple[Callable[[JobContext], Awaitable[int]], float], ...] = (
     (run_cadence, 300),
     (run_care, 300),
     (run_ops, 300),
+    (run_housekeeping, 3600),
 )
 
 

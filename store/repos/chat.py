@@ -47,14 +47,27 @@ _INBOX = cast(Table, InboxEntry.__table__)
 # PostgreSQL: the inbox row and the person's turn (the address lock) in one round trip. The
 # count makes the locking sub-select run to the end; the row goes in whether or not the address
 # exists (a stranger has none yet).
-_FIRST_IN_TURN = pg_insert(_INBOX).from_select(
-    ["channel", "dedupe_key", "received_at"],
-    select(
-        bindparam("channel", type_=_INBOX.c.channel.type),
-        bindparam("dedupe_key", type_=_INBOX.c.dedupe_key.type),
-        bindparam("received_at", type_=_INBOX.c.received_at.type),
-    ).where(select(func.count()).select_from(_LOCK_ADDRESS.subquery()).scalar_subquery() >= 0),
-).on_conflict_do_nothing()
+_FIRST_IN_TURN = (
+    pg_insert(_INBOX)
+    .from_select(
+        ["channel", "dedupe_key", "received_at"],
+        select(
+            bindparam("channel", type_=_INBOX.c.channel.type),
+            bindparam("dedupe_key", type_=_INBOX.c.dedupe_key.type),
+            bindparam("received_at", type_=_INBOX.c.received_at.type),
+        ).where(select(func.count()).select_from(_LOCK_ADDRESS.subquery()).scalar_subquery() >= 0),
+    )
+    .on_conflict_do_nothing()
+)
+_FIRST_KEPT = (
+    select(_INBOX.c.id)
+    .where(_INBOX.c.received_at >= bindparam("before"))
+    .order_by(_INBOX.c.id)
+    .limit(1)
+)
+_PURGE_INBOX = delete(_INBOX).where(
+    _INBOX.c.id < bindparam("upto"), _INBOX.c.received_at < bindparam("before")
+)
 _IDENTITY = cast(Table, Identity.__table__)
 _UNBLOCK = (
     update(_IDENTITY).where(_IDENTITY.c.id == bindparam("identity_id")).values(blocked_at=None)
@@ -169,6 +182,18 @@ class ChatRepo:
         result = await self.session.execute(_FIRST_IN_TURN, {**values, "user_key": turn_of})
         self._turn = (channel, turn_of)
         return bool(getattr(result, "rowcount", 0))
+
+    async def purge_inbox(self, before: datetime, batch: int) -> int:
+        """Forget up to `batch` of the oldest inbound messages received before `before`; how
+        many. By id, oldest first: the first row kept is found by walking the primary key
+        over the rows to drop (no index on received_at for every message to maintain)."""
+        oldest = await self.session.scalar(select(func.min(_INBOX.c.id)))
+        if oldest is None:
+            return 0
+        kept = await self.session.scalar(_FIRST_KEPT, {"before": before})
+        upto = oldest + batch if kept is None else min(kept, oldest + batch)
+        done = await self.session.execute(_PURGE_INBOX, {"upto": upto, "before": before})
+        return int(getattr(done, "rowcount", 0))
 
     async def audit(self, values: dict[str, Any]) -> None:
         """Write one audit row (AuditLog's columns, no id) in this transaction."""

@@ -158,6 +158,27 @@ async def test_an_activity_and_its_audit_row_go_in_together_as_record_writes_the
     assert ours[1] == activity_id and ours[3] == {"kind": "visit"}
 
 
+async def test_inbox_purge_forgets_old_ids_oldest_first_in_batches(
+    uows: UnitOfWorkFactory,
+) -> None:
+    old, cut = NOW - timedelta(days=5), NOW - timedelta(days=3)
+    async with uows() as uow:
+        assert await uow.chat.purge_inbox(cut, batch=3) == 0  # an empty inbox
+        for key in ("o1", "o2", "o3", "o4", "o5"):
+            assert await uow.chat.first_delivery("telegram", key, old)
+        for key in ("n1", "n2"):
+            assert await uow.chat.first_delivery("telegram", key, NOW)
+        await uow.commit()
+    async with uows() as uow:
+        assert [await uow.chat.purge_inbox(cut, batch=3) for _ in range(3)] == [3, 2, 0]
+        await uow.commit()
+    async with uows() as uow:
+        assert await uow.chat.first_delivery("telegram", "o1", NOW)  # forgotten: new again
+        assert not await uow.chat.first_delivery("telegram", "n1", NOW)  # still a redelivery
+        left = await uow.session.scalars(select(InboxEntry.dedupe_key).order_by(InboxEntry.id))
+        assert left.all() == ["n1", "n2", "o1"]
+
+
 async def test_like_prefilter_escapes_wildcards(uows: UnitOfWorkFactory) -> None:
     org_id, a, _ = await _org_with_users(uows)
     async with uows() as uow:
