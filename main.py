@@ -64,7 +64,7 @@ def parser() -> argparse.ArgumentParser:
     stage.add_argument("--en", required=True, help="English name")
     stage.add_argument("--probability", type=int, required=True, help="win probability, %%")
     stage.add_argument("--position", type=int, default=None)
-    from bot.admin_ops_cli import add_commands as add_ops_commands  # team operations
+    from bot.cli.ops import add_commands as add_ops_commands  # team operations
 
     add_ops_commands(asub)
     return p
@@ -81,8 +81,8 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
             print(f"schema up to date: {app.engine.url.render_as_string(hide_password=True)}")
             return 0
         if args.command == "admin":
-            from bot.admin_cli import run_admin
-            from bot.admin_ops_cli import ACTIONS, run_ops  # team operations
+            from bot.cli.admin import run_admin
+            from bot.cli.ops import ACTIONS, run_ops  # team operations
 
             if args.action in ACTIONS:
                 return await run_ops(app, args)
@@ -91,7 +91,7 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
         if args.command == "serve":
             return await run_serve(app)
         if args.command == "poll":
-            from bot.telegram import poll
+            from bot.telegram.runtime import poll
 
             async with scheduled(app):
                 await poll(app)
@@ -106,7 +106,7 @@ async def run_serve(
 ) -> int:
     """Every configured channel in one web app, with the jobs' clock beside them."""
     from bot.web import serve
-    from bot.wechat_routes import build_wechat
+    from bot.wechat.routes import build_wechat
 
     role = role or WorkerRole()
     wechat = build_wechat(app, policy=role.policy(app.settings.outbox_lease_seconds))
@@ -145,7 +145,7 @@ async def scheduled(app: App) -> AsyncIterator[None]:
 
 
 async def run_console_command(app: App, args: argparse.Namespace) -> int:
-    from bot.console import run_console
+    from bot.console.chat import run_console
 
     user_id = args.user or "console-user"
     if args.demo:
@@ -156,7 +156,7 @@ async def run_console_command(app: App, args: argparse.Namespace) -> int:
                 await seed_demo(uow, app.clock.now())
                 await uow.commit()
         user_id = DEMO_USERS[args.as_user]
-    from bot.console_delivery import console_ticks
+    from bot.console.send import console_ticks
     from jobs.scheduler import start_jobs
 
     # The jobs' clock runs here too, so reminders fire in the demo; only a person at a

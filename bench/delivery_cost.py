@@ -4,7 +4,7 @@ In one process: the real outbox Delivery loop, TelegramSender and PTB, at Telegr
 (30 messages/s, 1/s per chat), sending confirmation cards (text and two buttons) to 200 chats
 through the fake Bot API on 127.0.0.1. The fake server runs in the same process, so its CPU is
 in the figure too (about 1.5 ms a message here). It compares PTB's own httpx backend with the
-aiohttp one chatcrm uses (bot/telegram_request.py).
+aiohttp one chatcrm uses (bot/telegram/request.py).
 
 Run from the repo root:  python bench/delivery_cost.py [--rows 300] [--unlimited]
 """
@@ -36,14 +36,14 @@ async def measure(transport: str, rows: int, unlimited: bool) -> tuple[float, fl
     from telegram.request import HTTPXRequest
 
     from bot.rate_limit import Limits, Rate
-    from bot.telegram import build_runtime
+    from bot.telegram.runtime import build_runtime
     from store.models import OutboxEntry
     from store.repos.outbox import outbox_row
 
     api, app = await offline_app("delivery")
     fast = Rate(1_000_000, 1.0)
     runtime = build_runtime(app, limits=Limits(fast, fast, fast) if unlimited else None)
-    if transport == "httpx":  # PTB's default backend, as it was before bot/telegram_request.py
+    if transport == "httpx":  # PTB's default backend, as it was before bot/telegram/request.py
         bot: Any = runtime.application.bot
         bot._request = (bot._request[0], HTTPXRequest(connection_pool_size=256))
 

@@ -82,7 +82,7 @@ async def serve(args: argparse.Namespace) -> None:
 
     from bot.bootstrap import App, chat_config
     from bot.settings import Settings
-    from bot.telegram import build_runtime
+    from bot.telegram.runtime import build_runtime
     from bot.web import create_app
     from bot.workers import WorkerRole
     from handlers.chat.app import build_router

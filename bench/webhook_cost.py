@@ -91,7 +91,7 @@ async def webhook_poster(
 
 @contextlib.asynccontextmanager
 async def _poster(mode: str, database_url: str) -> AsyncIterator[Callable[[int], Awaitable[None]]]:
-    from bot.telegram import build_runtime
+    from bot.telegram.runtime import build_runtime
     from bot.web import create_app
 
     api, app = await offline_app(database_url)

@@ -22,8 +22,8 @@ from starlette.routing import BaseRoute, Route
 from telegram import Update
 
 from bot.bootstrap import App
-from bot.telegram import WEBHOOK_PATH, build_runtime
-from bot.telegram_channel import TelegramChannel, spinner_answer
+from bot.telegram.channel import TelegramChannel, spinner_answer
+from bot.telegram.runtime import WEBHOOK_PATH, build_runtime
 from bot.workers import WorkerRole
 
 log = logging.getLogger(__name__)

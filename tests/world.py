@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.console import render
+from bot.console.chat import render
 from handlers.chat.app import build_router
 from handlers.chat.context import ChatConfig
 from handlers.chat.router import Router

@@ -8,7 +8,7 @@ from datetime import timedelta
 from types import SimpleNamespace
 from typing import Any
 
-from bot.console_delivery import print_console_rows
+from bot.console.send import print_console_rows
 from bot.settings import Settings
 from jobs.scheduler import start_jobs
 from store.models import OutboxEntry

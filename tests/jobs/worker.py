@@ -15,7 +15,7 @@ from bot.bootstrap import build_app
 from bot.delivery import DeliveryPolicy
 from bot.rate_limit import Limits, Rate
 from bot.settings import Settings
-from bot.telegram import build_runtime
+from bot.telegram.runtime import build_runtime
 from jobs.scheduler import start_jobs
 
 FAST = Limits(per_bot=Rate(100_000, 1.0), per_chat=Rate(100_000, 1.0), per_group=Rate(1000, 1.0))

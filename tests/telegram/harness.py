@@ -21,7 +21,7 @@ from bot.bootstrap import App, chat_config
 from bot.delivery import DeliveryPolicy
 from bot.rate_limit import Limits, Rate
 from bot.settings import Settings
-from bot.telegram import TelegramRuntime, build_runtime
+from bot.telegram.runtime import TelegramRuntime, build_runtime
 from bot.web import SECRET_HEADER, create_app
 from handlers.chat.app import build_router
 from store.db import make_sessions

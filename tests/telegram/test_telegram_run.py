@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.bootstrap import App, chat_config
 from bot.settings import Settings
-from bot.telegram import poll
+from bot.telegram.runtime import poll
 from handlers.chat.app import build_router
 from handlers.clock import SystemClock
 from store.db import make_sessions

@@ -11,8 +11,8 @@ from telegram import Update
 
 from bot.rate_limit import Limits, Pacer, Rate
 from bot.settings import Settings
-from bot.telegram_inbound import BotIdentity, to_inbound
-from bot.telegram_render import chosen_text, keyboard, split_text, utf16_len
+from bot.telegram.inbound import BotIdentity, to_inbound
+from bot.telegram.render import chosen_text, keyboard, split_text, utf16_len
 from handlers.messages import Attachment, Choice
 from tests.fakes.telegram_api import TgUser, Updates
 

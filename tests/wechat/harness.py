@@ -27,7 +27,7 @@ from bot.delivery import DeliveryPolicy
 from bot.settings import Settings
 from bot.web import create_app
 from bot.wechat.callbacks import Handle
-from bot.wechat_routes import WeChatRuntime, build_wechat
+from bot.wechat.routes import WeChatRuntime, build_wechat
 from handlers.chat.app import build_router
 from store.db import make_sessions
 from store.models import OutboxEntry

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
-from bot.console import render
+from bot.console.chat import render
 from bot.wechat.render import render_body, split_text
 from handlers.desk.care import spend_wecom_budget, wecom_budget_left
 from handlers.desk.notify import numbered_bodies

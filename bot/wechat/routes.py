@@ -27,7 +27,7 @@ from bot.wechat.card_page import CardPage
 from bot.wechat.inbound import oa_message, wecom_message
 from bot.wechat.media import PhotoKeeper
 from bot.wechat.redis_tokens import RedisTokenStore
-from bot.wechat.senders import OASender, WeComSender
+from bot.wechat.send import OASender, WeComSender
 from bot.wechat.tokens import DbTokenStore, TokenStore
 from bot.wechat.work import WeComInbox
 from handlers.desk.config import DeskConfig

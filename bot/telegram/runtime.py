@@ -1,7 +1,7 @@
 """The Telegram channel, assembled: PTB, the inbound side, the outbox delivery and the menu.
 
 Webhook (production, `bot.web.serve`) and long polling (development, `poll`) feed the same
-`TelegramChannel.feed`; see bot/telegram_channel.py for what happens to an update.
+`TelegramChannel.feed`; see bot/telegram/channel.py for what happens to an update.
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ from bot.bootstrap import App
 from bot.delivery import Delivery, DeliveryPolicy
 from bot.rate_limit import Limits, Pacer
 from bot.settings import Settings
-from bot.telegram_channel import ChatHandler, PTBApp, TelegramChannel
-from bot.telegram_request import AiohttpRequest
-from bot.telegram_sender import TelegramSender
+from bot.telegram.channel import ChatHandler, PTBApp, TelegramChannel
+from bot.telegram.request import AiohttpRequest
+from bot.telegram.send import TelegramSender
 from handlers.chat.app import build_router
 from store.turns import for_engine
 
@@ -58,7 +58,7 @@ def build_application(settings: Settings, polling: bool = False) -> PTBApp:
         .base_url(api)
         .base_file_url(api.removesuffix("/bot") + "/file/bot")
     )
-    # aiohttp under PTB (bot/telegram_request.py); long polling gets its own connection
+    # aiohttp under PTB (bot/telegram/request.py); long polling gets its own connection
     builder = builder.request(AiohttpRequest()).get_updates_request(AiohttpRequest(pool_size=1))
     if not polling:
         builder = builder.updater(None)

@@ -14,7 +14,7 @@ from datetime import datetime
 
 from telegram import Chat, Contact, Message, MessageEntity, Update
 
-from bot.telegram_render import label_of
+from bot.telegram.render import label_of
 from handlers.messages import Attachment, InboundMessage
 
 CHANNEL = "telegram"

@@ -23,8 +23,8 @@ from telegram.error import (
 
 from bot.delivery import SendResult
 from bot.rate_limit import Pacer
-from bot.telegram_inbound import CHANNEL
-from bot.telegram_render import MAX_CAPTION, escape, keyboard, split_text, utf16_len
+from bot.telegram.inbound import CHANNEL
+from bot.telegram.render import MAX_CAPTION, escape, keyboard, split_text, utf16_len
 from handlers.i18n import add_texts, t
 from handlers.messages import Reply, reply_from_dict
 from store.models import OutboxEntry

@@ -17,8 +17,8 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes, TypeHandler
 
-from bot.telegram_inbound import CHANNEL, BotIdentity, Inbound, to_inbound
-from bot.telegram_render import chosen_text
+from bot.telegram.inbound import CHANNEL, BotIdentity, Inbound, to_inbound
+from bot.telegram.render import chosen_text
 from handlers.chat.router import OnReplies
 from handlers.clock import Clock
 from handlers.i18n import pick_lang

@@ -12,7 +12,7 @@ from datetime import timedelta
 from typing import TextIO
 
 from bot.bootstrap import App
-from bot.console import CHANNEL, render
+from bot.console.chat import CHANNEL, render
 from handlers.messages import reply_from_dict
 
 LEASE = timedelta(minutes=1)

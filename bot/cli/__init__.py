@@ -1,0 +1,1 @@
+"""The command-line commands beside the chat: admin set-up and team operations."""

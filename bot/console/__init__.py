@@ -1,0 +1,1 @@
+"""The console channel: a terminal chat on the local database, no tokens needed."""

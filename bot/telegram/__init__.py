@@ -1,0 +1,1 @@
+"""Telegram: inbound updates, rendering, sending, and the PTB runtime that ties them."""
