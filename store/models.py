@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -248,12 +249,39 @@ class ConversationState(Base):
 
 
 class InboxEntry(Base):
+    """A message received. One still to handle (a WeChat callback acknowledged before its
+    work was done) keeps its payload and has a next_attempt_at; handling clears both."""
+
     __tablename__ = "inbox"
-    __table_args__ = (UniqueConstraint("channel", "dedupe_key"),)
+    __table_args__ = (
+        UniqueConstraint("channel", "dedupe_key"),
+        # Only the few rows still to handle are indexed: the worker finds them without a scan.
+        Index(
+            "ix_inbox_pending",
+            "next_attempt_at",
+            postgresql_where=text("next_attempt_at IS NOT NULL"),
+            sqlite_where=text("next_attempt_at IS NOT NULL"),
+        ),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     channel: Mapped[str] = mapped_column(String(32))
     dedupe_key: Mapped[str] = mapped_column(String(128))
     received_at: Mapped[datetime]
+    payload: Mapped[dict[str, Any] | None]
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    next_attempt_at: Mapped[datetime | None]
+
+
+class SeenNonce(Base):
+    """A signed callback's nonce, kept for the freshness window so a replay is refused on
+    every instance."""
+
+    __tablename__ = "seen_nonce"
+    __table_args__ = (UniqueConstraint("channel", "nonce"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(32))
+    nonce: Mapped[str] = mapped_column(String(64))
+    seen_at: Mapped[datetime] = mapped_column(index=True)
 
 
 class OutboxEntry(Base):
@@ -290,6 +318,9 @@ class CustomerLink(Base):
     last_inbound_at: Mapped[datetime | None]  # WeChat's 48-hour customer-service window
     lang: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime]
+    # Failed binding attempts since bind_failed_since: a follower may not guess codes.
+    bind_failures: Mapped[int] = mapped_column(default=0, server_default="0")
+    bind_failed_since: Mapped[datetime | None]
 
 
 class BindCode(Base):
