@@ -14,7 +14,7 @@ from typing import Any
 
 import uvicorn
 from sqlalchemy import select
-from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -25,6 +25,7 @@ from bot.bootstrap import App
 from bot.telegram.channel import TelegramChannel, spinner_answer
 from bot.telegram.runtime import WEBHOOK_PATH, build_runtime
 from bot.workers import WorkerRole
+from store.errors import is_unavailable
 
 log = logging.getLogger(__name__)
 MAX_BODY = 1_000_000  # bytes; a real update is a few kB, anything near this is not Telegram
@@ -113,12 +114,14 @@ class TelegramWebhook:
         done = JSONResponse(answer) if answer else Response(status_code=200)
         try:
             await self.channel.feed(update)
-        except (OperationalError, InterfaceError, OSError, TimeoutError):
-            # The database is away: nothing was committed, so let Telegram deliver it again.
-            log.exception("update %s not handled; asking Telegram to resend", update.update_id)
-            return Response("unavailable", status_code=503)
-        except Exception:  # a bug would fail the same way on every resend
-            log.exception("update %s failed; dropped", update.update_id)
+        except Exception as exc:
+            if is_unavailable(exc):
+                # The database is away: nothing was committed, so let Telegram resend it.
+                log.warning(
+                    "update %s not handled (%r); asking Telegram to resend", update.update_id, exc
+                )
+                return Response("unavailable", status_code=503)
+            log.exception("update %s failed; dropped", update.update_id)  # a bug: every resend
         return done
 
     def _parse(self, body: bytes) -> Update | None:

@@ -38,6 +38,9 @@ class InboundMessage:
     display_name: str | None = None
     is_group: bool = False
     attachments: tuple[Attachment, ...] = ()
+    # When we received it (sent_at is the sender's clock); set by adapters that handle a
+    # message later than they accept it (WeChat's durable inbox). None: handled at once.
+    received_at: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,9 @@
-"""The two callback URLs: check the signature, decrypt, parse, hand over, answer in time.
+"""The two callback URLs: check the signature, decrypt, parse, store, answer in time.
 
-WeChat waits 5 seconds and then retries (three times). The work starts at once and the answer
-goes out when it is done or when `budget` seconds have passed, whichever is first; work that
-runs longer finishes in the background, and a retry of it is deduplicated by the inbox.
+WeChat waits 5 seconds and then retries (three times). What a callback carries is committed to
+the inbox before anything is answered (bot/wechat/inbox.py); then the work starts and the
+answer goes out when it is done or when `budget` seconds have passed, whichever is first. Work
+that runs longer finishes in the background; work that fails is tried again by the inbox.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
 from typing import Any
 
 from starlette.requests import Request
@@ -18,18 +18,21 @@ from starlette.responses import PlainTextResponse, Response
 from wechatpy.exceptions import InvalidSignatureException
 from wechatpy.utils import check_signature
 
+from bot.wechat.inbox import FRESHNESS as FRESHNESS
+from bot.wechat.inbox import DurableInbox, Replayed
+from bot.wechat.inbox import Handle as Handle
 from bot.wechat.xmlsafe import Rejected, parse_xml, read_body
 from handlers.clock import Clock
 from handlers.messages import InboundMessage
+from store.errors import is_unavailable
 
 log = logging.getLogger(__name__)
-Handle = Callable[[InboundMessage], Awaitable[object]]
 Parse = Callable[[dict[str, Any]], InboundMessage | None]
 ACK_BUDGET = 3.0  # seconds of work before answering anyway; WeChat gives up after 5
-# A signed callback stays valid forever; this window makes a captured one useless after a few
-# minutes (MsgId dedupe covers retries inside it). WeChat signs at send time, so honest
-# callbacks sit within seconds of our clock; 5 minutes leaves room for clock drift.
-FRESHNESS = timedelta(seconds=300)
+# A signed callback stays valid forever; FRESHNESS makes a captured one useless after a few
+# minutes, and the nonces seen inside it are refused a second time. WeChat signs at send
+# time, so honest callbacks sit within seconds of our clock; 5 minutes leaves room for drift.
+MAX_NONCE = 64  # seen_nonce.nonce; WeChat's are about ten digits
 
 
 class Acker:
@@ -91,13 +94,13 @@ class Callback:
         token: str,
         crypto: Any,
         parse: Parse,
-        handle: Handle,
+        inbox: DurableInbox,
         acker: Acker,
         always_encrypted: bool,
         answer: str,
         clock: Clock,
     ) -> None:
-        self.token, self.crypto, self.parse, self.handle = token, crypto, parse, handle
+        self.token, self.crypto, self.parse, self.inbox = token, crypto, parse, inbox
         self.acker, self.always_encrypted, self.answer = acker, always_encrypted, answer
         self.clock = clock
 
@@ -126,13 +129,25 @@ class Callback:
         return PlainTextResponse(echo)
 
     async def receive(self, request: Request) -> Response:
-        """POST: a message or event. Refusals store nothing; the rest is answered in time."""
+        """POST: a message or event. Refusals store nothing; what is answered `success` is
+        committed first, and its handling starts at once (bot/wechat/inbox.py)."""
         try:
             msg = self.parse(await self._inner_xml(request))
         except Rejected as err:
             return _refuse(err.status, str(err))
-        if msg is not None:
-            await self.acker.run(self.handle(msg))
+        if msg is None:
+            return PlainTextResponse(self.answer)
+        try:
+            accepted = await self.inbox.accept(msg, request.query_params.get("nonce", ""))
+        except Replayed:
+            return _refuse(403, "nonce used before")
+        except Exception as exc:
+            if not is_unavailable(exc):
+                raise
+            log.warning("wechat callback not stored (%r): WeChat will retry", exc)
+            return PlainTextResponse("unavailable", status_code=503)
+        if accepted is not None:
+            await self.acker.run(self.inbox.handle(accepted))
         return PlainTextResponse(self.answer)
 
     async def _inner_xml(self, request: Request) -> dict[str, Any]:
@@ -145,8 +160,15 @@ class Callback:
                 )
             except InvalidSignatureException:
                 raise Rejected(403, "bad signature") from None
+        nonce = q.get("nonce", "")
+        if not nonce or len(nonce) > MAX_NONCE:
+            raise Rejected(403, "no usable nonce")
         outer = parse_xml(await read_body(request))
         encrypted = self.always_encrypted or q.get("encrypt_type", "raw") == "aes"
+        if not encrypted and self.crypto is not None:
+            # The plain signature covers the query, not the body: with a key set, a plain
+            # message could be anyone's body under a captured query string.
+            raise Rejected(403, "plain message but safe mode is configured")
         if not encrypted:
             return outer
         if self.crypto is None:

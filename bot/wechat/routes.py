@@ -21,16 +21,17 @@ from bot.bootstrap import App
 from bot.delivery import Delivery, DeliveryPolicy, Sender
 from bot.settings import Settings
 from bot.wechat.api import AppKeys, WeChatApi
-from bot.wechat.callbacks import ACK_BUDGET, Acker, Callback, Handle
+from bot.wechat.callbacks import ACK_BUDGET, Acker, Callback
 from bot.wechat.card_links import CARD_PATH, CardLinks
 from bot.wechat.card_page import CardPage
-from bot.wechat.inbound import oa_message, wecom_message
+from bot.wechat.inbound import WECOM_CHANNEL, oa_message, wecom_message
+from bot.wechat.inbox import DurableInbox, Handle, InboxPolicy
 from bot.wechat.media import PhotoKeeper
 from bot.wechat.redis_tokens import RedisTokenStore
 from bot.wechat.send import OASender, WeComSender
 from bot.wechat.tokens import DbTokenStore, TokenStore
 from bot.wechat.work import WeComInbox
-from handlers.desk.config import DeskConfig
+from handlers.desk.config import OA_CHANNEL, DeskConfig
 from handlers.desk.desk import Desk
 from handlers.messages import InboundMessage
 
@@ -40,6 +41,7 @@ WORK_PATH, OA_PATH = "/wechat/work", "/wechat/oa"
 @dataclass
 class WeChatRuntime:
     acker: Acker
+    inbox: DurableInbox
     routes: list[BaseRoute] = field(default_factory=list)
     senders: list[Sender] = field(default_factory=list)
     apis: dict[str, WeChatApi] = field(default_factory=dict)
@@ -59,13 +61,16 @@ class WeChatRuntime:
         assert self.delivery is not None
         delivery = self.delivery.run() if deliver else asyncio.Event().wait()
         task = asyncio.create_task(delivery, name="wechat-delivery")
+        # Every worker retries the inbox: a row is claimed by whoever handles it first.
+        retrying = asyncio.create_task(self.inbox.run(), name="wechat-inbox")
         try:
             yield
         finally:
             await self.acker.drain()
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+            for running in (retrying, task):
+                running.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await running
             if self.redis is not None:
                 await self.redis.aclose()
 
@@ -82,12 +87,14 @@ def build_wechat(
     policy: DeliveryPolicy | None = None,
     ack_budget: float = ACK_BUDGET,
     handle_wecom: Handle | None = None,
+    inbox_policy: InboxPolicy | None = None,
 ) -> WeChatRuntime | None:
     """The configured WeChat channels, or None when neither is configured."""
     s = app.settings
     if not (s.wecom_enabled or s.wechat_enabled):
         return None
-    runtime = WeChatRuntime(Acker(ack_budget))
+    inbox = DurableInbox(app.uows, app.clock, {}, inbox_policy)
+    runtime = WeChatRuntime(Acker(ack_budget), inbox)
     tokens = _token_store(app, runtime)
     if s.wecom_enabled:
         _add_wecom(app, runtime, tokens, handle_wecom)
@@ -125,8 +132,9 @@ def _add_wecom(
     crypto = WeComCrypto(token, s.wecom_aes_key.get_secret_value(), s.wecom_corp_id)
     photos = PhotoKeeper(api, app.uows, app.clock)
     inbox = WeComInbox(app.router, app.uows, app.clock, s.default_lang, runtime.wake, photos)
+    runtime.inbox.handlers[WECOM_CHANNEL] = handle or inbox
     callback = Callback(
-        token, crypto, wecom_message, handle or inbox, runtime.acker, True, "", app.clock
+        token, crypto, wecom_message, runtime.inbox, runtime.acker, True, "", app.clock
     )
     runtime.routes += _routes(WORK_PATH, callback)
 
@@ -147,8 +155,9 @@ def _add_oa(app: App, runtime: WeChatRuntime, tokens: TokenStore) -> None:
         await desk.handle(msg)
         runtime.wake()
 
+    runtime.inbox.handlers[OA_CHANNEL] = handle
     callback = Callback(
-        token, crypto, oa_message, handle, runtime.acker, False, "success", app.clock
+        token, crypto, oa_message, runtime.inbox, runtime.acker, False, "success", app.clock
     )
     runtime.routes += _routes(OA_PATH, callback)
 

@@ -1,4 +1,5 @@
-"""A rep's WeCom message through the same router as every channel; the answer via the outbox."""
+"""A rep's WeCom message through the same router as every channel; the answer via the outbox,
+queued in the router's own transaction: the change and its reply commit together."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from handlers.chat.router import Router
 from handlers.clock import Clock
 from handlers.desk.notify import numbered_bodies
 from handlers.messages import InboundMessage, Reply
-from store.uow import UnitOfWorkFactory
+from store.uow import UnitOfWork, UnitOfWorkFactory
 
 
 class WeComInbox:
@@ -27,28 +28,34 @@ class WeComInbox:
         self.default_lang, self.on_enqueued, self.photos = default_lang, on_enqueued, photos
 
     async def __call__(self, msg: InboundMessage) -> list[Reply]:
-        """Handle (deduplicated by the router's inbox), queue the replies for message/send,
-        then keep the photo, if one came: the answer doesn't wait for the download, and a
-        failed download can't undo what the router recorded."""
-        replies = await self.router.handle(msg)
-        await self._queue(msg, replies, "")
+        """Handle (deduplicated by the router's inbox) with the replies queued for
+        message/send in the same transaction, then keep the photo, if one came: the answer
+        doesn't wait for the download, and a failed download can't undo what was recorded."""
+
+        async def queue(uow: UnitOfWork, replies: list[Reply]) -> None:
+            await self._queue(uow, msg, replies, "")
+
+        replies = await self.router.handle(msg, queue)
+        self.on_enqueued()
         if self.photos is not None:
             note = await self.photos.keep(msg)
             if note is not None:
-                await self._queue(msg, [note], "photo:")
+                async with self.uows() as uow:
+                    await self._queue(uow, msg, [note], "photo:")
+                    await uow.commit()
+                self.on_enqueued()
         return replies
 
-    async def _queue(self, msg: InboundMessage, replies: Sequence[Reply], part: str) -> None:
+    async def _queue(
+        self, uow: UnitOfWork, msg: InboundMessage, replies: Sequence[Reply], part: str
+    ) -> None:
         """The keys carry the dedupe key, so even a handling that is somehow repeated cannot
         queue the same answer twice."""
         if not replies:
             return
-        async with self.uows() as uow:
-            user = await uow.users.by_identity(WECOM_CHANNEL, msg.user_id)
-            lang = user.lang if user is not None else self.default_lang
-            ref, now = msg.dedupe_key or msg.message_id, self.clock.now()
-            for i, body in enumerate(numbered_bodies(replies, lang)):
-                key = f"wecom:{ref}:{part}{i}"
-                await uow.outbox.enqueue(WECOM_CHANNEL, msg.user_id, body, key, now)
-            await uow.commit()
-        self.on_enqueued()
+        user = await uow.users.by_identity(WECOM_CHANNEL, msg.user_id)
+        lang = user.lang if user is not None else self.default_lang
+        ref, now = msg.dedupe_key or msg.message_id, self.clock.now()
+        for i, body in enumerate(numbered_bodies(replies, lang)):
+            key = f"wecom:{ref}:{part}{i}"
+            await uow.outbox.enqueue(WECOM_CHANNEL, msg.user_id, body, key, now)

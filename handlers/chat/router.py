@@ -13,6 +13,7 @@ from handlers.clock import Clock
 from handlers.i18n import t
 from handlers.messages import InboundMessage, Reply, numbered_choices
 from handlers.services.access import scope_for
+from store.errors import is_unavailable
 from store.uow import UnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
@@ -92,6 +93,8 @@ class Router:
         except UserError as err:
             raise _HandlerFailed([Reply(t(ctx.lang, err.key, **err.values))]) from err
         except Exception as err:
+            if is_unavailable(err):  # not the handler's fault: the message is tried again
+                raise
             log.exception("handling %s message failed", ctx.msg.channel)
             raise _HandlerFailed([Reply(t(ctx.lang, "error.internal"))]) from err
 

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.models import AuditLog, ConversationState, Identity, InboxEntry, Org, User
 from store.repos import pipelines
+from store.repos.inbox import CLAIM_PENDING
 from store.repos.once import insert_once, is_postgres, upsert
 
 STATE_KEY = ("channel", "chat_id", "user_key")
@@ -171,16 +172,26 @@ class ChatRepo:
     async def first_delivery(
         self, channel: str, dedupe_key: str, now: datetime, turn_of: str | None = None
     ) -> bool:
-        """Record an inbound message; False when it was seen before (a redelivery).
+        """Record an inbound message; False when it was seen before (a redelivery) and
+        handled. One acknowledged earlier but not handled yet is claimed instead: True.
 
         With `turn_of` (the sender's user key) PostgreSQL also takes that person's turn in the
         same statement, so sender() needs no lock statement of its own.
         """
         values = {"channel": channel, "dedupe_key": dedupe_key, "received_at": now}
         if turn_of is None or not is_postgres(self.session):
-            return await insert_once(self.session, InboxEntry, values)
-        result = await self.session.execute(_FIRST_IN_TURN, {**values, "user_key": turn_of})
-        self._turn = (channel, turn_of)
+            first = await insert_once(self.session, InboxEntry, values)
+        else:
+            result = await self.session.execute(_FIRST_IN_TURN, {**values, "user_key": turn_of})
+            self._turn = (channel, turn_of)
+            first = bool(getattr(result, "rowcount", 0))
+        return first or await self._claim_pending(channel, dedupe_key)
+
+    async def _claim_pending(self, channel: str, dedupe_key: str) -> bool:
+        """The row is there: True when it was acknowledged but not yet handled (store/repos/
+        inbox.py), so this transaction handles it and marks it handled with its effect."""
+        key = {"b_channel": channel, "b_key": dedupe_key}
+        result = await self.session.execute(CLAIM_PENDING, key)
         return bool(getattr(result, "rowcount", 0))
 
     async def purge_inbox(self, before: datetime, batch: int) -> int:

@@ -109,7 +109,7 @@ async def test_unfollow_records_opt_out_and_stops_sending(wx: WeChat) -> None:
 
 async def test_unlinked_request_goes_to_a_manager(wx: WeChat) -> None:
     await wx.rep_says("boss", f"/start {wx.invites['boss']}")
-    answer = await wx.customer_says("oStranger", "你们的产品怎么开发票？", safe=False)
+    answer = await wx.customer_says("oStranger", "你们的产品怎么开发票？")
     assert "客服团队" in answer
     [notice] = [c.text for c in wx.sent_to("boss") if "服务请求" in c.text]
     assert "未绑定" in notice and "开发票" in notice
