@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime
 from typing import Any
 
@@ -9,6 +10,7 @@ from handlers.desk.config import OA_CHANNEL
 from handlers.messages import Attachment, InboundMessage
 
 WECOM_CHANNEL = "wecom"
+MAX_KEY = 128  # inbox.dedupe_key
 
 
 def _field(xml: dict[str, Any], name: str) -> str:
@@ -22,9 +24,12 @@ def _base(xml: dict[str, Any], channel: str) -> dict[str, Any] | None:
     if not sender or not created.isdigit():
         return None
     msg_id = _field(xml, "MsgId") or _field(xml, "MsgID")
-    # Events have no MsgId. The event name joins FromUserName + CreateTime: a follow and an
-    # unfollow in the same second are two events, not a retry.
-    event_key = f"{sender}:{created}:{_field(xml, 'Event').lower()}"
+    # Events have no MsgId. The event and its key join FromUserName + CreateTime: a follow and
+    # an unfollow in the same second are two events, not a retry, and so are a plain follow
+    # and a follow through a rep's QR code (its scene is the key).
+    event_key = f"{sender}:{created}:{_field(xml, 'Event').lower()}:{_field(xml, 'EventKey')}"
+    if len(event_key) > MAX_KEY:  # the inbox's column; a scene may be 64 characters
+        event_key = f"{sender}:{created}:{hashlib.sha256(event_key.encode()).hexdigest()}"
     return {
         "channel": channel,
         "user_id": sender,

@@ -49,7 +49,7 @@ class Desk:
             if link is not None:
                 await links.opt_out(uow, link, now, unsubscribed=True)
             return []
-        link = await links.touch(uow, self.config, msg)
+        link = await links.touch(uow, self.config, msg, now)
         if msg.payload is not None and msg.payload.split(":")[0] == "subscribe":
             return await self._welcome(uow, link, msg.payload.partition(":")[2], now)
         text = (msg.text or "").strip()
@@ -94,17 +94,17 @@ class Desk:
     ) -> list[Reply]:
         lang = self._lang(link)
         if bind := BIND.fullmatch(text):
+            if not links.may_try_binding(link, now):
+                return [Reply(t(lang, "desk.bind_later"))]
             customer = await links.bind_by_code(uow, link, bind.group(1), now)
             if customer is None:
                 return [Reply(t(lang, "desk.bad_code"))]
             return [Reply(t(lang, "desk.bound", name=customer.name))]
         phone = normalize_phone(text) if PHONE.fullmatch(text) else None
         if phone is not None and link.customer_id is None:
-            customer = await links.bind_by_phone(uow, link, phone, now)
-            if customer is None:
-                return [Reply(t(lang, "desk.phone_unknown"))]
-            await self._phone_bound(uow, link, now)
-            return [Reply(t(lang, "desk.bound", name=customer.name))]
+            await self._phone_claimed(uow, link, phone, now)
+            # The same answer whoever's number it is: it must not tell a stranger anything.
+            return [Reply(t(lang, "desk.phone_need_code"))]
         return await self._ticket(uow, link, tickets.kind_of(text), text, now)
 
     async def _ticket(
@@ -118,15 +118,24 @@ class Desk:
         key = "desk.callback" if kind == "callback" else "desk.ticket"
         return [Reply(t(lang, key, id=ticket.id, who=who))]
 
-    async def _phone_bound(self, uow: UnitOfWork, link: CustomerLink, now: datetime) -> None:
-        """Anyone can type a phone number: the owner hears of it and can check."""
-        customer = await uow.desk.customer(link.customer_id) if link.customer_id else None
+    async def _phone_claimed(
+        self, uow: UnitOfWork, link: CustomerLink, phone: str, now: datetime
+    ) -> None:
+        """Anyone can type a phone number, so it binds nothing: the owner of that number's
+        customer hears of it and can send the real customer a code. Counted as a binding
+        attempt, so a follower cannot page reps with every number they try."""
+        if not links.may_try_binding(link, now):
+            return
+        links.count_attempt(link, now)
+        customer = await links.phone_owner(uow, link, phone)
+        if customer is None:
+            return
         user = await tickets.assignee_for(uow, link.org_id, customer)
         if user is None:
             return
         name = tickets.customer_label(customer, user.lang)
-        notice = Reply(t(user.lang, "desk.n_phone_bound", customer=name), private=True)
-        key = f"bound:{link.id}:{now.isoformat()}"
+        notice = Reply(t(user.lang, "desk.n_phone_claim", customer=name), private=True)
+        key = f"claim:{link.id}:{now.isoformat()}"
         await notify_user(uow, user, notice, key, now, self.config.notify_channels)
 
     async def _feedback(

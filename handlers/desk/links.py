@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from handlers.desk.config import DeskConfig
 from handlers.i18n import pick_lang
@@ -12,10 +12,17 @@ from store.models import Customer, CustomerLink
 from store.uow import UnitOfWork
 
 FIELDS = ("org_id", "customer_id", "subscribed", "consent", "opted_out_at")
+ATTEMPTS = 5  # binding tries per follower and hour: a 6-character code cannot be guessed
+ATTEMPT_WINDOW = timedelta(hours=1)
 
 
-async def touch(uow: UnitOfWork, config: DeskConfig, msg: InboundMessage) -> CustomerLink:
-    """The sender's link, created on first contact; its time opens WeChat's 48-hour window."""
+async def touch(
+    uow: UnitOfWork, config: DeskConfig, msg: InboundMessage, now: datetime
+) -> CustomerLink:
+    """The sender's link, created on first contact. When we received the message opens
+    WeChat's 48-hour window: its CreateTime is the sender's to choose, and WeChat counts
+    from its own receipt."""
+    received = msg.received_at or now
     lang = pick_lang(msg.locale, config.default_lang) if msg.locale else None
     new = CustomerLink(
         org_id=config.org_id,
@@ -24,11 +31,11 @@ async def touch(uow: UnitOfWork, config: DeskConfig, msg: InboundMessage) -> Cus
         subscribed=True,
         consent=False,
         lang=lang,
-        created_at=msg.sent_at,
+        created_at=received,
     )
     link = await uow.desk.link_or_new(new)
-    if link.last_inbound_at is None or link.last_inbound_at < msg.sent_at:
-        link.last_inbound_at = msg.sent_at
+    if link.last_inbound_at is None or link.last_inbound_at < received:
+        link.last_inbound_at = received
     return link
 
 
@@ -59,24 +66,41 @@ async def opt_out(uow: UnitOfWork, link: CustomerLink, now: datetime, unsubscrib
 async def bind_by_code(
     uow: UnitOfWork, link: CustomerLink, code: str, now: datetime
 ) -> Customer | None:
-    """A code a rep made with /bind; spent on use, valid only in this link's org."""
-    found = await uow.desk.bind_code(code.upper())
-    if found is None or found.used_at is not None or found.expires_at <= now:
+    """A code a rep made with /bind; spent on use, valid only in this link's org. A follower
+    gets ATTEMPTS tries an hour (codes are not guessed), after which nothing is looked up."""
+    if not may_try_binding(link, now):
         return None
-    if found.org_id != link.org_id:
+    found = await uow.desk.bind_code(code.upper())
+    usable = found is not None and found.used_at is None and found.expires_at > now
+    if found is None or not usable or found.org_id != link.org_id:
+        count_attempt(link, now)
         return None
     found.used_at = now
+    link.bind_failures, link.bind_failed_since = 0, None
     return await _bind(uow, link, found.customer_id, now, "code")
 
 
-async def bind_by_phone(
-    uow: UnitOfWork, link: CustomerLink, phone: str, now: datetime
-) -> Customer | None:
-    """Only an unambiguous match links; the owner is asked to confirm it's really them."""
+def may_try_binding(link: CustomerLink, now: datetime) -> bool:
+    """False while this follower has used up their attempts of the current hour."""
+    since = link.bind_failed_since
+    if since is None or now - since >= ATTEMPT_WINDOW:
+        return True
+    return link.bind_failures < ATTEMPTS
+
+
+def count_attempt(link: CustomerLink, now: datetime) -> None:
+    """One more try of this follower's hour (a wrong code, a phone number typed)."""
+    since = link.bind_failed_since
+    if since is None or now - since >= ATTEMPT_WINDOW:
+        link.bind_failures, link.bind_failed_since = 0, now
+    link.bind_failures += 1
+
+
+async def phone_owner(uow: UnitOfWork, link: CustomerLink, phone: str) -> Customer | None:
+    """The one customer of this org with that phone, if exactly one: whom to tell that a
+    follower claims to be them. Never a binding: anyone can type anyone's number."""
     matches = await uow.customers.same_phone(link.org_id, phone)
-    if len(matches) != 1:
-        return None
-    return await _bind(uow, link, matches[0].id, now, "phone")
+    return matches[0] if len(matches) == 1 else None
 
 
 async def _bind(

@@ -53,9 +53,15 @@ add_texts(
             "这个绑定码无效或已过期，请向您的顾问重新索取。",
             "That link code is not valid or has expired; ask your adviser for a new one.",
         ),
-        "desk.phone_unknown": (
-            "没有找到这个手机号对应的客户资料。留言即可，我们会帮您处理。",
-            "We couldn't find that phone number. Just leave a message and we'll help.",
+        "desk.phone_need_code": (
+            "为保护您的资料，手机号不能直接绑定。请向您的专属顾问索取绑定码，"
+            "然后发送：绑定 绑定码",
+            "To protect your details, a phone number cannot link your account. Ask your "
+            "adviser for a link code, then send: bind CODE",
+        ),
+        "desk.bind_later": (
+            "尝试次数过多，请一小时后再试，或直接留言。",
+            "Too many attempts; please try again in an hour, or just leave a message.",
         ),
         "desk.n_ticket": (
             "📮 客户{customer}发来{kind}（工单 #{id}，请在 {due} 前处理）：\n{text}",
@@ -65,9 +71,12 @@ add_texts(
             "📞 客户{customer}请求人工回电（工单 #{id}，请在 {due} 前回电）。",
             "📞 {customer} asked for a call back (ticket #{id}, call by {due}).",
         ),
-        "desk.n_phone_bound": (
-            "🔗 客户{customer}用手机号绑定了公众号，请确认是本人。",
-            "🔗 {customer} linked the Official Account by phone number; please check it's them.",
+        "desk.n_phone_claim": (
+            "🔗 公众号上有人发来客户{customer}的手机号，想绑定该客户。如确是本人，请用 /bind "
+            "生成绑定码发给本人；否则无需处理。",
+            "🔗 Someone on the Official Account sent {customer}'s phone number to be linked to "
+            "that record. If it is really them, make a code with /bind and send it to them; "
+            "otherwise ignore this.",
         ),
         "desk.n_handoff": (
             "✉️ 无法通过公众号发给客户{customer}（{why}），请亲自转达：\n{text}",

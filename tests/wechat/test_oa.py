@@ -30,6 +30,13 @@ async def _link(wx: WeChat, openid: str = OPENID) -> CustomerLink:
     return link
 
 
+async def _bind(wx: WeChat, openid: str = OPENID) -> None:
+    """The customer links the way a rep tells them: the code /bind made, sent back."""
+    code = re.search(r"绑定 ([A-Z0-9]{6})", await wx.rep_says("rep_a", "/bind 张三"))
+    assert code is not None
+    assert "绑定成功" in await wx.customer_says(openid, f"绑定 {code.group(1)}")
+
+
 async def test_url_verification_in_plain_signature(wx: WeChat) -> None:
     query, _ = wx.oa_request(wx.oa_xml(OPENID, "x"), safe=False)
     response = await wx.http.get("/wechat/oa", params={**query, "echostr": "e-123"})
@@ -85,8 +92,7 @@ async def test_care_queued_before_opt_out_is_not_sent(wx: WeChat) -> None:
     customer_id = await _rep_with_customer(wx)
     await wx.customer_event(OPENID, "subscribe")
     await wx.customer_says(OPENID, "同意")
-    await wx.customer_says(OPENID, "13900000031")  # linked by phone: the owner is told
-    assert any("手机号" in c.text for c in wx.sent_to("rep_a"))
+    await _bind(wx)
     async with wx.app.uows() as uow:  # a care job queues a greeting …
         assert await queue_care(uow, customer_id, "holiday", "h:1", "节日快乐", wx.clock.now())
         link = await uow.desk.link("wechat_oa", OPENID)
@@ -119,7 +125,7 @@ async def test_outside_48_hours_uses_the_template(sqlite_engine: AsyncEngine) ->
     async with running(sqlite_engine, wechat_template_id="TPL-care") as wx:
         customer_id = await _rep_with_customer(wx)
         await wx.customer_event(OPENID, "subscribe")
-        await wx.customer_says(OPENID, "13900000031")
+        await _bind(wx)
         await wx.customer_says(OPENID, "同意")
         wx.clock.advance(timedelta(hours=49))
         async with wx.app.uows() as uow:
@@ -140,7 +146,7 @@ async def test_outside_48_hours_uses_the_template(sqlite_engine: AsyncEngine) ->
 async def test_outside_48_hours_without_template_goes_to_the_rep(wx: WeChat) -> None:
     customer_id = await _rep_with_customer(wx)
     await wx.customer_event(OPENID, "subscribe")
-    await wx.customer_says(OPENID, "13900000031")
+    await _bind(wx)
     await wx.customer_says(OPENID, "同意")
     wx.clock.advance(timedelta(hours=49))
     before = len(wx.sent_to(OPENID))
@@ -165,7 +171,7 @@ async def test_post_sale_rating_by_number_is_stored(wx: WeChat) -> None:
     customer_id = await _rep_with_customer(wx)
     await wx.customer_event(OPENID, "subscribe")
     await wx.customer_says(OPENID, "1")
-    await wx.customer_says(OPENID, "13900000031")  # links the customer by phone
+    await _bind(wx)
     async with wx.app.uows() as uow:
         customer = await uow.session.get(Customer, customer_id)
         rep = await uow.users.get(customer.owner_id or 0) if customer else None
