@@ -179,4 +179,22 @@ async def serve(
         ws="none",
         log_level="info",
     )
+    hide_query_strings(logging.getLogger("uvicorn.access"))  # after Config set logging up
     await uvicorn.Server(config).serve(sockets=[sock] if sock is not None else None)
+
+
+class _QueryStringHidden(logging.Filter):
+    """uvicorn logs `POST /wechat/oa?signature=…&timestamp=…&nonce=…`: whoever reads the log
+    could replay it. The path is kept, the query string is not."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and len(args) > 2 and isinstance(args[2], str):
+            path, mark, _query = args[2].partition("?")
+            record.args = (*args[:2], path + ("?…" if mark else ""), *args[3:])
+        return True
+
+
+def hide_query_strings(access_log: logging.Logger) -> None:
+    if not any(isinstance(f, _QueryStringHidden) for f in access_log.filters):
+        access_log.addFilter(_QueryStringHidden())

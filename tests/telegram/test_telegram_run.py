@@ -71,7 +71,13 @@ async def test_main_serve_sets_webhook_and_menu_and_answers(
             "CHATCRM_WECHAT_API_URL": api.base_url,  # never called in this test
         }
         server = await asyncio.create_subprocess_exec(
-            sys.executable, "main.py", "serve", cwd=ROOT, env=env, stderr=asyncio.subprocess.PIPE
+            sys.executable,
+            "main.py",
+            "serve",
+            cwd=ROOT,
+            env=env,
+            stdout=asyncio.subprocess.PIPE,  # uvicorn's access log
+            stderr=asyncio.subprocess.PIPE,
         )
         try:
             base = f"http://127.0.0.1:{port}"
@@ -89,16 +95,20 @@ async def test_main_serve_sets_webhook_and_menu_and_answers(
                 assert ok.status_code == 200
                 await api.wait_for(lambda: api.sent(REP.id))
                 # the WeChat Official Account routes share the same app and port
-                echo = await http.get("/wechat/oa", params=_oa_verification("wx-token", "e-42"))
+                signed = _oa_verification("wx-token", "e-42")
+                echo = await http.get("/wechat/oa", params=signed)
                 assert (echo.status_code, echo.text) == (200, "e-42")
             assert "欢迎加入" in api.sent(REP.id)[0].text
         finally:
             server.send_signal(signal.SIGTERM)
-            _out, err = await asyncio.wait_for(server.communicate(), 15)
+            out, err = await asyncio.wait_for(server.communicate(), 15)
         # uvicorn shuts down cleanly, then re-raises SIGTERM so the exit status says why
         assert server.returncode in (0, -signal.SIGTERM), err.decode()[-2000:]
         assert "Application shutdown complete" in err.decode()
         assert SECRET not in err.decode() and TOKEN not in err.decode()  # no secrets in logs
+        # the access log names the path, never a signed query string someone could replay
+        assert '"GET /wechat/oa?… HTTP/1.1" 200' in out.decode()
+        assert signed["signature"] not in out.decode() + err.decode()
 
 
 def _oa_verification(token: str, echostr: str) -> dict[str, str]:
