@@ -27,10 +27,11 @@ from bot.delivery import DeliveryPolicy
 from bot.settings import Settings
 from bot.web import create_app
 from bot.wechat.callbacks import Handle
+from bot.wechat.inbox import InboxPolicy
 from bot.wechat.routes import WeChatRuntime, build_wechat
 from handlers.chat.app import build_router
 from store.db import make_sessions
-from store.models import OutboxEntry
+from store.models import InboxEntry, OutboxEntry
 from store.uow import UnitOfWorkFactory
 from tests.fakes.wechat_api import (
     AGENT_ID,
@@ -50,6 +51,7 @@ WECOM_AES = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"  # 43 characters, as t
 OA_AES = "ZYXWVUTSRQPONMLKJIHGFEDCBA9876543210zyxwvut"
 OA_ORIGIN = "gh_0123456789ab"
 QUICK = DeliveryPolicy(poll_every=0.05, backoff_first=0.05)
+QUICK_INBOX = InboxPolicy(grace=0.2, poll_every=0.05, backoff_first=0.05, backoff_max=0.5)
 
 
 class MovableClock:
@@ -191,13 +193,22 @@ class WeChat:
     # Both
 
     async def settled(self, within: float = 10.0) -> None:
-        """Callback work done and no outbox row waiting to be sent."""
+        """Callback work done, nothing acknowledged left to handle, no outbox row waiting."""
         await self.runtime.acker.drain()
         deadline = time.monotonic() + within
-        while busy := [r for r in await self.rows() if r.status in ("pending", "sending")]:
+        while busy := await self._unfinished():
             if time.monotonic() > deadline:
-                raise AssertionError([(r.idempotency_key, r.status, r.last_error) for r in busy])
+                raise AssertionError(busy)
             await asyncio.sleep(0.02)
+
+    async def _unfinished(self) -> list[tuple[str, str, str | None]]:
+        unsent = [r for r in await self.rows() if r.status in ("pending", "sending")]
+        async with self.app.uows() as uow:
+            due = InboxEntry.next_attempt_at.is_not(None)
+            waiting = (await uow.session.scalars(select(InboxEntry).where(due))).all()
+        return [(r.idempotency_key, r.status, r.last_error) for r in unsent] + [
+            (r.dedupe_key, "inbox", None) for r in waiting
+        ]
 
     async def rows(self, key_prefix: str = "") -> list[OutboxEntry]:
         async with self.app.uows() as uow:
@@ -231,6 +242,7 @@ async def running(
     engine: AsyncEngine,
     ack_budget: float = 3.0,
     handle_wecom: Handle | None = None,
+    inbox_policy: InboxPolicy = QUICK_INBOX,
     **extra: Any,
 ) -> AsyncIterator[WeChat]:
     api = FakeWeChatApi()
@@ -242,7 +254,7 @@ async def running(
         app = App(bare, engine, uows, build_router(uows, clock, chat_config(bare)), clock)
         org_id, invites = await seed(app)
         app.settings = settings_for(engine, api, wechat_org_id=org_id, **extra)
-        runtime = build_wechat(app, QUICK, ack_budget, handle_wecom)
+        runtime = build_wechat(app, QUICK, ack_budget, handle_wecom, inbox_policy)
         assert runtime is not None
         web = create_app(app, routes=runtime.routes)
         transport = httpx.ASGITransport(app=web)
