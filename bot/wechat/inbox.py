@@ -68,6 +68,11 @@ class DurableInbox:
         async with self.uows() as uow:
             inbox = InboxRepo(uow.session)
             if not await inbox.first_nonce(msg.channel, nonce, now):
+                # WeChat's own retry of a request whose `success` it never got (the commit
+                # went through, the answer did not) carries what we have: nothing to do.
+                # Anything else under a used nonce is someone replaying a captured query.
+                if await inbox.received(msg.channel, key):
+                    return None
                 raise Replayed(nonce)
             due = now + timedelta(seconds=self.policy.grace)
             fresh = await inbox.accept(msg.channel, key, to_payload(msg), now, due)

@@ -62,6 +62,14 @@ class InboxRepo:
         }
         return await insert_once(self.session, InboxEntry, values)
 
+    async def received(self, channel: str, dedupe_key: str) -> bool:
+        found = await self.session.scalar(
+            select(_INBOX.c.id).where(
+                _INBOX.c.channel == channel, _INBOX.c.dedupe_key == dedupe_key
+            )
+        )
+        return found is not None
+
     async def due(self, now: datetime, limit: int) -> list[Pending]:
         """The oldest messages whose handling is due (never tried, or failed and waited)."""
         stmt = (
