@@ -23,11 +23,13 @@ from handlers.chat.router import OnReplies
 from handlers.clock import Clock
 from handlers.i18n import pick_lang
 from handlers.messages import InboundMessage, Reply, reply_to_dict
+from store.errors import is_unavailable
 from store.repos.outbox import outbox_row
 from store.uow import UnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 PTBApp = Application[Any, Any, Any, Any, Any, Any]
+RETRY_FIRST, RETRY_MAX = 0.5, 10.0  # seconds between tries of a polled update, database away
 
 
 class ChatHandler(Protocol):
@@ -109,10 +111,21 @@ class TelegramChannel:
             spinner = asyncio.create_task(self._stop_spinner(answer["callback_query_id"]))
             self._spinners.add(spinner)
             spinner.add_done_callback(self._spinners.discard)
-        try:
-            await self.feed(update)
-        except Exception:  # polling has already moved past it: it cannot be fetched again
-            log.exception("update %s failed", update.update_id)
+        # Polling has already moved past it: it cannot be fetched again, so while the database
+        # is away it is tried again here. (Its chat's lock is let go between tries: a later
+        # update of the chat may be handled first. Polling is for development.)
+        wait = RETRY_FIRST
+        while True:
+            try:
+                await self.feed(update)
+                return
+            except Exception as exc:
+                if not is_unavailable(exc):
+                    log.exception("update %s failed", update.update_id)
+                    return
+                log.warning("update %s waits for the database: %r", update.update_id, exc)
+            await asyncio.sleep(wait)
+            wait = min(wait * 2, RETRY_MAX)
 
     async def _on_update(self, update: object, _context: ContextTypes.DEFAULT_TYPE) -> None:
         assert isinstance(update, Update)
