@@ -67,7 +67,9 @@ _FIRST_KEPT = (
     .limit(1)
 )
 _PURGE_INBOX = delete(_INBOX).where(
-    _INBOX.c.id < bindparam("upto"), _INBOX.c.received_at < bindparam("before")
+    _INBOX.c.id < bindparam("upto"),
+    _INBOX.c.received_at < bindparam("before"),
+    _INBOX.c.next_attempt_at.is_(None),  # acknowledged but not handled yet: kept
 )
 _IDENTITY = cast(Table, Identity.__table__)
 _UNBLOCK = (
@@ -198,7 +200,8 @@ class ChatRepo:
         """Forget up to `batch` of the oldest inbound messages received before `before`; how
         many. By id, oldest first: the first row kept is found by walking the primary key
         over the rows to drop (no index on received_at for every message to maintain)."""
-        oldest = await self.session.scalar(select(func.min(_INBOX.c.id)))
+        handled = _INBOX.c.next_attempt_at.is_(None)
+        oldest = await self.session.scalar(select(func.min(_INBOX.c.id)).where(handled))
         if oldest is None:
             return 0
         kept = await self.session.scalar(_FIRST_KEPT, {"before": before})

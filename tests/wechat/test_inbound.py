@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import httpx
 from sqlalchemy import select
@@ -21,7 +21,9 @@ from bot.wechat.routes import build_wechat
 from bot.wechat.work import WeComInbox
 from handlers.messages import InboundMessage
 from store.models import AuditLog, CustomerLink, InboxEntry
-from tests.wechat.harness import QUICK, QUICK_INBOX, WeChat, running
+from store.repos.inbox import InboxRepo, Pending
+from store.uow import UnitOfWorkFactory
+from tests.wechat.harness import QUICK, QUICK_INBOX, START, WeChat, running
 from tests.wechat.test_security import _traces
 
 OPENID = "oCustomer_wumin"
@@ -183,3 +185,28 @@ def test_event_dedupe_keys_stay_within_the_column() -> None:
     other = oa_message(long_scene | {"Event": "subscribe", "EventKey": "qrscene_" + "y" * 64})
     assert msg is not None and other is not None and msg.dedupe_key and other.dedupe_key
     assert len(msg.dedupe_key) <= 128 and msg.dedupe_key != other.dedupe_key
+
+
+async def test_the_inbox_row_of_an_accepted_message(uows: UnitOfWorkFactory) -> None:
+    """Claimed once by handling, never purged while waiting, kept when given up."""
+    now = START.astimezone(UTC)
+    old, due = now - timedelta(days=5), now + timedelta(seconds=15)
+    async with uows() as uow:
+        inbox = InboxRepo(uow.session)
+        for key in ("waits", "fails", "done"):
+            assert await inbox.accept("wecom", key, {"text": key}, old, due)
+        assert not await inbox.accept("wecom", "waits", {"text": "again"}, now, due)
+        assert await uow.chat.first_delivery("wecom", "done", now)  # handled: claimed
+        assert not await uow.chat.first_delivery("wecom", "done", now)  # and only once
+        await inbox.retry_at(Pending("wecom", "fails", {}, 19), None)  # given up
+        await uow.commit()
+    async with uows() as uow:
+        inbox = InboxRepo(uow.session)
+        assert [p.dedupe_key for p in await inbox.due(due, 10)] == ["waits"]
+        assert await uow.chat.purge_inbox(now - timedelta(days=3), batch=10) == 2
+        await uow.commit()
+    async with uows() as uow:
+        [row] = await InboxRepo(uow.session).pending("wecom")
+        assert (row.dedupe_key, row.payload, row.attempts) == ("waits", {"text": "waits"}, 0)
+        assert await uow.chat.first_delivery("wecom", "waits", now)
+        assert await uow.chat.first_delivery("wecom", "fails", now)  # purged: new again
