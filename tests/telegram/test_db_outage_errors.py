@@ -3,14 +3,24 @@ the class SQLAlchemy wraps it in: the webhook answers the first with 503 (Telegr
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+
 import asyncpg
 import pytest
+from pydantic import SecretStr
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, IntegrityError, ProgrammingError
 
+from bot.settings import Settings
+from bot.telegram.runtime import poll
 from store.db import make_engine
 from store.errors import is_unavailable
+from store.migrate import upgrade
+from tests.fakes.telegram_api import TOKEN, Updates
 from tests.own_postgres import own_postgres
+from tests.telegram.harness import seed
+from tests.telegram.test_telegram_run import REP, _app, fake_api
 
 pytestmark = pytest.mark.postgres
 
@@ -75,3 +85,41 @@ def test_what_would_fail_again_is_not_unavailable(driver_error: Exception) -> No
     adapted.__cause__ = driver_error
     assert not is_unavailable(DBAPIError("SELECT 1", {}, adapted))
     assert not is_unavailable(driver_error)
+
+
+async def test_polling_keeps_an_update_fetched_while_the_database_is_away() -> None:
+    """getUpdates has moved past it (Telegram will not give it again): handled once the
+    database is back, not dropped."""
+    with own_postgres() as pg:
+        engine = make_engine(pg.url, pool_size=2)
+        try:
+            await upgrade(engine)
+            async with fake_api() as api:
+                settings = Settings(
+                    database_url="unused",
+                    telegram_token=SecretStr(TOKEN),
+                    telegram_api_url=api.base_url,
+                )
+                app = _app(engine, settings)
+                invites = await seed(app)
+                polling = asyncio.create_task(poll(app))
+                try:
+                    await pg.astop()
+                    update = Updates().message(REP, f"/start {invites['rep_b']}")
+                    api.push_update(update)
+                    past = lambda: any(  # noqa: E731
+                        int(c.params.get("offset") or 0) > update["update_id"]
+                        for c in api.called("getUpdates")
+                    )
+                    await api.wait_for(past)
+                    assert not api.sent(REP.id)
+                    await pg.astart()
+                    await api.wait_for(lambda: api.sent(REP.id), within=30)
+                finally:
+                    polling.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await polling
+            [welcome] = api.sent(REP.id)
+            assert "欢迎加入" in welcome.text
+        finally:
+            await engine.dispose()
