@@ -105,7 +105,12 @@ class DurableInbox:
             await inbox.forget_nonces(now - NONCE_KEPT)
             await uow.commit()
         for pending in due:
-            await self.handle(from_payload(pending.payload), pending.attempts)
+            try:
+                msg = from_payload(pending.payload)
+            except Exception as exc:  # not ours to read (a row from a newer version?)
+                await self._failed(pending, exc)
+                continue
+            await self.handle(msg, pending.attempts)
         return len(due)
 
     async def _failed(self, pending: Pending, exc: Exception) -> None:
