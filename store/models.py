@@ -272,18 +272,6 @@ class InboxEntry(Base):
     next_attempt_at: Mapped[datetime | None]
 
 
-class SeenNonce(Base):
-    """A signed callback's nonce, kept for the freshness window so a replay is refused on
-    every instance."""
-
-    __tablename__ = "seen_nonce"
-    __table_args__ = (UniqueConstraint("channel", "nonce"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    channel: Mapped[str] = mapped_column(String(32))
-    nonce: Mapped[str] = mapped_column(String(64))
-    seen_at: Mapped[datetime] = mapped_column(index=True)
-
-
 class OutboxEntry(Base):
     __tablename__ = "outbox"
     # A claim reads the first due rows in this order (store/repos/outbox.py).
@@ -475,3 +463,15 @@ class MediaFile(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)  # loaded only when asked
     created_at: Mapped[datetime]
+
+
+class SeenNonce(Base):
+    """A signed callback's nonce, kept for the freshness window so a replay is refused on
+    every instance."""
+
+    __tablename__ = "seen_nonce"
+    __table_args__ = (UniqueConstraint("channel", "nonce"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(32))
+    nonce: Mapped[str] = mapped_column(String(64))
+    seen_at: Mapped[datetime] = mapped_column(index=True)
