@@ -11,8 +11,8 @@ import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
-from redis.asyncio import Redis
 from starlette.routing import BaseRoute, Route
 from wechatpy.crypto import WeChatCrypto as OACrypto
 from wechatpy.enterprise.crypto import WeChatCrypto as WeComCrypto
@@ -26,7 +26,6 @@ from bot.wechat.card_links import CARD_PATH, CardLinks
 from bot.wechat.card_page import CardPage
 from bot.wechat.inbound import oa_message, wecom_message
 from bot.wechat.media import PhotoKeeper
-from bot.wechat.redis_tokens import RedisTokenStore
 from bot.wechat.send import OASender, WeComSender
 from bot.wechat.tokens import DbTokenStore, TokenStore
 from bot.wechat.work import WeComInbox
@@ -35,6 +34,9 @@ from handlers.desk.desk import Desk
 from handlers.messages import InboundMessage
 
 WORK_PATH, OA_PATH = "/wechat/work", "/wechat/oa"
+
+if TYPE_CHECKING:  # redis is the optional [redis] extra: imported only when configured
+    from redis.asyncio import Redis
 
 
 @dataclass
@@ -102,6 +104,10 @@ def _token_store(app: App, runtime: WeChatRuntime) -> TokenStore:
     url = app.settings.redis_url
     if url is None:
         return DbTokenStore(app.uows, app.clock)
+    from redis.asyncio import Redis
+
+    from bot.wechat.redis_tokens import RedisTokenStore
+
     runtime.redis = Redis.from_url(url.get_secret_value(), decode_responses=True)
     return RedisTokenStore(runtime.redis, app.clock, app.settings.redis_prefix)
 
