@@ -56,7 +56,9 @@ async def test_main_serve_sets_webhook_and_menu_and_answers(
     sqlite_engine: AsyncEngine, tmp_path: Path
 ) -> None:
     async with fake_api() as api:
-        invites = await seed(_app(sqlite_engine, Settings(database_url="unused")))
+        invites = await seed(
+            _app(sqlite_engine, Settings(database_url="sqlite+aiosqlite:///unused.db"))
+        )
         port = _free_port()
         env = os.environ | {
             "CHATCRM_DATABASE_URL": str(sqlite_engine.url),
@@ -121,7 +123,9 @@ async def _until_healthy(http: httpx.AsyncClient) -> None:
 async def test_polling_answers_updates(sqlite_engine: AsyncEngine) -> None:
     async with fake_api() as api:
         settings = Settings(
-            database_url="unused", telegram_token=SecretStr(TOKEN), telegram_api_url=api.base_url
+            database_url="sqlite+aiosqlite:///unused.db",
+            telegram_token=SecretStr(TOKEN),
+            telegram_api_url=api.base_url,
         )
         app = _app(sqlite_engine, settings)
         invites = await seed(app)
