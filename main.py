@@ -99,9 +99,11 @@ def serve_worker(sock: socket.socket, role: WorkerRole) -> None:
 @contextlib.asynccontextmanager
 async def scheduled(app: App) -> AsyncIterator[None]:
     """The jobs' clock beside a channel, so reminders, briefs and digests go out."""
+    from bot.metrics import watch_jobs
     from jobs.scheduler import start_jobs
 
     jobs = start_jobs(app)
+    watch_jobs(jobs.scheduler)  # runs and lag per job at /metrics
     try:
         yield
     finally:

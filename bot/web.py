@@ -1,4 +1,4 @@
-"""The one ASGI app: /healthz, the Telegram webhook, and the routes other channels mount."""
+"""The one ASGI app: probes, /metrics, the Telegram webhook and routes other channels mount."""
 
 from __future__ import annotations
 
@@ -13,8 +13,7 @@ from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 import uvicorn
-from sqlalchemy import select
-from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -22,6 +21,7 @@ from starlette.routing import BaseRoute, Route
 from telegram import Update
 
 from bot.bootstrap import App
+from bot.metrics import Probes
 from bot.telegram.channel import TelegramChannel, spinner_answer
 from bot.telegram.runtime import WEBHOOK_PATH, build_runtime
 from bot.workers import WorkerRole
@@ -40,7 +40,7 @@ def create_app(
     lifespans: Sequence[Lifespan] = (),
 ) -> Starlette:
     """The web app; other channels pass their `routes` and start their work in `lifespans`."""
-    endpoints: list[BaseRoute] = [Route("/healthz", Health(app).check, methods=["GET"])]
+    endpoints: list[BaseRoute] = [*Probes(app.uows, app.clock).routes()]
     if telegram is not None:
         secret = app.settings.telegram_webhook_secret
         if secret is None:
@@ -75,21 +75,6 @@ def _startup_heap_frozen() -> Iterator[None]:
         yield
     finally:
         gc.unfreeze()
-
-
-class Health:
-    def __init__(self, app: App) -> None:
-        self.app = app
-
-    async def check(self, _request: Request) -> Response:
-        """200 when the database answers; 503 tells the load balancer to look elsewhere."""
-        try:
-            async with self.app.uows() as uow:
-                await uow.session.scalar(select(1))
-        except (SQLAlchemyError, OSError):
-            log.exception("health check: database unreachable")
-            return JSONResponse({"ok": False, "db": False}, status_code=503)
-        return JSONResponse({"ok": True, "db": True})
 
 
 class TelegramWebhook:

@@ -19,6 +19,7 @@ from wechatpy.enterprise.crypto import WeChatCrypto as WeComCrypto
 
 from bot.bootstrap import App
 from bot.delivery import Delivery, DeliveryPolicy, Sender
+from bot.metrics import metered
 from bot.settings import Settings
 from bot.wechat.api import AppKeys, WeChatApi
 from bot.wechat.callbacks import ACK_BUDGET, Acker, Callback, Handle
@@ -95,7 +96,7 @@ def build_wechat(
         _add_wecom(app, runtime, tokens, handle_wecom)
     if s.wechat_enabled:
         _add_oa(app, runtime, tokens)
-    runtime.delivery = Delivery(app.uows, app.clock, runtime.senders, policy)
+    runtime.delivery = Delivery(app.uows, app.clock, metered(runtime.senders), policy)
     return runtime
 
 

@@ -1,0 +1,118 @@
+"""What an operator watches: /metrics moves with real traffic; /healthz and /readyz."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from prometheus_client import REGISTRY
+from prometheus_client.parser import text_string_to_metric_families
+from starlette.applications import Starlette
+
+from bot.metrics import Probes, watch_jobs
+from store.db import make_engine, make_sessions
+from store.repos.outbox import outbox_row
+from store.uow import UnitOfWorkFactory
+from tests.telegram.harness import Harness
+from tests.telegram.test_telegram_webhook import REP
+
+Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
+
+
+async def scrape(tg: Harness) -> Samples:
+    response = await tg.http.get("/metrics")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/plain")
+    return {
+        (sample.name, tuple(sorted(sample.labels.items()))): sample.value
+        for family in text_string_to_metric_families(response.text)
+        for sample in family.samples
+    }
+
+
+def moved(before: Samples, after: Samples, name: str, **labels: str) -> float:
+    key = (name, tuple(sorted(labels.items())))
+    return after.get(key, 0.0) - before.get(key, 0.0)
+
+
+async def test_an_update_moves_the_counters(tg: Harness) -> None:
+    before = await scrape(tg)
+    await tg.join(REP, "rep_a")  # one update in, one welcome out
+    after = await scrape(tg)
+    replied = {"channel": "telegram", "outcome": "replied"}
+    assert moved(before, after, "chatcrm_updates_total", **replied) == 1
+    assert moved(before, after, "chatcrm_handler_seconds_count", channel="telegram") == 1
+    assert moved(before, after, "chatcrm_sends_total", channel="telegram", outcome="sent") == 1
+    assert moved(before, after, "chatcrm_handler_errors_total", channel="telegram") == 0
+    assert after[("chatcrm_outbox_backlog", ())] == 0  # delivered before the second scrape
+    assert after[("chatcrm_outbox_oldest_pending_seconds", ())] == 0
+
+
+async def test_a_redelivered_update_counts_as_silent(tg: Harness) -> None:
+    update = tg.updates.message(REP, "/start nothing")
+    await tg.send(update)
+    before = await scrape(tg)
+    assert (await tg.post(update)).status_code == 200  # Telegram sends it again
+    after = await scrape(tg)
+    assert moved(before, after, "chatcrm_updates_total", channel="telegram", outcome="silent") == 1
+
+
+async def test_backlog_and_age_of_the_oldest_waiting_row(tg: Harness) -> None:
+    queued = tg.app.clock.now() - timedelta(minutes=5)
+    async with tg.app.uows() as uow:  # a channel with no sender: it waits
+        await uow.outbox.enqueue_many([outbox_row("fax", "1", {}, "metrics-test", queued)])
+        await uow.commit()
+    after = await scrape(tg)
+    assert after[("chatcrm_outbox_backlog", ())] == 1
+    assert after[("chatcrm_outbox_oldest_pending_seconds", ())] >= 300
+
+
+async def test_probes(tg: Harness) -> None:
+    alive, ready = await tg.http.get("/healthz"), await tg.http.get("/readyz")
+    assert alive.status_code == 200 and alive.json() == {"ok": True}
+    assert ready.status_code == 200 and ready.json() == {"ok": True, "db": True, "schema": True}
+
+
+async def test_readyz_refuses_an_unmigrated_database(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'empty.db'}")
+    probes = Probes(UnitOfWorkFactory(make_sessions(engine)), _Clock())
+    transport = httpx.ASGITransport(app=Starlette(routes=probes.routes()))
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://crm.test") as http:
+            response = await http.get("/readyz")
+            assert response.status_code == 503
+            assert response.json() == {"ok": False, "db": True, "schema": False}
+            assert (await http.get("/healthz")).status_code == 200  # alive, just not ready
+    finally:
+        await engine.dispose()
+
+
+class _Clock:
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+async def test_job_ticks_are_counted_with_their_lag() -> None:
+    ran = asyncio.Event()
+
+    async def tick() -> None:
+        ran.set()
+
+    scheduler = AsyncIOScheduler(timezone=UTC)
+    scheduler.add_job(tick, id="metrics_probe", next_run_time=datetime.now(UTC))
+    watch_jobs(scheduler)
+    runs, lags = _sample("chatcrm_job_runs_total"), _sample("chatcrm_job_lag_seconds_count")
+    scheduler.start()
+    try:
+        await asyncio.wait_for(ran.wait(), 10)
+    finally:
+        scheduler.shutdown(wait=False)
+    assert _sample("chatcrm_job_runs_total") == runs + 1
+    assert _sample("chatcrm_job_lag_seconds_count") == lags + 1
+
+
+def _sample(name: str) -> float:
+    return REGISTRY.get_sample_value(name, {"job": "metrics_probe"}) or 0.0
