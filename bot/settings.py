@@ -29,7 +29,10 @@ def default_database_url() -> str:
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, env_file=".env", extra="ignore")
+    # An empty value (CHATCRM_WECOM_AGENT_ID= in .env) means unset, as in .env.example.
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX, env_file=".env", extra="ignore", env_ignore_empty=True
+    )
 
     database_url: str = Field(default_factory=default_database_url)
     # SQLite only. "normal": a commit is safe from a crash of this program but not of the
