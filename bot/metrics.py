@@ -8,6 +8,7 @@ With CHATCRM_WORKERS > 1 each process answers for itself (one scrape sees one wo
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 
     from handlers.clock import Clock
 
+log = logging.getLogger(__name__)
 UPDATES = Counter(
     "chatcrm_updates_total",
     "Messages received, by channel and outcome (replied, silent, failed, error)",
@@ -85,8 +87,20 @@ class MeteredRouter(Router):
             outcome = "replied" if replies else "silent"
             return replies
         finally:
-            HANDLER_SECONDS.labels(msg.channel).observe(time.perf_counter() - started)
+            seconds = time.perf_counter() - started
+            HANDLER_SECONDS.labels(msg.channel).observe(seconds)
             UPDATES.labels(msg.channel, outcome).inc()
+            log.info(  # ids and timing only: what people wrote stays out of the logs
+                "message %s",
+                outcome,
+                extra={
+                    "channel": msg.channel,
+                    "update_id": msg.message_id,
+                    "user_id": msg.user_id,
+                    "duration_ms": round(seconds * 1000, 1),
+                    "status": outcome,
+                },
+            )
 
     async def _guarded(self, ctx: Ctx) -> list[Reply]:
         try:

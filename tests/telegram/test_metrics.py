@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import json
+import logging
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
+import pytest
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from prometheus_client import REGISTRY
 from prometheus_client.parser import text_string_to_metric_families
 from starlette.applications import Starlette
 
+from bot.logs import JsonFormatter
 from bot.metrics import Probes, watch_jobs
 from store.db import make_engine, make_sessions
 from store.repos.outbox import outbox_row
@@ -116,3 +120,16 @@ async def test_job_ticks_are_counted_with_their_lag() -> None:
 
 def _sample(name: str) -> float:
     return REGISTRY.get_sample_value(name, {"job": "metrics_probe"}) or 0.0
+
+
+async def test_each_message_logs_ids_and_timing_but_not_its_text(
+    tg: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    await tg.join(REP, "rep_a")
+    caplog.set_level(logging.INFO, logger="bot.metrics")
+    await tg.say(REP, "/newcustomer 王五 13900000055")
+    [record] = [r for r in caplog.records if r.name == "bot.metrics"]
+    line = json.loads(JsonFormatter().format(record))
+    assert line["event"] == "message replied" and line["channel"] == "telegram"
+    assert line["user_id"] == str(REP.id) and line["duration_ms"] > 0
+    assert "王五" not in json.dumps(line, ensure_ascii=False) and "13900000055" not in str(line)
