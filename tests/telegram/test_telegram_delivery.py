@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -54,6 +55,7 @@ async def test_transient_errors_retry_with_backoff(tg: Harness) -> None:
     assert row.attempts == 3 and row.status == "sent"
 
 
+@pytest.mark.slow
 async def test_burst_of_200_in_one_chat_arrives_in_order(tg: Harness) -> None:
     await tg.join(REP, "rep_a")
     tg.api.flood_every = 50  # four 429s along the way
