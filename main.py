@@ -160,11 +160,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = load_settings()  # a bad setting: one line each, exit 2
     _configure_logs(settings)
     if args.command == "serve" and settings.workers > 1:
+        from bot.metrics import share_between_processes
         from bot.workers import check_workers, supervise
 
         check_workers(settings)
         run_loop(run(parser().parse_args(["migrate"]), settings))  # once, before the workers
-        return supervise(settings, serve_worker)
+        clean_up = share_between_processes()  # any worker may answer /metrics for all
+        try:
+            return supervise(settings, serve_worker)
+        finally:
+            clean_up()
     return run_loop(run(args, settings))
 
 

@@ -81,6 +81,7 @@ def configure(level: str = "WARNING", fmt: str = "text", secrets: Iterable[str] 
     handler.chatcrm = True  # type: ignore[attr-defined]
     root.addHandler(handler)
     root.setLevel(level)
-    # At INFO httpx logs every request URL, and the Bot API's carries the token; the redactor
-    # masks it, but a line per outbound call is noise at INFO anyway.
-    logging.getLogger("httpx").setLevel(max(logging.WARNING, root.level))
+    # At INFO httpx logs every request URL (the Bot API's carries the token; the redactor
+    # masks it) and APScheduler every tick of every job: noise at INFO, kept for DEBUG.
+    for chatty in ("httpx", "apscheduler"):
+        logging.getLogger(chatty).setLevel(max(logging.WARNING, root.level))

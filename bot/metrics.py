@@ -3,16 +3,31 @@
 The hooks are wrappers, so the code they watch does not know about them: a Router that
 counts and times each message, a Sender that counts each send's outcome, a listener on the
 jobs' scheduler. Database figures (outbox backlog) are read when /metrics is scraped.
-With CHATCRM_WORKERS > 1 each process answers for itself (one scrape sees one worker).
+With CHATCRM_WORKERS > 1 the workers share one port, so any of them may answer a scrape:
+they keep their series in files (prometheus-client's multiprocess mode, set up by
+`share_between_processes` before they start) and each scrape adds all of them up.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import shutil
+import tempfile
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, generate_latest
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+    multiprocess,
+)
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -50,10 +65,16 @@ SENDS = Counter(
     "Send attempts by channel and outcome (sent, rate_limited, retried, blocked, failed)",
     ["channel", "outcome"],
 )
-OUTBOX_BACKLOG = Gauge("chatcrm_outbox_backlog", "Outbox rows not yet delivered")
-OUTBOX_OLDEST = Gauge(
-    "chatcrm_outbox_oldest_pending_seconds", "Age of the oldest undelivered outbox row"
+# Read from the database at each scrape: with several workers, the latest reading counts.
+OUTBOX_BACKLOG = Gauge(
+    "chatcrm_outbox_backlog", "Outbox rows not yet delivered", multiprocess_mode="mostrecent"
 )
+OUTBOX_OLDEST = Gauge(
+    "chatcrm_outbox_oldest_pending_seconds",
+    "Age of the oldest undelivered outbox row",
+    multiprocess_mode="mostrecent",
+)
+SHARED_DIR = "PROMETHEUS_MULTIPROC_DIR"  # prometheus-client's own variable
 JOB_RUNS = Counter("chatcrm_job_runs_total", "Scheduled job ticks started", ["job"])
 JOB_LAG = Histogram(
     "chatcrm_job_lag_seconds",
@@ -185,4 +206,27 @@ class Probes:
             OUTBOX_BACKLOG.set(backlog)
             age = (self.clock.now() - oldest).total_seconds() if oldest else 0.0
             OUTBOX_OLDEST.set(max(0.0, age))
-        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+        return Response(generate_latest(_registry()), media_type=CONTENT_TYPE_LATEST)
+
+
+def _registry() -> CollectorRegistry:
+    """This process's series, or every worker's added up when they share a folder."""
+    if not os.environ.get(SHARED_DIR):
+        return REGISTRY
+    registry = CollectorRegistry()
+    multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+    return registry
+
+
+def share_between_processes() -> Callable[[], None]:
+    """Before starting workers: a fresh folder for their series; returns its clean-up."""
+    if os.environ.get(SHARED_DIR):  # the operator chose one (and empties it between runs)
+        return lambda: None
+    folder = tempfile.mkdtemp(prefix="chatcrm-metrics-")
+    os.environ[SHARED_DIR] = folder  # inherited by the spawned workers
+
+    def clean_up() -> None:
+        os.environ.pop(SHARED_DIR, None)
+        shutil.rmtree(folder, ignore_errors=True)
+
+    return clean_up

@@ -159,6 +159,7 @@ async def serve(
         # sent just as uvicorn closes one fails with a 502.
         timeout_keep_alive=75,
         ws="none",
-        log_level="info",
+        log_config=None,  # uvicorn logs through ours (bot/logs.py): level, format, masking
+        log_level=None,
     )
     await uvicorn.Server(config).serve(sockets=[sock] if sock is not None else None)

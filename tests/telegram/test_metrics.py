@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -16,12 +18,13 @@ from prometheus_client.parser import text_string_to_metric_families
 from starlette.applications import Starlette
 
 from bot.logs import JsonFormatter
-from bot.metrics import Probes, watch_jobs
+from bot.metrics import Probes, share_between_processes, watch_jobs
 from store.db import make_engine, make_sessions
 from store.repos.outbox import outbox_row
 from store.uow import UnitOfWorkFactory
 from tests.telegram.harness import Harness
 from tests.telegram.test_telegram_webhook import REP
+from tests.test_cli import ROOT
 
 Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
 
@@ -133,3 +136,22 @@ async def test_each_message_logs_ids_and_timing_but_not_its_text(
     assert line["event"] == "message replied" and line["channel"] == "telegram"
     assert line["user_id"] == str(REP.id) and line["duration_ms"] > 0
     assert "王五" not in json.dumps(line, ensure_ascii=False) and "13900000055" not in str(line)
+
+
+async def test_workers_sharing_a_port_are_counted_together(
+    tg: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """CHATCRM_WORKERS > 1: whichever worker answers the scrape tells every worker's counts."""
+    clean_up = share_between_processes()
+    try:
+        worker = "from bot.metrics import UPDATES\nUPDATES.labels('telegram', 'replied').inc(3)\n"
+        for _ in range(2):  # two worker processes, each its own counters
+            done = await asyncio.create_subprocess_exec(sys.executable, "-c", worker, cwd=ROOT)
+            assert await asyncio.wait_for(done.wait(), 60) == 0
+        samples = await scrape(tg)
+    finally:
+        clean_up()
+    assert (
+        samples[("chatcrm_updates_total", (("channel", "telegram"), ("outcome", "replied")))] == 6
+    )
+    assert "PROMETHEUS_MULTIPROC_DIR" not in os.environ

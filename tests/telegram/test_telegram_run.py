@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
+import json
 import os
 import signal
 import socket
@@ -73,6 +74,8 @@ async def test_main_serve_sets_webhook_and_menu_and_answers(
             "CHATCRM_WECHAT_SECRET": "wx-secret",
             "CHATCRM_WECHAT_TOKEN": "wx-token",
             "CHATCRM_WECHAT_API_URL": api.base_url,  # never called in this test
+            "CHATCRM_LOG_LEVEL": "INFO",  # uvicorn's start and shutdown lines, in JSON
+            "CHATCRM_LOG_FORMAT": "json",
         }
         server = await asyncio.create_subprocess_exec(
             sys.executable, "main.py", "serve", cwd=ROOT, env=env, stderr=asyncio.subprocess.PIPE
@@ -101,7 +104,9 @@ async def test_main_serve_sets_webhook_and_menu_and_answers(
             _out, err = await asyncio.wait_for(server.communicate(), 15)
         # uvicorn shuts down cleanly, then re-raises SIGTERM so the exit status says why
         assert server.returncode in (0, -signal.SIGTERM), err.decode()[-2000:]
-        assert "Application shutdown complete" in err.decode()
+        logged = [json.loads(line) for line in err.decode().splitlines() if line[:1] == "{"]
+        assert "Application shutdown complete." in {line["event"] for line in logged}
+        assert "wx-secret" not in err.decode()
         assert SECRET not in err.decode() and TOKEN not in err.decode()  # no secrets in logs
 
 
@@ -114,7 +119,9 @@ def _oa_verification(token: str, echostr: str) -> dict[str, str]:
 
 
 async def _until_healthy(http: httpx.AsyncClient) -> None:
-    for _ in range(200):
+    """Until the server answers: a deadline for a hung start, not a speed limit (a busy
+    2-core machine has taken 10 s to migrate and spawn two workers)."""
+    for _ in range(1200):
         with contextlib.suppress(httpx.TransportError):
             if (await http.get("/healthz")).status_code == 200:
                 return

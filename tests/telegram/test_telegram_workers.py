@@ -72,6 +72,7 @@ async def test_two_workers_answer_every_update_once_and_stop_cleanly() -> None:
                 "CHATCRM_TELEGRAM_WEBHOOK_SECRET": SECRET,
                 "CHATCRM_HTTP_PORT": str(port),
                 "CHATCRM_WORKERS": "2",
+                "CHATCRM_LOG_LEVEL": "INFO",  # uvicorn's "Finished server process" lines
             }
             server = await asyncio.create_subprocess_exec(
                 sys.executable, "main.py", "serve", cwd=ROOT, env=env,
