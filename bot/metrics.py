@@ -111,17 +111,18 @@ class MeteredRouter(Router):
             seconds = time.perf_counter() - started
             HANDLER_SECONDS.labels(msg.channel).observe(seconds)
             UPDATES.labels(msg.channel, outcome).inc()
-            log.info(  # ids and timing only: what people wrote stays out of the logs
-                "message %s",
-                outcome,
-                extra={
-                    "channel": msg.channel,
-                    "update_id": msg.message_id,
-                    "user_id": msg.user_id,
-                    "duration_ms": round(seconds * 1000, 1),
-                    "status": outcome,
-                },
-            )
+            if log.isEnabledFor(logging.INFO):  # ids and timing only, never what was written
+                log.info(
+                    "message %s",
+                    outcome,
+                    extra={
+                        "channel": msg.channel,
+                        "update_id": msg.message_id,
+                        "user_id": msg.user_id,
+                        "duration_ms": round(seconds * 1000, 1),
+                        "status": outcome,
+                    },
+                )
 
     async def _guarded(self, ctx: Ctx) -> list[Reply]:
         try:
