@@ -32,6 +32,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.delivery import Outcome, Sender, SendResult
 from handlers.chat.context import Ctx, UserError
@@ -75,6 +76,11 @@ OUTBOX_OLDEST = Gauge(
     multiprocess_mode="mostrecent",
 )
 SHARED_DIR = "PROMETHEUS_MULTIPROC_DIR"  # prometheus-client's own variable
+HTTP_RESPONSES = Counter(
+    "chatcrm_http_responses_total",
+    "Answers by route and status: webhooks refused (403, 413), asked again (503), served",
+    ["path", "status"],
+)
 JOB_RUNS = Counter("chatcrm_job_runs_total", "Scheduled job ticks started", ["job"])
 JOB_LAG = Histogram(
     "chatcrm_job_lag_seconds",
@@ -131,6 +137,28 @@ class MeteredRouter(Router):
             if not isinstance(failure.__cause__, UserError):  # a user's mistake is no error
                 HANDLER_ERRORS.labels(ctx.msg.channel).inc()
             raise
+
+
+class CountResponses:
+    """ASGI middleware: each response by route and status. The route is its template
+    (/wechat/work/card/{link}) and "other" when none matched, so a scanner trying paths
+    cannot grow the series."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def counted(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                path = getattr(scope.get("route"), "path", "other")  # set by the router
+                HTTP_RESPONSES.labels(path, str(message["status"])).inc()
+            await send(message)
+
+        await self.app(scope, receive, counted)
 
 
 class MeteredSender:

@@ -15,13 +15,14 @@ from typing import Any
 import uvicorn
 from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 from telegram import Update
 
 from bot.bootstrap import App
-from bot.metrics import Probes
+from bot.metrics import CountResponses, Probes
 from bot.telegram.channel import TelegramChannel, spinner_answer
 from bot.telegram.runtime import WEBHOOK_PATH, build_runtime
 from bot.workers import WorkerRole
@@ -47,7 +48,8 @@ def create_app(
             raise SystemExit("CHATCRM_TELEGRAM_WEBHOOK_SECRET must be set to serve the webhook")
         webhook = TelegramWebhook(telegram, secret.get_secret_value())
         endpoints.append(Route(WEBHOOK_PATH, webhook.receive, methods=["POST"]))
-    return Starlette(routes=[*endpoints, *routes], lifespan=_all(lifespans))
+    counted = [Middleware(CountResponses)]  # /metrics: answers by route and status
+    return Starlette(routes=[*endpoints, *routes], lifespan=_all(lifespans), middleware=counted)
 
 
 def _all(lifespans: Sequence[Lifespan]) -> AppLifespan:

@@ -58,6 +58,20 @@ async def test_an_update_moves_the_counters(tg: Harness) -> None:
     assert after[("chatcrm_outbox_oldest_pending_seconds", ())] == 0
 
 
+async def test_answers_at_the_edge_are_counted_by_route_and_status(tg: Harness) -> None:
+    before = await scrape(tg)
+    forged = await tg.post(tg.updates.message(REP, "/help"), secret="wrong")
+    assert forged.status_code == 403
+    for probe in ("/wp-login.php", "/.env"):  # a scanner: one series for all it tries
+        assert (await tg.http.get(probe)).status_code == 404
+    after = await scrape(tg)
+    webhook = {"path": "/telegram/webhook", "status": "403"}
+    assert moved(before, after, "chatcrm_http_responses_total", **webhook) == 1
+    other = {"path": "other", "status": "404"}
+    assert moved(before, after, "chatcrm_http_responses_total", **other) == 2
+    assert moved(before, after, "chatcrm_updates_total", channel="telegram", outcome="error") == 0
+
+
 async def test_a_redelivered_update_counts_as_silent(tg: Harness) -> None:
     update = tg.updates.message(REP, "/start nothing")
     await tg.send(update)
