@@ -26,13 +26,19 @@ DEMO_DB = Path("chatcrm-demo.db")
 
 
 async def run(args: argparse.Namespace, settings: Settings) -> int:
+    from sqlalchemy.exc import DBAPIError
+
     from bot.bootstrap import build_app
 
     if args.command == "nlu":
         return print_nlu(args.text, args.now, settings)
     if args.command == "console" and args.demo and "database_url" not in settings.model_fields_set:
         settings = settings.model_copy(update={"database_url": f"sqlite+aiosqlite:///{DEMO_DB}"})
-    app = await build_app(settings)
+    try:
+        app = await build_app(settings)
+    except (OSError, DBAPIError) as exc:  # one clear line for an operator, not a traceback
+        print(f"chatcrm: cannot open the database {_problem(settings, exc)}", file=sys.stderr)
+        return 1
     try:
         if args.command == "migrate":
             print(f"schema up to date: {app.engine.url.render_as_string(hide_password=True)}")
@@ -171,6 +177,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         finally:
             clean_up()
     return run_loop(run(args, settings))
+
+
+def _problem(settings: Settings, exc: Exception) -> str:
+    """The URL (password hidden) and the driver's first line about what went wrong."""
+    from sqlalchemy import make_url
+    from sqlalchemy.exc import DBAPIError
+
+    url = make_url(settings.database_url).render_as_string(hide_password=True)
+    cause = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
+    reason = str(cause).strip().splitlines()[0] if str(cause).strip() else ""
+    return f"{url}: {type(cause).__name__} {reason}".strip()
 
 
 def _configure_logs(settings: Settings) -> None:

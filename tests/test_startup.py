@@ -130,3 +130,23 @@ def test_text_logs_mask_secrets_in_tracebacks_too() -> None:
     text = out.getvalue()
     assert "token refresh failed" in text and "RuntimeError" in text
     assert "hunter2-secret" not in text
+
+
+def test_an_unreachable_database_is_one_line_without_the_password(tmp_path: Path) -> None:
+    for url in (
+        "postgresql+asyncpg://crm:hunter2@127.0.0.1:1/crm",  # nothing listens on port 1
+        f"sqlite+aiosqlite:///{tmp_path / 'no' / 'such' / 'dir.db'}",
+    ):
+        done = subprocess.run(
+            [sys.executable, str(ROOT / "main.py"), "migrate"],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            env={"PATH": "/usr/bin:/bin", "CHATCRM_DATABASE_URL": url},
+            timeout=60,
+            check=False,
+        )
+        assert done.returncode == 1
+        [line] = done.stderr.strip().splitlines()
+        assert line.startswith("chatcrm: cannot open the database ")
+        assert "hunter2" not in line and "Traceback" not in done.stderr
