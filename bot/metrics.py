@@ -123,7 +123,7 @@ class MeteredRouter(Router):
                     outcome,
                     extra={
                         "channel": msg.channel,
-                        "update_id": msg.message_id,
+                        "update_id": msg.dedupe_key or msg.message_id,
                         "user_id": msg.user_id,
                         "duration_ms": round(seconds * 1000, 1),
                         "status": outcome,

@@ -149,6 +149,7 @@ async def test_each_message_logs_ids_and_timing_but_not_its_text(
     line = json.loads(JsonFormatter().format(record))
     assert line["event"] == "message replied" and line["channel"] == "telegram"
     assert line["user_id"] == str(REP.id) and line["duration_ms"] > 0
+    assert line["update_id"] == str(tg.updates.next_id)  # Telegram's update id
     assert "王五" not in json.dumps(line, ensure_ascii=False) and "13900000055" not in str(line)
 
 
