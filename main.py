@@ -4,87 +4,51 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
-import logging
-import socket
 import sys
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
-from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bot.bootstrap import App, build_app
-from bot.loop import run as run_loop
-from bot.settings import Settings
-from bot.workers import WorkerRole
+# Only argparse up front: `--help` and a mistyped command answer at once; the application is
+# imported when a command runs.
+from bot.cli.parser import DEMO_USERS, OPS_ACTIONS, parser
 
+if TYPE_CHECKING:
+    import socket
+
+    from bot.bootstrap import App
+    from bot.settings import Settings
+    from bot.workers import WorkerRole
+
+__all__ = ["main", "parser", "run"]
 DEMO_DB = Path("chatcrm-demo.db")
-DEMO_USERS = {
-    "rep": "demo-rep1",
-    "rep2": "demo-rep2",
-    "rep3": "demo-rep3",
-    "manager": "demo-manager",
-    "admin": "demo-admin",
-}
-
-
-def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="chatcrm", description=__doc__)
-    sub = p.add_subparsers(dest="command", required=True)
-    console = sub.add_parser("console", help="chat with the bot in this terminal")
-    console.add_argument("--demo", action="store_true", help="use a seeded demo company")
-    console.add_argument("--as", dest="as_user", default="rep", choices=sorted(DEMO_USERS))
-    console.add_argument("--user", default=None, help="your console user id (not with --demo)")
-    sub.add_parser("migrate", help="bring the database schema up to date")
-    sub.add_parser("serve", help="the web app: Telegram webhook, /healthz (needs CHATCRM_* env)")
-    sub.add_parser("poll", help="Telegram by long polling, for development (no public URL)")
-    nlu = sub.add_parser("nlu", help="print what the bot understands of a message, as JSON")
-    nlu.add_argument("text")
-    nlu.add_argument("--now", default=None, help="ISO datetime to read times against")
-    admin = sub.add_parser("admin", help="bootstrap organisations, teams and invites")
-    asub = admin.add_subparsers(dest="action", required=True)
-    org = asub.add_parser("create-org", help="a new organisation and its first admin invite")
-    org.add_argument("name")
-    team = asub.add_parser("create-team")
-    team.add_argument("--org", type=int, required=True)
-    team.add_argument("name")
-    invite = asub.add_parser("invite", help="an invite code for a new user")
-    invite.add_argument("--org", type=int, required=True)
-    invite.add_argument("--role", choices=("rep", "manager", "admin"), default="rep")
-    invite.add_argument("--team", type=int, default=None)
-    invite.add_argument("--name", default=None)
-    users = asub.add_parser("users", help="list an organisation's teams and users")
-    users.add_argument("--org", type=int, required=True)
-    stages = asub.add_parser("stages", help="list the pipeline stages")
-    stages.add_argument("--org", type=int, required=True)
-    stage = asub.add_parser("set-stage", help="rename, re-weight or add a pipeline stage")
-    stage.add_argument("--org", type=int, required=True)
-    stage.add_argument("key", help="stable key, e.g. proposal; a new key adds a stage")
-    stage.add_argument("--zh", required=True, help="中文名称")
-    stage.add_argument("--en", required=True, help="English name")
-    stage.add_argument("--probability", type=int, required=True, help="win probability, %%")
-    stage.add_argument("--position", type=int, default=None)
-    from bot.cli.ops import add_commands as add_ops_commands  # team operations
-
-    add_ops_commands(asub)
-    return p
 
 
 async def run(args: argparse.Namespace, settings: Settings) -> int:
+    from sqlalchemy.exc import DBAPIError
+
+    from bot.bootstrap import build_app
+
     if args.command == "nlu":
         return print_nlu(args.text, args.now, settings)
     if args.command == "console" and args.demo and "database_url" not in settings.model_fields_set:
         settings = settings.model_copy(update={"database_url": f"sqlite+aiosqlite:///{DEMO_DB}"})
-    app = await build_app(settings)
+    try:
+        app = await build_app(settings)
+    except (OSError, DBAPIError) as exc:  # one clear line for an operator, not a traceback
+        print(f"chatcrm: cannot open the database {_problem(settings, exc)}", file=sys.stderr)
+        return 1
     try:
         if args.command == "migrate":
             print(f"schema up to date: {app.engine.url.render_as_string(hide_password=True)}")
             return 0
         if args.command == "admin":
             from bot.cli.admin import run_admin
-            from bot.cli.ops import ACTIONS, run_ops  # team operations
 
-            if args.action in ACTIONS:
+            if args.action in OPS_ACTIONS:
+                from bot.cli.ops import run_ops  # team operations
+
                 return await run_ops(app, args)
 
             return await run_admin(app, args)
@@ -107,6 +71,7 @@ async def run_serve(
     """Every configured channel in one web app, with the jobs' clock beside them."""
     from bot.web import serve
     from bot.wechat.routes import build_wechat
+    from bot.workers import WorkerRole
 
     role = role or WorkerRole()
     wechat = build_wechat(app, policy=role.policy(app.settings.outbox_lease_seconds))
@@ -120,10 +85,15 @@ async def run_serve(
 
 def serve_worker(sock: socket.socket, role: WorkerRole) -> None:
     """One of CHATCRM_WORKERS serving processes (bot/workers.py); the parent has migrated."""
-    _log_warnings()
+    from bot.bootstrap import build_app
+    from bot.loop import run as run_loop
+    from bot.settings import load_settings
+
+    settings = load_settings()
+    _configure_logs(settings)
 
     async def worker() -> int:
-        app = await build_app(Settings(), migrate=False)
+        app = await build_app(settings, migrate=False)
         try:
             return await run_serve(app, sock, role)
         finally:
@@ -135,9 +105,11 @@ def serve_worker(sock: socket.socket, role: WorkerRole) -> None:
 @contextlib.asynccontextmanager
 async def scheduled(app: App) -> AsyncIterator[None]:
     """The jobs' clock beside a channel, so reminders, briefs and digests go out."""
+    from bot.metrics import watch_jobs
     from jobs.scheduler import start_jobs
 
     jobs = start_jobs(app)
+    watch_jobs(jobs.scheduler)  # runs and lag per job at /metrics
     try:
         yield
     finally:
@@ -170,6 +142,8 @@ async def run_console_command(app: App, args: argparse.Namespace) -> int:
 
 
 def print_nlu(text: str, now_iso: str | None, settings: Settings) -> int:
+    import json
+    from datetime import datetime
     from zoneinfo import ZoneInfo
 
     from handlers.nlu.intent import understand
@@ -185,22 +159,41 @@ def print_nlu(text: str, now_iso: str | None, settings: Settings) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    _log_warnings()
     args = parser().parse_args(argv)
-    settings = Settings()
+    from bot.loop import run as run_loop
+    from bot.settings import load_settings
+
+    settings = load_settings()  # a bad setting: one line each, exit 2
+    _configure_logs(settings)
     if args.command == "serve" and settings.workers > 1:
+        from bot.metrics import share_between_processes
         from bot.workers import check_workers, supervise
 
         check_workers(settings)
         run_loop(run(parser().parse_args(["migrate"]), settings))  # once, before the workers
-        return supervise(settings, serve_worker)
+        clean_up = share_between_processes()  # any worker may answer /metrics for all
+        try:
+            return supervise(settings, serve_worker)
+        finally:
+            clean_up()
     return run_loop(run(args, settings))
 
 
-def _log_warnings() -> None:
-    logging.basicConfig(
-        level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s %(message)s"
-    )
+def _problem(settings: Settings, exc: Exception) -> str:
+    """The URL (password hidden) and the driver's first line about what went wrong."""
+    from sqlalchemy import make_url
+    from sqlalchemy.exc import DBAPIError
+
+    url = make_url(settings.database_url).render_as_string(hide_password=True)
+    cause = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
+    reason = str(cause).strip().splitlines()[0] if str(cause).strip() else ""
+    return f"{url}: {type(cause).__name__} {reason}".strip()
+
+
+def _configure_logs(settings: Settings) -> None:
+    from bot import logs
+
+    logs.configure(settings.log_level, settings.log_format, settings.secret_values())
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.metrics import MeteredRouter
 from bot.settings import Settings
 from handlers.chat.app import build_router
 from handlers.chat.context import ChatConfig
@@ -36,6 +37,11 @@ def chat_config(settings: Settings) -> ChatConfig:
     )
 
 
+def chat_router(uows: UnitOfWorkFactory, clock: Clock, settings: Settings) -> Router:
+    """The router every channel feeds, counted and timed for /metrics."""
+    return MeteredRouter.around(build_router(uows, clock, chat_config(settings)))
+
+
 async def build_app(settings: Settings, clock: Clock | None = None, migrate: bool = True) -> App:
     """Engine, schema, units of work and the router, wired from settings."""
     engine = make_engine(
@@ -47,5 +53,5 @@ async def build_app(settings: Settings, clock: Clock | None = None, migrate: boo
         await upgrade(engine)
     uows = UnitOfWorkFactory(make_sessions(engine))
     clock = clock or SystemClock()
-    router = build_router(uows, clock, chat_config(settings))
+    router = chat_router(uows, clock, settings)
     return App(settings, engine, uows, router, clock)

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from platformdirs import user_data_path
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 _SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")  # what setWebhook accepts as secret_token
+ENV_PREFIX = "CHATCRM_"
+LANGS = ("zh", "en")  # handlers/i18n.LANGS; not imported, so `--help` stays light
+DATABASE_SCHEMES = ("sqlite+aiosqlite", "postgresql+asyncpg")
 
 
 def default_database_url() -> str:
@@ -23,7 +29,10 @@ def default_database_url() -> str:
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="CHATCRM_", env_file=".env", extra="ignore")
+    # An empty value (CHATCRM_WECOM_AGENT_ID= in .env) means unset, as in .env.example.
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX, env_file=".env", extra="ignore", env_ignore_empty=True
+    )
 
     database_url: str = Field(default_factory=default_database_url)
     # SQLite only. "normal": a commit is safe from a crash of this program but not of the
@@ -37,7 +46,10 @@ class Settings(BaseSettings):
     db_pool_size: int = Field(default=20, ge=1, le=500)
     default_tz: str = "Asia/Shanghai"
     default_lang: str = "zh"
-    default_reminder_hour: int = 9
+    default_reminder_hour: int = Field(default=9, ge=0, le=23)
+    # Logs: a level name, and "text" for people or "json" (one object a line) for collectors.
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "WARNING"
+    log_format: Literal["text", "json"] = "text"
 
     # WeChat Official Account (customers). Routes are mounted only when appid, secret and token
     # are set; the AES key turns on safe mode. One org owns the account.
@@ -63,6 +75,10 @@ class Settings(BaseSettings):
     redis_url: SecretStr | None = None
     redis_prefix: str = "chatcrm:"
 
+    def secret_values(self) -> list[str]:
+        """What the logs must never show (bot/logs.py masks each)."""
+        return [v.get_secret_value() for v in self.__dict__.values() if isinstance(v, SecretStr)]
+
     @property
     def wechat_enabled(self) -> bool:
         return bool(self.wechat_appid and self.wechat_secret and self.wechat_token)
@@ -79,13 +95,63 @@ class Settings(BaseSettings):
     telegram_webhook_secret: SecretStr | None = None
     public_url: str | None = None  # https://crm.example.com: where Telegram sends the webhook
     http_host: str = "127.0.0.1"
-    http_port: int = 8080
+    http_port: int = Field(default=8080, ge=1, le=65535)
     # `serve` processes on this host sharing the port (PostgreSQL only): one per core.
     workers: int = Field(default=1, ge=1, le=64)
     # How long a sender may hold claimed outbox rows before another instance takes them back.
     # Longer than a sender's local queue at the channel's pace; shorter means faster recovery
     # after a crash, and more duplicates if it is too short.
-    outbox_lease_seconds: int = 600
+    outbox_lease_seconds: int = Field(default=600, ge=1)
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _level_any_case(cls, level: object) -> object:
+        return level.upper() if isinstance(level, str) else level
+
+    @field_validator("default_tz")
+    @classmethod
+    def _known_zone(cls, zone: str) -> str:
+        try:
+            ZoneInfo(zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            why = f"unknown timezone {zone!r}; use an IANA name such as Asia/Shanghai"
+            raise ValueError(why) from None
+        return zone
+
+    @field_validator("default_lang")
+    @classmethod
+    def _known_lang(cls, lang: str) -> str:
+        if lang not in LANGS:
+            raise ValueError(f"{lang!r} is not one of {', '.join(LANGS)}")
+        return lang
+
+    @field_validator("database_url")
+    @classmethod
+    def _database(cls, url: str) -> str:
+        scheme = url.partition("://")[0]
+        if scheme not in DATABASE_SCHEMES or "://" not in url:
+            raise ValueError(
+                "use sqlite+aiosqlite:///path.db or postgresql+asyncpg://user@host/db"
+            )
+        return url
+
+    @field_validator("public_url", "telegram_api_url", "wechat_api_url")
+    @classmethod
+    def _http_url(cls, url: str | None) -> str | None:
+        if url is not None:
+            parts = urlsplit(url)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                raise ValueError(f"{url!r} is not an http(s) URL with a host")
+        return url
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_url(cls, url: SecretStr | None) -> SecretStr | None:
+        if url is not None:
+            scheme = urlsplit(url.get_secret_value()).scheme
+            if scheme not in ("redis", "rediss", "unix"):
+                raise ValueError("use redis://[:password@]host:6379/0 (or rediss://, unix://)")
+        return url
 
     @field_validator("telegram_webhook_secret")
     @classmethod
@@ -93,3 +159,21 @@ class Settings(BaseSettings):
         if secret is not None and not _SECRET.fullmatch(secret.get_secret_value()):
             raise ValueError("use 1-256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule)")
         return secret
+
+
+def load_settings() -> Settings:
+    """The settings, or exit 2 with one line per bad variable (never a traceback)."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        print(_report(exc), file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+def _report(exc: ValidationError) -> str:
+    lines = []
+    for error in exc.errors(include_url=False, include_input=False):
+        field = str(error["loc"][0]) if error["loc"] else ""
+        message = str(error["msg"]).removeprefix("Value error, ")
+        lines.append(f"{ENV_PREFIX}{field.upper()}: {message}")
+    return "chatcrm: bad settings\n" + "\n".join(lines)

@@ -1,4 +1,4 @@
-"""The one ASGI app: /healthz, the Telegram webhook, and the routes other channels mount."""
+"""The one ASGI app: probes, /metrics, the Telegram webhook and routes other channels mount."""
 
 from __future__ import annotations
 
@@ -13,15 +13,15 @@ from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 import uvicorn
-from sqlalchemy import select
-from sqlalchemy.exc import SQLAlchemyError
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 from telegram import Update
 
 from bot.bootstrap import App
+from bot.metrics import CountResponses, Probes
 from bot.telegram.channel import TelegramChannel, spinner_answer
 from bot.telegram.runtime import WEBHOOK_PATH, build_runtime
 from bot.workers import WorkerRole
@@ -41,14 +41,15 @@ def create_app(
     lifespans: Sequence[Lifespan] = (),
 ) -> Starlette:
     """The web app; other channels pass their `routes` and start their work in `lifespans`."""
-    endpoints: list[BaseRoute] = [Route("/healthz", Health(app).check, methods=["GET"])]
+    endpoints: list[BaseRoute] = [*Probes(app.uows, app.clock).routes()]
     if telegram is not None:
         secret = app.settings.telegram_webhook_secret
         if secret is None:
             raise SystemExit("CHATCRM_TELEGRAM_WEBHOOK_SECRET must be set to serve the webhook")
         webhook = TelegramWebhook(telegram, secret.get_secret_value())
         endpoints.append(Route(WEBHOOK_PATH, webhook.receive, methods=["POST"]))
-    return Starlette(routes=[*endpoints, *routes], lifespan=_all(lifespans))
+    counted = [Middleware(CountResponses)]  # /metrics: answers by route and status
+    return Starlette(routes=[*endpoints, *routes], lifespan=_all(lifespans), middleware=counted)
 
 
 def _all(lifespans: Sequence[Lifespan]) -> AppLifespan:
@@ -76,21 +77,6 @@ def _startup_heap_frozen() -> Iterator[None]:
         yield
     finally:
         gc.unfreeze()
-
-
-class Health:
-    def __init__(self, app: App) -> None:
-        self.app = app
-
-    async def check(self, _request: Request) -> Response:
-        """200 when the database answers; 503 tells the load balancer to look elsewhere."""
-        try:
-            async with self.app.uows() as uow:
-                await uow.session.scalar(select(1))
-        except (SQLAlchemyError, OSError):
-            log.exception("health check: database unreachable")
-            return JSONResponse({"ok": False, "db": False}, status_code=503)
-        return JSONResponse({"ok": True, "db": True})
 
 
 class TelegramWebhook:
@@ -177,7 +163,8 @@ async def serve(
         # sent just as uvicorn closes one fails with a 502.
         timeout_keep_alive=75,
         ws="none",
-        log_level="info",
+        log_config=None,  # uvicorn logs through ours (bot/logs.py): level, format, masking
+        log_level=None,
     )
     hide_query_strings(logging.getLogger("uvicorn.access"))  # after Config set logging up
     await uvicorn.Server(config).serve(sockets=[sock] if sock is not None else None)

@@ -71,8 +71,8 @@ def _tune_sqlite(engine: AsyncEngine, synchronous: str) -> None:
 
     # IMMEDIATE takes the write lock up front: no upgrade deadlock between two writers.
     # SQLAlchemy's recipe emits it from a "begin" event listener, but any connection event
-    # listener makes the engine dispatch events around every statement (6 % of the CPU of
-    # logging a visit). The dialect's own begin hook, on this engine's dialect only, does not.
+    # listener makes the engine dispatch events around every statement (a measurable share
+    # of a visit's CPU). The dialect's own begin hook, on this engine's dialect only, does not.
     engine.sync_engine.dialect.do_begin = _begin_immediate  # type: ignore[method-assign]
 
 

@@ -12,6 +12,7 @@ from store.repos.chat import ChatRepo
 from store.repos.customers import CustomerRepo
 from store.repos.deals import DealRepo
 from store.repos.desk import DeskRepo
+from store.repos.health import HealthRepo
 from store.repos.jobs import JobRepo
 from store.repos.ops import OpsRepo
 from store.repos.outbox import OutboxRepo
@@ -20,6 +21,7 @@ from store.repos.reminders import ReminderRepo
 from store.repos.reports import ReportRepo
 from store.repos.shared import SharedRepo
 from store.repos.users import UserRepo
+from store.repos.wecom import WeComRepo
 
 
 class UnitOfWork:
@@ -36,6 +38,8 @@ class UnitOfWork:
     reports: ReportRepo
     payments: PaymentRepo
     ops: OpsRepo
+    health: HealthRepo
+    wecom: WeComRepo
 
     def __init__(self, sessions: SessionFactory) -> None:
         self._sessions = sessions
@@ -54,6 +58,8 @@ class UnitOfWork:
         self.reports = ReportRepo(self.session)
         self.payments = PaymentRepo(self.session)
         self.ops = OpsRepo(self.session)
+        self.health = HealthRepo(self.session)
+        self.wecom = WeComRepo(self.session)
         return self
 
     async def __aexit__(

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
 from typing import Any
 
 from bot.bootstrap import App
@@ -18,36 +17,6 @@ from handlers.services.ops.ownership import OpsError
 from handlers.services.ops.tabular import TableWriter, fmt_of, read_table
 from store.scope import Scope
 from store.uow import UnitOfWork
-
-ACTIONS = ("handover", "import", "export", "forget", "retention")
-
-
-def add_commands(asub: Any) -> None:
-    """Add the operations subcommands to `admin`'s subparsers."""
-    ho = asub.add_parser("handover", help="hand a leaving rep's work to colleagues, balanced")
-    ho.add_argument("--from", dest="from_user", type=int, required=True, help="user id")
-    ho.add_argument("--to", required=True, help="user ids, comma-separated")
-    imp = asub.add_parser("import", help="import customers from CSV or XLSX")
-    imp.add_argument("file", type=Path)
-    imp.add_argument("--org", type=int, required=True)
-    imp.add_argument("--owner", type=int, default=None, help="user id; omit to route leads")
-    imp.add_argument("--mapping", default=None, help="field=Column,… e.g. name=客户名,phone=手机")
-    imp.add_argument("--on-duplicate", choices=importer.STRATEGIES, default="skip")
-    imp.add_argument("--preview", action="store_true", help="check everything, write nothing")
-    imp.add_argument("--rejects", type=Path, default=None, help="write refused rows here (CSV)")
-    ex = asub.add_parser("export", help="export customers, activities or deals")
-    ex.add_argument("--org", type=int, required=True)
-    who = ex.add_mutually_exclusive_group()
-    who.add_argument("--team", type=int, default=None)
-    who.add_argument("--owner", type=int, default=None)
-    ex.add_argument("--what", choices=(*exporter.KINDS, "customer"), required=True)
-    ex.add_argument("--customer", type=int, default=None, help="with --what customer: one")
-    ex.add_argument("--out", type=Path, required=True, help=".csv, .xlsx, or .json for one")
-    fg = asub.add_parser("forget", help="anonymise one customer, keeping aggregate figures")
-    fg.add_argument("--customer", type=int, required=True)
-    rt = asub.add_parser("retention", help="how many days the audit log is kept")
-    rt.add_argument("--org", type=int, required=True)
-    rt.add_argument("--days", type=int, required=True, help="0 keeps it forever")
 
 
 async def run_ops(app: App, args: argparse.Namespace) -> int:

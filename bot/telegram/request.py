@@ -1,10 +1,9 @@
 """PTB's way to the Bot API over aiohttp instead of httpx (PTB's BaseRequest extension point).
 
-Sending was a third of the server's CPU at Telegram's 30 messages/s: httpx cost ~1.7 ms a
-request on loopback, and httpcore's pool checks every connection on every request. aiohttp
-costs ~0.5 ms. Measured with the outbox delivering to the fake Bot API (bench/delivery_cost.py):
-11.0 -> 5.3 ms of CPU per delivered message, PTB and the fake server included.
-PTB still builds every request and parses every answer; only the HTTP round trip is ours.
+Sending was a large share of the server's CPU at Telegram's 30 messages/s: httpcore's pool
+checks every connection on every request, and aiohttp's round trip costs a fraction of
+httpx's (bench/delivery_cost.py measures it; figures in docs/benchmarks.md). PTB still
+builds every request and parses every answer; only the HTTP round trip is ours.
 
 Proxies come from the environment (HTTPS_PROXY, NO_PROXY, ...) as with `trust_env`, but are
 looked up once per host: `trust_env` reads ~/.netrc and the environment in a worker thread on

@@ -19,6 +19,7 @@ from telegram.ext import Application, ApplicationBuilder
 
 from bot.bootstrap import App
 from bot.delivery import Delivery, DeliveryPolicy
+from bot.metrics import MeteredRouter, metered
 from bot.rate_limit import Limits, Pacer
 from bot.settings import Settings
 from bot.telegram.channel import ChatHandler, PTBApp, TelegramChannel
@@ -129,11 +130,13 @@ def build_runtime(
     uows = for_engine(app.engine, app.uows)
     if handler is None:
         handler = (
-            app.router if uows is app.uows else build_router(uows, app.clock, app.router.config)
+            app.router
+            if uows is app.uows
+            else MeteredRouter.around(build_router(uows, app.clock, app.router.config))
         )
     sender = TelegramSender(application.bot, Pacer(limits or Limits()))
     policy = policy or DeliveryPolicy(lease=timedelta(seconds=app.settings.outbox_lease_seconds))
-    delivery = Delivery(uows, app.clock, [sender], policy)
+    delivery = Delivery(uows, app.clock, metered([sender]), policy)
     channel = TelegramChannel(
         application,
         handler,

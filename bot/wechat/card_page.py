@@ -19,7 +19,6 @@ from bot.wechat.cards import recipient_lang
 from bot.wechat.inbound import WECOM_CHANNEL
 from bot.wechat.render import render_body
 from handlers.i18n import add_texts, t
-from store.repos.wecom import WeComRepo
 from store.uow import UnitOfWorkFactory
 
 add_texts(
@@ -73,7 +72,7 @@ class CardPage:
         except LinkRefused as refused:
             return self._refusal(403, refused.why)
         async with self.uows() as uow:
-            entry = await WeComRepo(uow.session).outbox_entry(entry_id, WECOM_CHANNEL)
+            entry = await uow.wecom.outbox_entry(entry_id, WECOM_CHANNEL)
             if entry is None:
                 return self._refusal(404, "gone")
             lang = await recipient_lang(uow, entry.body, entry.recipient)

@@ -24,7 +24,6 @@ from handlers.i18n import add_texts, t
 from handlers.messages import InboundMessage, Reply
 from handlers.services.audit import record
 from store.models import MediaFile, User
-from store.repos.wecom import WeComRepo
 from store.uow import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
@@ -120,7 +119,7 @@ class PhotoKeeper:
             user = await uow.users.by_identity(WECOM_CHANNEL, msg.user_id)
             if user is None or not user.active:  # strangers get the join prompt, we keep nothing
                 return None
-            if await WeComRepo(uow.session).has_media(WECOM_CHANNEL, media_id):
+            if await uow.wecom.has_media(WECOM_CHANNEL, media_id):
                 return None  # a retried callback, or another instance already has it
         fetch = media_get(self.api.base, media_id, self.limit, DOWNLOAD_SECONDS)
         try:
@@ -151,7 +150,7 @@ class PhotoKeeper:
             created_at=now,
         )
         async with self.uows() as uow:
-            kept = await WeComRepo(uow.session).keep_media(row)
+            kept = await uow.wecom.keep_media(row)
             if kept is not None:
                 facts = ("org_id", "channel", "external_id", "content_type", "size", "sha256")
                 after = {name: getattr(row, name) for name in facts}

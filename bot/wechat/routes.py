@@ -11,14 +11,15 @@ import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
-from redis.asyncio import Redis
 from starlette.routing import BaseRoute, Route
 from wechatpy.crypto import WeChatCrypto as OACrypto
 from wechatpy.enterprise.crypto import WeChatCrypto as WeComCrypto
 
 from bot.bootstrap import App
 from bot.delivery import Delivery, DeliveryPolicy, Sender
+from bot.metrics import metered
 from bot.settings import Settings
 from bot.wechat.api import AppKeys, WeChatApi
 from bot.wechat.callbacks import ACK_BUDGET, Acker, Callback
@@ -27,7 +28,6 @@ from bot.wechat.card_page import CardPage
 from bot.wechat.inbound import WECOM_CHANNEL, oa_message, wecom_message
 from bot.wechat.inbox import DurableInbox, Handle, InboxPolicy
 from bot.wechat.media import PhotoKeeper
-from bot.wechat.redis_tokens import RedisTokenStore
 from bot.wechat.send import OASender, WeComSender
 from bot.wechat.tokens import DbTokenStore, TokenStore
 from bot.wechat.work import WeComInbox
@@ -36,6 +36,9 @@ from handlers.desk.desk import Desk
 from handlers.messages import InboundMessage
 
 WORK_PATH, OA_PATH = "/wechat/work", "/wechat/oa"
+
+if TYPE_CHECKING:  # redis is the optional [redis] extra: imported only when configured
+    from redis.asyncio import Redis
 
 
 @dataclass
@@ -100,7 +103,7 @@ def build_wechat(
         _add_wecom(app, runtime, tokens, handle_wecom)
     if s.wechat_enabled:
         _add_oa(app, runtime, tokens)
-    runtime.delivery = Delivery(app.uows, app.clock, runtime.senders, policy)
+    runtime.delivery = Delivery(app.uows, app.clock, metered(runtime.senders), policy)
     return runtime
 
 
@@ -109,6 +112,10 @@ def _token_store(app: App, runtime: WeChatRuntime) -> TokenStore:
     url = app.settings.redis_url
     if url is None:
         return DbTokenStore(app.uows, app.clock)
+    from redis.asyncio import Redis
+
+    from bot.wechat.redis_tokens import RedisTokenStore
+
     runtime.redis = Redis.from_url(url.get_secret_value(), decode_responses=True)
     return RedisTokenStore(runtime.redis, app.clock, app.settings.redis_prefix)
 

@@ -66,8 +66,8 @@ class CustomerRepo:
         return customer
 
     async def get(self, scope: Scope, customer_id: int) -> Customer | None:
-        # A built statement, not session.get: that builds its query anew each time (~0.15 ms
-        # of CPU on every Save). An object this session already holds is the one returned.
+        # A built statement, not session.get: that builds its query anew each time, on
+        # every Save. An object this session already holds is the one returned.
         customer = (await self.session.scalars(_BY_ID, {"id": customer_id})).first()
         if customer is None or not scope.allows(customer.org_id, customer.owner_id):
             return None

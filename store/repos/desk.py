@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -84,14 +84,3 @@ class DeskRepo:
         rows = (await self.session.scalars(stmt.order_by(User.id))).all()
         rank = {"manager": 0, "admin": 1}
         return sorted(rows, key=lambda u: (u.team_id != team_id, rank[u.role], u.id))
-
-    async def care_count(
-        self, customer_id: int, kind: str, since: datetime, until: datetime
-    ) -> int:
-        stmt = select(func.count(CareLog.id)).where(
-            CareLog.customer_id == customer_id,
-            CareLog.kind == kind,
-            CareLog.sent_at >= since,
-            CareLog.sent_at < until,
-        )
-        return int(await self.session.scalar(stmt) or 0)

@@ -1,6 +1,6 @@
 """What the WeCom adapter keeps beyond the shared tables: downloaded photos, and the outbox
-rows its text cards link to. Built over a unit of work's session (`WeComRepo(uow.session)`),
-so it shares that transaction."""
+rows its text cards link to. Reached as `uow.wecom`, so it shares
+the unit of work's transaction."""
 
 from __future__ import annotations
 

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import AsyncIterator
 
 import pytest
+from sqlalchemy import event
 
 from handlers.chat.app import build_router
 from handlers.chat.context import ChatConfig
@@ -27,6 +30,25 @@ def _message(world: World, who: str, text: str, number: int, dedupe: bool) -> In
     )
 
 
+@contextlib.asynccontextmanager
+async def _database_touched(world: World) -> AsyncIterator[asyncio.Event]:
+    """Set when anyone begins a transaction or sends a statement (SQLite's BEGIN IMMEDIATE
+    waits for the lock in `begin`; PostgreSQL's turn is taken by the first statement)."""
+    engine = world.uows.sessions.kw["bind"].sync_engine
+    touched = asyncio.Event()
+
+    def seen(*_args: object, **_kwargs: object) -> None:
+        touched.set()
+
+    event.listen(engine, "begin", seen)
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        yield touched
+    finally:
+        event.remove(engine, "begin", seen)
+        event.remove(engine, "before_cursor_execute", seen)
+
+
 # With a dedupe key (Telegram, WeCom) PostgreSQL takes the turn in the inbox insert; without
 # one (the console) in a lock statement of its own. Both must hold the second instance back.
 @pytest.mark.parametrize("dedupe", [True, False], ids=["deduped", "no-dedupe-key"])
@@ -44,8 +66,9 @@ async def test_second_instance_waits_for_the_first_and_continues_its_form(
         world.router.handle(_message(world, "rep_a", "新客户", 1, dedupe), hold_the_transaction)
     )
     await inside.wait()  # the first has asked for the name, but not yet committed
-    second = asyncio.create_task(other.handle(_message(world, "rep_a", "张三", 2, dedupe)))
-    await asyncio.sleep(0.3)
+    async with _database_touched(world) as touched:  # by the second: the first is parked
+        second = asyncio.create_task(other.handle(_message(world, "rep_a", "张三", 2, dedupe)))
+        await touched.wait()  # it began its transaction while the first holds its turn
     assert not second.done(), "the second instance read the form before the first committed"
     release.set()
     [asked_name] = await first

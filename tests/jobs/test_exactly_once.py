@@ -22,6 +22,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import asyncpg
+import pytest
 from sqlalchemy import func, insert, select
 
 from bot.delivery import DeliveryPolicy
@@ -136,6 +137,8 @@ async def _wait(check: Callable[[], bool], seconds: float) -> None:
         await asyncio.sleep(0.25)
 
 
+@pytest.mark.slow
+@pytest.mark.timeout(900)  # ~140 s on a 2-core machine
 async def test_5000_due_reminders_exactly_once_with_kill_9() -> None:
     name, url = await _fresh_database()
     engine = make_engine(url)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import time
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
 
 from handlers.nlu.intent import Understanding, detect_lang, understand
+from tests.calls import python_calls
 
 CST = timezone(timedelta(hours=8))
 NOW = datetime(2013, 2, 12, 16, 30, tzinfo=CST)  # a Tuesday afternoon
@@ -128,8 +128,8 @@ def test_detect_lang(text: str, lang: str) -> None:
 def test_long_mixed_input_is_fast() -> None:
     line = "今天拜访华为张总😀，谈了报价50万，下周三回访; met Acme's Li, follow up Friday. "
     text = (line * 100)[:5000]
-    started = time.perf_counter()
+    understand(text, NOW)  # warm caches, then count the work (not the time: machines vary)
     u = understand(text, NOW)
-    assert time.perf_counter() - started < 0.5
+    assert python_calls(lambda: understand(text, NOW)) < 50_000  # ~26,000 today
     assert isinstance(u, Understanding)
     assert u.intent == "log_visit"

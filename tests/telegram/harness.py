@@ -17,13 +17,12 @@ from pydantic import SecretStr
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.bootstrap import App, chat_config
+from bot.bootstrap import App, chat_router
 from bot.delivery import DeliveryPolicy
 from bot.rate_limit import Limits, Rate
 from bot.settings import Settings
 from bot.telegram.runtime import TelegramRuntime, build_runtime
 from bot.web import SECRET_HEADER, create_app
-from handlers.chat.app import build_router
 from store.db import make_sessions
 from store.models import OutboxEntry
 from store.uow import UnitOfWorkFactory
@@ -154,7 +153,7 @@ async def running(
         )
         clock = TickingClock(START)
         uows = UnitOfWorkFactory(make_sessions(engine))
-        app = App(config, engine, uows, build_router(uows, clock, chat_config(config)), clock)
+        app = App(config, engine, uows, chat_router(uows, clock, config), clock)
         invites = await seed(app)
         runtime = build_runtime(app, limits=limits, policy=policy)
         web = create_app(app, runtime.channel)

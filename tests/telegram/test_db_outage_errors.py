@@ -96,7 +96,7 @@ async def test_polling_keeps_an_update_fetched_while_the_database_is_away() -> N
             await upgrade(engine)
             async with fake_api() as api:
                 settings = Settings(
-                    database_url="unused",
+                    database_url=pg.url,
                     telegram_token=SecretStr(TOKEN),
                     telegram_api_url=api.base_url,
                 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
+import json
 import os
 import signal
 import socket
@@ -14,6 +15,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
+import pytest
 from pydantic import SecretStr
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -52,11 +54,14 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+@pytest.mark.slow
 async def test_main_serve_sets_webhook_and_menu_and_answers(
     sqlite_engine: AsyncEngine, tmp_path: Path
 ) -> None:
     async with fake_api() as api:
-        invites = await seed(_app(sqlite_engine, Settings(database_url="unused")))
+        invites = await seed(
+            _app(sqlite_engine, Settings(database_url="sqlite+aiosqlite:///unused.db"))
+        )
         port = _free_port()
         env = os.environ | {
             "CHATCRM_DATABASE_URL": str(sqlite_engine.url),
@@ -69,6 +74,8 @@ async def test_main_serve_sets_webhook_and_menu_and_answers(
             "CHATCRM_WECHAT_SECRET": "wx-secret",
             "CHATCRM_WECHAT_TOKEN": "wx-token",
             "CHATCRM_WECHAT_API_URL": api.base_url,  # never called in this test
+            "CHATCRM_LOG_LEVEL": "INFO",  # uvicorn's start and shutdown lines, in JSON
+            "CHATCRM_LOG_FORMAT": "json",
         }
         server = await asyncio.create_subprocess_exec(
             sys.executable,
@@ -104,10 +111,13 @@ async def test_main_serve_sets_webhook_and_menu_and_answers(
             out, err = await asyncio.wait_for(server.communicate(), 15)
         # uvicorn shuts down cleanly, then re-raises SIGTERM so the exit status says why
         assert server.returncode in (0, -signal.SIGTERM), err.decode()[-2000:]
-        assert "Application shutdown complete" in err.decode()
+        logged = [json.loads(line) for line in err.decode().splitlines() if line[:1] == "{"]
+        assert "Application shutdown complete." in {line["event"] for line in logged}
+        assert "wx-secret" not in err.decode()
         assert SECRET not in err.decode() and TOKEN not in err.decode()  # no secrets in logs
         # the access log names the path, never a signed query string someone could replay
-        assert '"GET /wechat/oa?… HTTP/1.1" 200' in out.decode()
+        events = [str(line["event"]) for line in logged]
+        assert any('"GET /wechat/oa?… HTTP/1.1" 200' in e for e in events), events
         assert signed["signature"] not in out.decode() + err.decode()
 
 
@@ -120,7 +130,9 @@ def _oa_verification(token: str, echostr: str) -> dict[str, str]:
 
 
 async def _until_healthy(http: httpx.AsyncClient) -> None:
-    for _ in range(200):
+    """Until the server answers: a deadline for a hung start, not a speed limit (a busy
+    2-core machine has taken 10 s to migrate and spawn two workers)."""
+    for _ in range(1200):
         with contextlib.suppress(httpx.TransportError):
             if (await http.get("/healthz")).status_code == 200:
                 return
@@ -131,7 +143,9 @@ async def _until_healthy(http: httpx.AsyncClient) -> None:
 async def test_polling_answers_updates(sqlite_engine: AsyncEngine) -> None:
     async with fake_api() as api:
         settings = Settings(
-            database_url="unused", telegram_token=SecretStr(TOKEN), telegram_api_url=api.base_url
+            database_url="sqlite+aiosqlite:///unused.db",
+            telegram_token=SecretStr(TOKEN),
+            telegram_api_url=api.base_url,
         )
         app = _app(sqlite_engine, settings)
         invites = await seed(app)

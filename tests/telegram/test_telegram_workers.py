@@ -56,6 +56,7 @@ def test_several_workers_on_sqlite_are_refused_with_the_reason() -> None:
     check_workers(Settings(database_url="sqlite+aiosqlite:///x.db", workers=1))
 
 
+@pytest.mark.slow
 async def test_two_workers_answer_every_update_once_and_stop_cleanly() -> None:
     await require_pg()
     name = f"wk_{uuid.uuid4().hex[:10]}"
@@ -71,6 +72,7 @@ async def test_two_workers_answer_every_update_once_and_stop_cleanly() -> None:
                 "CHATCRM_TELEGRAM_WEBHOOK_SECRET": SECRET,
                 "CHATCRM_HTTP_PORT": str(port),
                 "CHATCRM_WORKERS": "2",
+                "CHATCRM_LOG_LEVEL": "INFO",  # uvicorn's "Finished server process" lines
             }
             server = await asyncio.create_subprocess_exec(
                 sys.executable, "main.py", "serve", cwd=ROOT, env=env,

@@ -12,7 +12,6 @@ from sqlalchemy import select
 
 from bot.wechat.media import MAX_PHOTO
 from store.models import Activity, AuditLog, MediaFile
-from store.repos.wecom import WeComRepo
 from tests.wechat.harness import WeChat
 
 JPEG = b"\xff\xd8\xff\xe0" + os.urandom(300_000)  # a few hundred KB, like a phone photo
@@ -55,7 +54,7 @@ async def test_photo_is_kept_after_wecom_forgets_it(wx_any: WeChat) -> None:
     async with wx.app.uows() as uow:
         activity = (await uow.session.scalars(select(Activity))).one()
         assert activity.photo == "MEDIA_1"
-        kept = await WeComRepo(uow.session).media("wecom", activity.photo)
+        kept = await uow.wecom.media("wecom", activity.photo)
         audit = (
             await uow.session.scalars(select(AuditLog).where(AuditLog.action == "media.keep"))
         ).one()

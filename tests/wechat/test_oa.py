@@ -8,8 +8,9 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from handlers.desk.care import queue_care
 from store.models import AuditLog, Customer, CustomerLink, Reminder, Ticket
+from store.repos.outbox import outbox_row
+from store.uow import UnitOfWork
 from tests.wechat.harness import WeChat, running
 
 OPENID = "oCustomer_zhangsan"
@@ -35,6 +36,13 @@ async def _bind(wx: WeChat, openid: str = OPENID) -> None:
     code = re.search(r"绑定 ([A-Z0-9]{6})", await wx.rep_says("rep_a", "/bind 张三"))
     assert code is not None
     assert "绑定成功" in await wx.customer_says(openid, f"绑定 {code.group(1)}")
+
+
+async def _queue_care(uow: UnitOfWork, kind: str, key: str, text: str, wx: WeChat) -> None:
+    """What the care job (jobs/care.py) queues for a consenting customer."""
+    body = {"text": text, "private": False, "care": kind}
+    row = outbox_row("wechat_oa", OPENID, body, f"care:{key}", wx.clock.now())
+    assert await uow.outbox.enqueue_many([row]) == 1
 
 
 async def test_url_verification_in_plain_signature(wx: WeChat) -> None:
@@ -71,9 +79,6 @@ async def test_customer_transcript(wx: WeChat) -> None:
         tickets = (await uow.session.scalars(select(Ticket).order_by(Ticket.id))).all()
         reminders = (await uow.session.scalars(select(Reminder))).all()
         customer = await uow.desk.customer(customer_id)
-        refused = await queue_care(
-            uow, customer_id, "birthday", "bd:1", "生日快乐", wx.clock.now()
-        )
         actions = set((await uow.session.scalars(select(AuditLog.action))).all())
     assert [(t.kind, t.customer_id) for t in tickets] == [
         ("complaint", customer_id),
@@ -82,19 +87,18 @@ async def test_customer_transcript(wx: WeChat) -> None:
     assert "今天之内能来吗" in tickets[0].text
     assert len(reminders) == 2 and {r.kind for r in reminders} == {"follow_up"}
     assert customer is not None and not customer.care_consent
-    assert refused is False
     assert {"desk.consent", "desk.bind", "ticket.create", "desk.opt_out"} <= actions
     link = await _link(wx)
     assert link.opted_out_at is not None and not link.consent
 
 
 async def test_care_queued_before_opt_out_is_not_sent(wx: WeChat) -> None:
-    customer_id = await _rep_with_customer(wx)
+    await _rep_with_customer(wx)
     await wx.customer_event(OPENID, "subscribe")
     await wx.customer_says(OPENID, "同意")
     await _bind(wx)
     async with wx.app.uows() as uow:  # a care job queues a greeting …
-        assert await queue_care(uow, customer_id, "holiday", "h:1", "节日快乐", wx.clock.now())
+        await _queue_care(uow, "holiday", "h:1", "节日快乐", wx)
         link = await uow.desk.link("wechat_oa", OPENID)
         assert link is not None
         link.opted_out_at = wx.clock.now()  # … and the customer opts out before it is sent
@@ -123,15 +127,13 @@ async def test_unlinked_request_goes_to_a_manager(wx: WeChat) -> None:
 
 async def test_outside_48_hours_uses_the_template(sqlite_engine: AsyncEngine) -> None:
     async with running(sqlite_engine, wechat_template_id="TPL-care") as wx:
-        customer_id = await _rep_with_customer(wx)
+        await _rep_with_customer(wx)
         await wx.customer_event(OPENID, "subscribe")
         await _bind(wx)
         await wx.customer_says(OPENID, "同意")
         wx.clock.advance(timedelta(hours=49))
         async with wx.app.uows() as uow:
-            assert await queue_care(
-                uow, customer_id, "birthday", "b:1", "生日快乐！", wx.clock.now()
-            )
+            await _queue_care(uow, "birthday", "b:1", "生日快乐！", wx)
             await uow.commit()
         wx.runtime.wake()
         await wx.settled()
@@ -151,7 +153,7 @@ async def test_outside_48_hours_without_template_goes_to_the_rep(wx: WeChat) -> 
     wx.clock.advance(timedelta(hours=49))
     before = len(wx.sent_to(OPENID))
     async with wx.app.uows() as uow:
-        assert await queue_care(uow, customer_id, "birthday", "b:2", "生日快乐！", wx.clock.now())
+        await _queue_care(uow, "birthday", "b:2", "生日快乐！", wx)
         await uow.commit()
     wx.runtime.wake()
     await wx.settled()

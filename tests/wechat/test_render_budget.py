@@ -1,19 +1,13 @@
-"""WeChat text numbers choices as the console (and the router) does; WeCom's monthly budget."""
+"""WeChat text numbers choices as the console (and the router) does, within its byte limit."""
 
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
 
 from bot.console.chat import render
 from bot.wechat.render import render_body, split_text
-from handlers.desk.care import spend_wecom_budget, wecom_budget_left
 from handlers.desk.notify import numbered_bodies
 from handlers.messages import Choice, Reply
-from handlers.services import org as org_svc
-from store.models import Customer
-from store.uow import UnitOfWorkFactory
-from tests.wechat.harness import SHANGHAI
 
 BATCH = [
     Reply("请确认：", (Choice("✅ 保存", "vi:ok"), Choice("✏️ 改类型", "vi:kind"))),
@@ -41,20 +35,3 @@ def test_long_text_is_split_within_wechats_byte_limit() -> None:
     assert "\n".join(pieces) == text
     one_line = "长" * 2000
     assert "".join(split_text(one_line)) == one_line
-
-
-async def test_wecom_mass_budget_is_four_per_calendar_month(uows: UnitOfWorkFactory) -> None:
-    now = datetime(2026, 11, 30, 23, 0, tzinfo=SHANGHAI)
-    async with uows() as uow:
-        org = await org_svc.create_org(uow, "预算公司", now)
-        customer = Customer(org_id=org.id, name="王五", created_at=now, updated_at=now)
-        await uow.customers.add(customer)
-        assert await wecom_budget_left(uow, customer.id, now) == 4
-        spent = [
-            await spend_wecom_budget(uow, org.id, customer.id, f"m:{i}", now) for i in range(5)
-        ]
-        assert spent == [True, True, True, True, False]
-        assert await wecom_budget_left(uow, customer.id, now) == 0
-        december = now + timedelta(hours=2)  # 1 December in Beijing: a new month
-        assert await wecom_budget_left(uow, customer.id, december) == 4
-        await uow.commit()

@@ -15,8 +15,6 @@ from store.repos.ops_figures import SegmentCutoffs
 from store.repos.ops_lists import SegmentFilter
 from store.uow import UnitOfWork
 
-LIFECYCLES = ("prospect", "customer", "loyal", "advocate", "dormant", "lost")
-VALUE_CLASSES = ("value", "potential", "migrating", "frozen")
 _WORDS: dict[str, tuple[str, str]] = {  # word in a query -> (filter field, value)
     "价值客户": ("value_class", "value"), "潜力客户": ("value_class", "potential"),
     "迁移客户": ("value_class", "migrating"), "冰点客户": ("value_class", "frozen"),
