@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from handlers.chat import pick, visits
 from handlers.chat.cards import customer_title, profile
 from handlers.chat.context import Ctx, UserError, int_arg
 from handlers.chat.routes import Routes
@@ -71,14 +72,13 @@ async def lookup(ctx: Ctx, query: str) -> list[Reply]:
     if not query:
         ctx.conv.go("cu.query")
         return [Reply(ctx.t("cu.ask"))]
-    ranked = await svc.search_ranked(ctx.uow, ctx.scope, query)
-    if not ranked:
-        return [Reply(ctx.t("cu.none", q=query[:40]))]
-    best = svc.clear_winner(ranked)
-    if best is not None:
-        return await card_reply(ctx, best)
-    choices = tuple(Choice(customer_title(c), f"cu:show:{c.id}") for c, _ in ranked)
-    return [Reply(ctx.t("cu.several"), choices)]
+    found = await pick.find(ctx, query, "cu:show:")
+    if found.customer is None:
+        return found.replies
+    customer = await ctx.uow.customers.get(ctx.scope, found.customer.id)
+    if customer is None:
+        raise UserError("cu.gone")
+    return await card_reply(ctx, customer)
 
 
 async def card_reply(ctx: Ctx, customer: Customer) -> list[Reply]:
@@ -97,6 +97,10 @@ async def on_state(ctx: Ctx, text: str) -> list[Reply]:
 
 
 async def on_payload(ctx: Ctx, parts: list[str]) -> list[Reply]:
+    if parts[:1] == ["new"]:  # "➕ new customer" under a "did you mean…?"
+        return _start_form(ctx)
+    if parts[:1] == ["none"]:
+        return [Reply(ctx.t("pick.none"))]
     customer = await ctx.uow.customers.get(ctx.scope, int_arg(parts, 1))
     if customer is None:
         raise UserError("cu.gone")
@@ -106,9 +110,16 @@ async def on_payload(ctx: Ctx, parts: list[str]) -> list[Reply]:
 async def new_customer(ctx: Ctx, args: str) -> list[Reply]:
     """/newcustomer [name phone company]: one line, or a guided form."""
     if not args:
-        ctx.conv.go("nc.name")
-        return [Reply(ctx.t("nc.ask_name"))]
+        ctx.conv.end()
+        return _start_form(ctx)
     return await _check_and_create(ctx, parse_one_line(args))
+
+
+def _start_form(ctx: Ctx) -> list[Reply]:
+    """The guided form; a visit being logged waits in the form's data and resumes after."""
+    resume = (ctx.conv.state or "").startswith("vi.") and "draft" in ctx.conv.data
+    ctx.conv.go("nc.name", resume="visit" if resume else None)
+    return [Reply(ctx.t("nc.ask_name"))]
 
 
 def parse_one_line(text: str) -> svc.NewCustomer:
@@ -186,9 +197,14 @@ async def on_new_payload(ctx: Ctx, parts: list[str]) -> list[Reply]:
 
 async def _create(ctx: Ctx, new: svc.NewCustomer) -> list[Reply]:
     customer = await svc.create(ctx.uow, ctx.user, new, ctx.now)
+    resume = ctx.conv.data.get("resume") == "visit" and "draft" in ctx.conv.data
+    draft = dict(ctx.conv.data) if resume else None
     ctx.conv.end()
     card = await profile(ctx, customer)
-    return [Reply(ctx.t("nc.created", card=card), private=True)]
+    created = Reply(ctx.t("nc.created", card=card), private=True)
+    if draft is None:
+        return [created]
+    return [created, *await visits.resume_with(ctx, draft, customer)]
 
 
 def register(routes: Routes) -> None:

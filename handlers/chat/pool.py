@@ -66,8 +66,8 @@ async def pool_command(ctx: Ctx, _args: str) -> list[Reply]:
 
 async def release_command(ctx: Ctx, args: str) -> list[Reply]:
     """/release <customer>: give one of your customers back to the pool."""
-    customer = await one_customer(ctx, args)
-    return await _release(ctx, customer.id)
+    found = await one_customer(ctx, args, "pool:rel:")
+    return found if isinstance(found, list) else await _release(ctx, found.id)
 
 
 async def _release(ctx: Ctx, customer_id: int) -> list[Reply]:

@@ -1,7 +1,12 @@
-"""Fuzzy customer matching: 张三, zhangsan, zs, 华为张总, "Acme's Li", 5678 -> ranked candidates.
+"""Customer matching: 张三, zhangsan, zs, 华为张总, "Acme's Li", 5678 -> who is meant.
 
-Pure functions over in-memory candidates; the store narrows the set first with a LIKE on
-search_key(), then rank() orders the survivors.
+Two questions, kept apart. `resolve` says whether one customer is *certain*: only a strong fit
+that no other customer shares (the exact name, the exact phone, or a company part that fits the
+customer's company and a person part — 张总, 刘主管, Li, the full name, the title — that fits
+the person). Everything else is ranked by `rank` as suggestions for a "did you mean…?" choice:
+pinyin, initials, homophones (张山 → 张三), typos (腾迅 → 腾讯), phone tails, a surname alone.
+
+Pure functions over in-memory candidates; the store narrows the set first.
 """
 
 from __future__ import annotations
@@ -10,25 +15,36 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Protocol, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 from pypinyin import Style, lazy_pinyin
 from rapidfuzz import fuzz
 
-from ._lexicon import TITLE_ZH
 from ._text import CJK, normalize
 
-__all__ = ["Candidate", "Matchable", "is_clear_winner", "rank", "search_key"]
+__all__ = ["Candidate", "Matchable", "Resolution", "rank", "resolve", "search_key"]
 
 THRESHOLD = 60.0
+STRONG = 100.0  # only a strong fit scores this; every suggestion stays below
+WEAK_CAP = 99.0
 # Surnames whose usual reading as a surname differs from the character's first reading.
 _SURNAMES = {"曾": "zeng", "单": "shan", "仇": "qiu", "解": "xie", "查": "zha", "区": "ou",
              "朴": "piao", "翟": "zhai", "尉": "yu", "乐": "yue", "盖": "ge", "缪": "miao",
              "覃": "qin", "长": "chang", "重": "chong", "万": "wan", "秘": "bi", "种": "chong"}
+# How people are addressed after their surname: 张总, 刘主管, 陈姐, 王经理.
+_HONORIFIC = re.compile(
+    r"(?:总经理|总监|总裁|经理|主管|主任|老板|老师|处长|科长|部长|院长|校长|局长|董事长|先生|女士|"
+    r"小姐|助理|专员|工程师|博士|教授|律师|医生|总|工|姐|哥|董|局|老)$"
+)
+_EN_HONORIFIC = re.compile(r"^(?:mr|mrs|ms|miss|dr)\.?\s+")
+_POSSESSIVE = re.compile(r"^(?P<c>.+?)(?:'s|’s|的)\s*(?P<p>.+)$")
+_OF = re.compile(r"^(?P<p>.+?)\s+(?:of|from|at|@)\s+(?P<c>.+)$")
+_MAX_SPLITS = 24
+MAX_NAMESAKES = 10
 
 
 class Matchable(Protocol):
-    """What ranking reads of a customer: a Candidate, or a store row with these fields."""
+    """What matching reads of a customer: a Candidate, or a store row with these fields."""
 
     @property
     def name(self) -> str: ...
@@ -36,6 +52,8 @@ class Matchable(Protocol):
     def company(self) -> str | None: ...
     @property
     def phone(self) -> str | None: ...
+    @property
+    def title(self) -> str | None: ...
 
 
 M = TypeVar("M", bound=Matchable)
@@ -47,6 +65,15 @@ class Candidate:
     name: str
     company: str | None = None
     phone: str | None = None
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class Resolution(Generic[M]):
+    """`certain`: the one customer meant, or None; `ranked`: who to offer, best first."""
+
+    certain: M | None
+    ranked: list[tuple[M, float]]
 
 
 @lru_cache(maxsize=8192)
@@ -73,26 +100,58 @@ def _pinyin(text: str, surname: bool = False) -> tuple[str, ...]:
     return tuple(syllables)
 
 
+def _blur(syllables: tuple[str, ...]) -> str:
+    """Pinyin with the sounds people confuse folded together: zh/z, sh/s, ch/c, n/l, -ng/-n."""
+    out = []
+    for s in syllables:
+        s = re.sub(r"^([zcs])h", r"\1", s)
+        s = "l" + s[1:] if s.startswith("n") else s
+        out.append(s[:-1] if s.endswith("ng") else s)
+    return "".join(out)
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"[\s·.,'’\-]+", "", text)
+
+
 @dataclass(frozen=True)
 class _Features:
     name: str
     company: str
+    title: str
+    name_compact: str
+    company_compact: str
+    name_words: tuple[str, ...]
+    company_grams: frozenset[str]  # runs of whole words: acme, acmecorp, corp
     name_py: str
     name_initials: str
+    name_blur: str
     company_py: str
     company_initials: str
     phone: str
 
 
 @lru_cache(maxsize=65536)
-def _features(name: str, company: str | None, phone: str | None) -> _Features:
+def _features(name: str, company: str | None, phone: str | None, title: str | None) -> _Features:
     name_n, company_n = normalize(name).strip(), normalize(company or "").strip()
     name_syl, company_syl = _pinyin(name_n, surname=True), _pinyin(company_n)
     return _Features(
-        name_n, company_n, "".join(name_syl), "".join(s[0] for s in name_syl),
-        "".join(company_syl), "".join(s[0] for s in company_syl),
-        re.sub(r"\D", "", phone or ""),
+        name_n, company_n, normalize(title or "").strip(), _compact(name_n), _compact(company_n),
+        tuple(re.findall(r"[^\W_]+", name_n)), _word_runs(company_n),
+        "".join(name_syl), "".join(s[0] for s in name_syl), _blur(name_syl),
+        "".join(company_syl), "".join(s[0] for s in company_syl), _phone_digits(phone or ""),
     )
+
+
+def _word_runs(text: str) -> frozenset[str]:
+    words = re.findall(r"[^\W_]+", text)
+    return frozenset("".join(words[i:j]) for i in range(len(words))
+                     for j in range(i + 1, min(len(words), i + 4) + 1))
+
+
+def _phone_digits(text: str) -> str:
+    digits = re.sub(r"\D", "", text)
+    return digits[2:] if len(digits) == 13 and digits.startswith("86") else digits
 
 
 def search_key(name: str, company: str | None) -> str:
@@ -109,16 +168,113 @@ def search_key(name: str, company: str | None) -> str:
     return " ".join(dict.fromkeys(p for p in parts if p))
 
 
-def _split_mention(query: str) -> tuple[str, str, bool]:
-    """(company part, person part, titled) from 华为张总 / 腾讯的陈姐 / acme's li / 张总."""
-    if "'s " in query:
-        company, _, person = query.partition("'s ")
-        return company.strip(), person.strip(), False
-    title = TITLE_ZH.search(query) if CJK.search(query) else None
-    if title and title.start() >= 1:
-        surname_at = title.start() - 1
-        return query[:surname_at].rstrip("的 "), query[surname_at], True
-    return "", query, False
+@dataclass(frozen=True)
+class _Person:
+    """The person part of a mention: its full text, and the surname when it is 张总-like."""
+
+    compact: str
+    surname: str = ""  # 张 of 张总 / 刘主管 / a bare 刘
+    word: str = ""  # li of "Acme's Li": one word of a Latin name
+
+
+def _person(part: str) -> _Person:
+    part = _EN_HONORIFIC.sub("", part.strip())
+    compact = _compact(part)
+    if CJK.match(compact):
+        title = _HONORIFIC.search(compact)
+        if title and title.start() == 0:
+            return _Person(compact)
+        stem = compact[: title.start()] if title else compact
+        surname = stem if len(stem) == 1 or (title and len(stem) == 2) else ""
+        return _Person(compact, surname)
+    words = re.findall(r"[^\W_]+", part)
+    return _Person(compact, word=words[0] if len(words) == 1 else "")
+
+
+@dataclass(frozen=True)
+class _Query:
+    text: str
+    compact: str
+    digits: str
+    is_phone: bool
+    splits: tuple[_Split, ...]
+    alone: _Person  # the whole mention read as a person
+    syllables: tuple[str, ...]
+    blur: str
+
+
+def _query(text: str) -> _Query:
+    compact = _compact(text)
+    digits = _phone_digits(text)
+    typed = re.sub(r"\D", "", text)
+    is_phone = len(typed) >= 4 and len(typed) >= len(re.sub(r"[\s+()\-]", "", text)) - 1
+    syllables = _pinyin(compact) if CJK.search(compact) else ()
+    return _Query(text, compact, digits, is_phone, _splits(text), _person(text), syllables,
+                  _blur(syllables))
+
+
+@dataclass(frozen=True)
+class _Split:
+    company: str
+    person: _Person
+    company_py: str  # for a company typed with a wrong character of the same sound (腾迅)
+
+
+def _splits(text: str) -> tuple[_Split, ...]:
+    """Every plausible (company, person) reading: Acme's Li, 腾讯的陈姐, Li of Acme, Acme Li,
+    比亚迪 刘洋, 美的赵总 (a Chinese run split at each point)."""
+    pairs: list[tuple[str, str]] = []
+    for pattern in (_POSSESSIVE, _OF):
+        found = pattern.match(text)
+        if found:
+            pairs.append((found["c"], found["p"]))
+    words = text.split()
+    for i in range(1, len(words)):
+        head, tail = " ".join(words[:i]), " ".join(words[i:])
+        pairs += [(head, tail), (tail, head)]
+    if len(words) == 1 and CJK.match(text) and len(text) >= 3:
+        pairs += [(text[:i], text[i:].removeprefix("的")) for i in range(2, len(text))]
+    out = []
+    for company, person in pairs[:_MAX_SPLITS]:
+        c, p = _compact(company), _person(person)
+        if c and p.compact:
+            py = "".join(_pinyin(c)) if CJK.match(c) and len(c) >= 2 else ""
+            out.append(_Split(c, p, py))
+    return tuple(out)
+
+
+def _company_fits(part: str, f: _Features) -> bool:
+    """The company part names this customer's company: in full or by a short form (美的 of
+    美的集团, Acme of Acme Corp), never by a fragment of a word."""
+    if not f.company_compact or not part:
+        return False
+    if part == f.company_compact:
+        return True
+    if CJK.match(part):
+        return len(part) >= 2 and part in f.company_compact
+    return part in f.company_grams
+
+
+def _person_fits(p: _Person, f: _Features) -> bool:
+    """The person part names this person: the full name, the surname with a title (张总),
+    one word of a Latin name (Li of Li Wei), or the title itself (采购经理)."""
+    return (
+        p.compact == f.name_compact
+        or (bool(p.surname) and f.name.startswith(p.surname))
+        or (bool(p.word) and p.word in f.name_words)
+        or (len(p.compact) >= 2 and bool(f.title) and f.title.endswith(p.compact))
+    )
+
+
+def _strong(q: _Query, f: _Features) -> bool:
+    """Exact name, exact phone, or a company part and a person part that both fit."""
+    if q.is_phone:
+        return len(q.digits) >= 7 and q.digits == f.phone
+    if q.compact == f.name_compact:
+        return True
+    if q.compact.isascii() and len(q.compact) >= 4 and q.compact == f.name_py:
+        return True  # the full name spelt in pinyin (zengxiaoming)
+    return any(_company_fits(s.company, f) and _person_fits(s.person, f) for s in q.splits)
 
 
 def _text_score(query: str, target: str, py: str, initials: str) -> float:
@@ -127,8 +283,8 @@ def _text_score(query: str, target: str, py: str, initials: str) -> float:
     if query == target:
         return 100.0
     scores = [fuzz.ratio(query, target) * 0.9]
-    if target.startswith(query) or query in target:
-        scores.append(90.0 if len(query) >= 2 else 70.0)
+    if query in target:
+        scores.append(_contained(query, target))
     if query.isascii():
         if query.replace(" ", "") == py.replace(" ", ""):  # "zhang san" is zhangsan
             scores.append(98.0)
@@ -141,45 +297,92 @@ def _text_score(query: str, target: str, py: str, initials: str) -> float:
     return max(scores)
 
 
-def _score(query: str, company_q: str, person_q: str, titled: bool, f: _Features) -> float:
-    digits = re.sub(r"\D", "", query)
-    if len(digits) >= 4 and len(digits) >= len(query.replace(" ", "")) - 1:
-        if not f.phone:
-            return 0.0
-        return 100.0 if digits == f.phone else 92.0 if f.phone.endswith(digits) else (
-            85.0 if digits in f.phone else 0.0)
-    if titled:  # 张总: anyone surnamed 张, better when the company also matches
-        base = 80.0 if f.name.startswith(person_q) else 0.0
+def _contained(query: str, target: str) -> float:
+    # Li at the start of a word of "Kevin Liu" is a fair guess; li inside "Hooli" is not.
+    if len(query) < 2:
+        return 70.0 if target.startswith(query) else 0.0
+    if not query.isascii() or re.search(r"(?:^|[^a-z0-9])" + re.escape(query), target):
+        return 90.0
+    return 60.0 if len(query) >= 4 else 0.0
+
+
+def _sounds_like(q: _Query, f: _Features) -> float:
+    """Chinese typed with the wrong character of the same or a near sound: 张山, 腾迅."""
+    if not q.syllables or len(q.syllables) < 2:
+        return 0.0
+    py = "".join(q.syllables)
+    if py == f.name_py:
+        return 88.0
+    if q.blur == f.name_blur:
+        return 84.0
+    if len(q.syllables) >= 2 and f.company_py.startswith(py):
+        return 82.0
+    return 0.0
+
+
+def _phone_score(q: _Query, f: _Features) -> float:
+    if not f.phone:
+        return 0.0
+    if q.digits == f.phone:
+        return STRONG if len(q.digits) >= 7 else 92.0
+    return 92.0 if f.phone.endswith(q.digits) else 85.0 if q.digits in f.phone else 0.0
+
+
+def _split_score(q: _Query, f: _Features) -> float:
+    """A company part and a person part of which only one fits: someone else at that company,
+    the same person at another company, or a company typed by sound (腾迅张总)."""
+    best = 0.0
+    for split in q.splits:
+        if _company_fits(split.company, f):
+            best = max(best, 75.0)
+        elif _person_fits(split.person, f):
+            if split.company_py and f.company_py.startswith(split.company_py):
+                best = max(best, 90.0)
+            elif len(split.person.compact) >= 2:
+                best = max(best, 65.0)
+    return best
+
+
+def _weak(q: _Query, f: _Features) -> float:
+    if q.alone.surname and len(q.compact) <= 4:  # 张总 alone: anyone surnamed 张
+        base = 80.0 if f.name.startswith(q.alone.surname) else 0.0
     else:
-        base = max(_text_score(person_q, f.name, f.name_py, f.name_initials),
-                   _text_score(person_q, f.company, f.company_py, f.company_initials)
-                   if not company_q else 0.0)
-    if company_q and base:
-        company = _text_score(company_q, f.company, f.company_py, f.company_initials)
-        # Only an exact person + company match may reach 100.
-        base = min(base + 15.0, 100.0 if base == 100 else 99.0) if company >= 80 else base - 10
-
-    return base
+        base = max(_text_score(q.text, f.name, f.name_py, f.name_initials),
+                   _text_score(q.text, f.company, f.company_py, f.company_initials))
+    return min(WEAK_CAP, max(base, _sounds_like(q, f), _split_score(q, f)))
 
 
-def rank(query: str, candidates: Sequence[M], limit: int = 5) -> list[tuple[M, float]]:
-    """Best matches first with scores 0-100; implausible ones (below THRESHOLD) dropped."""
-    q = normalize(query).strip()
-    if not q or limit <= 0:
+def _score(q: _Query, f: _Features) -> float:
+    if q.is_phone:
+        return _phone_score(q, f)
+    return STRONG if _strong(q, f) else _weak(q, f)
+
+
+def _scored(query: str, candidates: Sequence[M]) -> list[tuple[M, float]]:
+    text = normalize(query).strip()
+    if not text:
         return []
-    company_q, person_q, titled = _split_mention(q)
+    q = _query(text)
     scored = []
     for cand in candidates:
-        score = _score(q, company_q, person_q, titled,
-                       _features(cand.name, cand.company, cand.phone))
+        score = _score(q, _features(cand.name, cand.company, cand.phone, cand.title))
         if score >= THRESHOLD:
             scored.append((cand, round(score, 1)))
     scored.sort(key=lambda pair: -pair[1])
-    return scored[:limit]
+    return scored
 
 
-def is_clear_winner(ranked: Sequence[tuple[object, float]], margin: float = 8.0) -> bool:
-    """True when the top match is good (>= 90) and clearly ahead of the runner-up."""
-    if not ranked or ranked[0][1] < 90:
-        return False
-    return len(ranked) == 1 or ranked[0][1] - ranked[1][1] >= margin
+def rank(query: str, candidates: Sequence[M], limit: int = 5) -> list[tuple[M, float]]:
+    """Best matches first with scores 0-100 (100 only for a strong fit); implausible ones
+    (below THRESHOLD) dropped."""
+    return _scored(query, candidates)[:limit] if limit > 0 else []
+
+
+def resolve(query: str, candidates: Sequence[M], limit: int = 6) -> Resolution[M]:
+    """The customer meant when exactly one fits strongly; else who to offer. When several fit
+    strongly (two 张三), only they are offered."""
+    scored = _scored(query, candidates)
+    strong = [pair for pair in scored if pair[1] >= STRONG]
+    if len(strong) == 1:
+        return Resolution(strong[0][0], strong)
+    return Resolution(None, (strong or scored)[: max(limit, min(len(strong), MAX_NAMESAKES))])
