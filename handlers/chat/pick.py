@@ -55,7 +55,10 @@ async def find(
     if found.certain is not None:
         return Found(found.certain)
     if not found.ranked:
-        raise UserError(none_key, q=query[:40])
+        if not offer_new:
+            raise UserError(none_key, q=query[:40])
+        new = (Choice(ctx.t("pick.btn_new"), "cu:new"),)
+        return Found(None, [Reply(ctx.t(none_key, q=query.strip()[:40]), new)])
     candidates = [c for c, _ in found.ranked]
     return Found(None, [await ask(ctx, query, candidates, on_pick, offer_new)])
 
