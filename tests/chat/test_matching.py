@@ -14,7 +14,9 @@ async def _book(world: World, owner: str = "rep_a") -> dict[str, int]:
         ("赵磊", "13900000103", "美的集团"), ("刘洋", "13900000104", "比亚迪汽车"),
         ("张三", "13900000105", "华为技术有限公司"), ("张总", "13900000106", "腾讯科技"),
     )  # fmt: skip
-    return {name: await add_customer(world, owner, name, phone, firm) for name, phone, firm in people}
+    return {
+        name: await add_customer(world, owner, name, phone, firm) for name, phone, firm in people
+    }
 
 
 async def test_company_and_person_find_the_one_meant_in_english(
