@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from handlers.nlu.match import Resolution, rank, resolve, search_key
+from handlers.nlu.match import STRONG, Resolution, rank, resolve, search_key
 from handlers.services.audit import record, snapshot
 from store.models import Customer, User
 from store.repos.customers import CustomerBrief
@@ -97,6 +97,10 @@ async def duplicates(uow: UnitOfWork, org_id: int, new: NewCustomer) -> list[Cus
     for customer, score in await search_ranked(uow, whole_org, probe, limit=5):
         if score >= SIMILAR_NAME_SCORE and _similar_person(customer, new):
             found.setdefault(customer.id, customer)
+    if new.company:  # a namesake at another firm is worth a look before adding a second
+        for customer, score in await search_ranked(uow, whole_org, new.name, limit=5):
+            if score >= STRONG:
+                found.setdefault(customer.id, customer)
     return list(found.values())
 
 

@@ -161,3 +161,15 @@ async def test_forget_in_english_names_the_target(
     assert "Anonymise Kevin Liu · Tesla Shanghai (owner rep_a)?" in confirm
     assert "cannot be restored" in confirm
     assert "Kevin Liu is anonymised" in await admin.say("1")
+
+
+async def test_a_namesake_at_another_firm_is_shown_before_adding(
+    people: dict[str, Chat], world: World
+) -> None:
+    await _book(world)
+    rep = people["rep_a"]
+    reply = await rep.say("/newcustomer 张三 13811112222 腾讯科技")
+    assert "可能已经有这个客户" in reply and "张三 · 华为技术有限公司" in reply
+    assert "已新建客户" in await rep.say("不是，新建")
+    reply = await rep.say("/customer 张三")
+    assert "有 2 位客户都叫「张三」" in reply and "负责人 rep_a" in reply
