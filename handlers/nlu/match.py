@@ -40,6 +40,7 @@ _EN_HONORIFIC = re.compile(r"^(?:mr|mrs|ms|miss|dr)\.?\s+")
 _POSSESSIVE = re.compile(r"^(?P<c>.+?)(?:'s|’s|的)\s*(?P<p>.+)$")
 _OF = re.compile(r"^(?P<p>.+?)\s+(?:of|from|at|@)\s+(?P<c>.+)$")
 _MAX_SPLITS = 24
+_MAX_PERSON = 6
 MAX_NAMESAKES = 10
 
 
@@ -200,6 +201,7 @@ class _Query:
     splits: tuple[_Split, ...]
     alone: _Person  # the whole mention read as a person
     syllables: tuple[str, ...]
+    py: str
     blur: str
 
 
@@ -210,7 +212,7 @@ def _query(text: str) -> _Query:
     is_phone = len(typed) >= 4 and len(typed) >= len(re.sub(r"[\s+()\-]", "", text)) - 1
     syllables = _pinyin(compact) if CJK.search(compact) else ()
     return _Query(text, compact, digits, is_phone, _splits(text), _person(text), syllables,
-                  _blur(syllables))
+                  "".join(syllables), _blur(syllables))
 
 
 @dataclass(frozen=True)
@@ -218,6 +220,9 @@ class _Split:
     company: str
     person: _Person
     company_py: str  # for a company typed with a wrong character of the same sound (腾迅)
+    cjk: bool
+    cjk_person: bool
+    head: str  # the person part's first character
 
 
 def _splits(text: str) -> tuple[_Split, ...]:
@@ -233,26 +238,17 @@ def _splits(text: str) -> tuple[_Split, ...]:
         head, tail = " ".join(words[:i]), " ".join(words[i:])
         pairs += [(head, tail), (tail, head)]
     if len(words) == 1 and CJK.match(text) and len(text) >= 3:
-        pairs += [(text[:i], text[i:].removeprefix("的")) for i in range(2, len(text))]
+        # a person part is a name or a surname and title: at most 欧阳总经理's five characters
+        at = range(max(2, len(text) - _MAX_PERSON), len(text))
+        pairs += [(text[:i], text[i:].removeprefix("的")) for i in at]
     out = []
     for company, person in pairs[:_MAX_SPLITS]:
         c, p = _compact(company), _person(person)
         if c and p.compact:
-            py = "".join(_pinyin(c)) if CJK.match(c) and len(c) >= 2 else ""
-            out.append(_Split(c, p, py))
+            cjk = bool(CJK.match(c))
+            py = "".join(_pinyin(c)) if cjk and len(c) >= 2 else ""
+            out.append(_Split(c, p, py, cjk, bool(CJK.match(p.compact)), p.compact[:1]))
     return tuple(out)
-
-
-def _company_fits(part: str, f: _Features) -> bool:
-    """The company part names this customer's company: in full or by a short form (美的 of
-    美的集团, Acme of Acme Corp), never by a fragment of a word."""
-    if not f.company_compact or not part:
-        return False
-    if part == f.company_compact:
-        return True
-    if CJK.match(part):
-        return len(part) >= 2 and part in f.company_compact
-    return part in f.company_grams
 
 
 def _person_fits(p: _Person, f: _Features) -> bool:
@@ -266,15 +262,39 @@ def _person_fits(p: _Person, f: _Features) -> bool:
     )
 
 
-def _strong(q: _Query, f: _Features) -> bool:
-    """Exact name, exact phone, or a company part and a person part that both fit."""
-    if q.is_phone:
-        return len(q.digits) >= 7 and q.digits == f.phone
+def _exact(q: _Query, f: _Features) -> bool:
     if q.compact == f.name_compact:
         return True
-    if q.compact.isascii() and len(q.compact) >= 4 and q.compact == f.name_py:
-        return True  # the full name spelt in pinyin (zengxiaoming)
-    return any(_company_fits(s.company, f) and _person_fits(s.person, f) for s in q.splits)
+    return q.compact.isascii() and len(q.compact) >= 4 and q.compact == f.name_py  # zengxiaoming
+
+
+def _split_score(q: _Query, f: _Features) -> float:
+    """STRONG when a company part and a person part both fit. Otherwise a hint when only one
+    does: someone else at that company, the same person at another company, or a company
+    typed by sound (腾迅张总). One pass over the readings: this runs for every candidate."""
+    best = 0.0
+    company, head = f.company_compact, f.name[:1]
+    for split in q.splits:
+        fits_company = bool(company) and (
+            (len(split.company) >= 2 and split.company in company)
+            if split.cjk
+            else (split.company == company or split.company in f.company_grams)
+        )
+        if not fits_company and (best >= 90.0 or (
+            split.cjk_person and split.head != head and not f.title.endswith(split.person.compact)
+        )):
+            continue  # cheap: a Chinese person part starts as the name does, or is the title
+        fits_person = _person_fits(split.person, f)
+        if fits_company:
+            if fits_person:
+                return STRONG
+            best = max(best, 75.0)
+        elif fits_person:
+            if split.company_py and f.company_py.startswith(split.company_py):
+                best = 90.0
+            elif len(split.person.compact) >= 2:
+                best = max(best, 65.0)
+    return best
 
 
 def _text_score(query: str, target: str, py: str, initials: str) -> float:
@@ -308,16 +328,13 @@ def _contained(query: str, target: str) -> float:
 
 def _sounds_like(q: _Query, f: _Features) -> float:
     """Chinese typed with the wrong character of the same or a near sound: 张山, 腾迅."""
-    if not q.syllables or len(q.syllables) < 2:
+    if len(q.syllables) < 2:
         return 0.0
-    py = "".join(q.syllables)
-    if py == f.name_py:
+    if q.py == f.name_py:
         return 88.0
     if q.blur == f.name_blur:
         return 84.0
-    if len(q.syllables) >= 2 and f.company_py.startswith(py):
-        return 82.0
-    return 0.0
+    return 82.0 if f.company_py.startswith(q.py) else 0.0
 
 
 def _phone_score(q: _Query, f: _Features) -> float:
@@ -328,34 +345,22 @@ def _phone_score(q: _Query, f: _Features) -> float:
     return 92.0 if f.phone.endswith(q.digits) else 85.0 if q.digits in f.phone else 0.0
 
 
-def _split_score(q: _Query, f: _Features) -> float:
-    """A company part and a person part of which only one fits: someone else at that company,
-    the same person at another company, or a company typed by sound (腾迅张总)."""
-    best = 0.0
-    for split in q.splits:
-        if _company_fits(split.company, f):
-            best = max(best, 75.0)
-        elif _person_fits(split.person, f):
-            if split.company_py and f.company_py.startswith(split.company_py):
-                best = max(best, 90.0)
-            elif len(split.person.compact) >= 2:
-                best = max(best, 65.0)
-    return best
-
-
-def _weak(q: _Query, f: _Features) -> float:
+def _weak(q: _Query, f: _Features, split: float) -> float:
     if q.alone.surname and len(q.compact) <= 4:  # 张总 alone: anyone surnamed 张
         base = 80.0 if f.name.startswith(q.alone.surname) else 0.0
     else:
         base = max(_text_score(q.text, f.name, f.name_py, f.name_initials),
                    _text_score(q.text, f.company, f.company_py, f.company_initials))
-    return min(WEAK_CAP, max(base, _sounds_like(q, f), _split_score(q, f)))
+    return min(WEAK_CAP, max(base, _sounds_like(q, f), split))
 
 
 def _score(q: _Query, f: _Features) -> float:
     if q.is_phone:
         return _phone_score(q, f)
-    return STRONG if _strong(q, f) else _weak(q, f)
+    if _exact(q, f):
+        return STRONG
+    split = _split_score(q, f)
+    return STRONG if split >= STRONG else _weak(q, f, split)
 
 
 def _scored(query: str, candidates: Sequence[M]) -> list[tuple[M, float]]:
