@@ -26,7 +26,6 @@ add_texts(
             "没有找到「{q}」。可以换个写法，或用 /newcustomer 新建。",
             'No customer matches "{q}". Try another spelling, or add one with /newcustomer.',
         ),
-        "cu.several": ("找到多个客户，选一个：", "Several customers match; pick one:"),
         "cu.gone": (
             "这个客户不存在，或你无权查看。",
             "That customer doesn't exist or isn't yours to see.",
@@ -101,6 +100,13 @@ async def on_payload(ctx: Ctx, parts: list[str]) -> list[Reply]:
         return _start_form(ctx)
     if parts[:1] == ["none"]:
         return [Reply(ctx.t("pick.none"))]
+    if parts[:1] == ["use"] and _resuming_visit(ctx):
+        existing = await ctx.uow.customers.ref(ctx.scope, int_arg(parts, 1))
+        if existing is None:
+            raise UserError("cu.gone")
+        draft = dict(ctx.conv.data)
+        ctx.conv.end()
+        return await visits.resume_with(ctx, draft, existing)
     customer = await ctx.uow.customers.get(ctx.scope, int_arg(parts, 1))
     if customer is None:
         raise UserError("cu.gone")
@@ -173,9 +179,11 @@ async def _check_and_create(ctx: Ctx, new: svc.NewCustomer) -> list[Reply]:
         return await _create(ctx, new)
     ctx.conv.go("nc.dup", name=new.name, phone=new.phone, company=new.company)
     lines, choices = [ctx.t("nc.dup")], []
+    # While a visit waits, picking the existing customer logs the visit on them.
+    show = "cu:use:" if _resuming_visit(ctx) else "cu:show:"
     for dup in dups:
         if ctx.scope.allows(dup.org_id, dup.owner_id):
-            choices.append(Choice(customer_title(dup), f"cu:show:{dup.id}"))
+            choices.append(Choice(customer_title(dup), f"{show}{dup.id}"))
         else:
             owner = await ctx.uow.users.get(dup.owner_id) if dup.owner_id else None
             lines.append(ctx.t("nc.dup_hidden", name=dup.name, owner=owner.name if owner else "—"))
@@ -197,14 +205,17 @@ async def on_new_payload(ctx: Ctx, parts: list[str]) -> list[Reply]:
 
 async def _create(ctx: Ctx, new: svc.NewCustomer) -> list[Reply]:
     customer = await svc.create(ctx.uow, ctx.user, new, ctx.now)
-    resume = ctx.conv.data.get("resume") == "visit" and "draft" in ctx.conv.data
-    draft = dict(ctx.conv.data) if resume else None
+    draft = dict(ctx.conv.data) if _resuming_visit(ctx) else None
     ctx.conv.end()
     card = await profile(ctx, customer)
     created = Reply(ctx.t("nc.created", card=card), private=True)
     if draft is None:
         return [created]
     return [created, *await visits.resume_with(ctx, draft, customer)]
+
+
+def _resuming_visit(ctx: Ctx) -> bool:
+    return ctx.conv.data.get("resume") == "visit" and "draft" in ctx.conv.data
 
 
 def register(routes: Routes) -> None:

@@ -16,6 +16,7 @@ from handlers.nlu.when import parse_when
 from handlers.services import payments as svc
 from store.models import Customer, Deal
 
+_MAX_AMOUNT = Decimal(10) ** 15  # a forged button's amount, refused before it reaches a row
 _PLAN_WORDS = re.compile(r"^\s*(plan|计划|分期)\s+", re.IGNORECASE)
 
 add_texts(
@@ -99,7 +100,7 @@ async def on_payload(ctx: Ctx, parts: list[str]) -> list[Reply]:
         due = date.fromisoformat(parts[2]) if parts[0] == "p" else None
     except (IndexError, ValueError, ArithmeticError):
         raise UserError("error.stale_button") from None
-    if not value.is_finite() or value <= 0 or parts[0] not in ("r", "p"):
+    if not value.is_finite() or not 0 < value < _MAX_AMOUNT or parts[0] not in ("r", "p"):
         raise UserError("error.stale_button")
     customer_id = int_arg(parts, len(parts) - 1)
     if due is not None:

@@ -173,3 +173,37 @@ async def test_a_namesake_at_another_firm_is_shown_before_adding(
     assert "已新建客户" in await rep.say("不是，新建")
     reply = await rep.say("/customer 张三")
     assert "有 2 位客户都叫「张三」" in reply and "负责人 rep_a" in reply
+
+
+async def test_a_visit_waits_while_the_customer_is_looked_up_or_added(
+    people: dict[str, Chat], world: World
+) -> None:
+    ids = await _book(world)
+    rep = people["rep_a"]
+    await rep.say("/visit 拜访了李总，聊了报价")
+    await rep.converse(
+        [
+            ("新客户", "新客户叫什么名字"),
+            ("赵磊", "电话"),
+            ("跳过", "公司"),
+            ("美的", "可能已经有这个客户"),  # the one already in the book
+        ]
+    )
+    assert "请确认" in await rep.say("1")  # picking the existing one resumes the visit
+    assert "已记录拜访：赵磊 · 美的集团" in await rep.say("1")
+    assert [a.customer_id for a in await rows(world, Activity)] == [ids["赵磊"]]
+    assert await count(world, Customer) == len(ids)
+
+
+async def test_forged_payment_buttons_change_nothing(
+    people: dict[str, Chat], world: World
+) -> None:
+    ids = await _book(world)
+    await add_deal(world, "rep_a", ids["刘洋"], "电池", "100000", "proposal")
+    rep = people["rep_a"]
+    for payload in (
+        f"pay:r:NaN:{ids['刘洋']}", f"pay:r:-5:{ids['刘洋']}", f"pay:r:1e30:{ids['刘洋']}",
+        f"pay:p:100:2026-13-01:{ids['刘洋']}", "pay:r:100:x", "pay:x",
+    ):  # fmt: skip
+        assert "按钮已经失效" in await rep.say(payload=payload), payload
+    assert await count(world, Payment) == 0
