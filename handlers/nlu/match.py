@@ -20,28 +20,24 @@ from typing import Generic, Protocol, TypeVar
 from pypinyin import Style, lazy_pinyin
 from rapidfuzz import fuzz
 
-from ._text import CJK, normalize
+from ._mention import (
+    EN_HONORIFIC,
+    Person,
+    Query,
+    blur,
+    phone_digits,
+    pinyin,
+    read_mention,
+    squash,
+)
+from ._text import normalize
 
 __all__ = ["Candidate", "Matchable", "Resolution", "rank", "resolve", "search_key"]
 
 THRESHOLD = 60.0
 STRONG = 100.0  # only a strong fit scores this; every suggestion stays below
 WEAK_CAP = 99.0
-# Surnames whose usual reading as a surname differs from the character's first reading.
-_SURNAMES = {"曾": "zeng", "单": "shan", "仇": "qiu", "解": "xie", "查": "zha", "区": "ou",
-             "朴": "piao", "翟": "zhai", "尉": "yu", "乐": "yue", "盖": "ge", "缪": "miao",
-             "覃": "qin", "长": "chang", "重": "chong", "万": "wan", "秘": "bi", "种": "chong"}
-# How people are addressed after their surname: 张总, 刘主管, 陈姐, 王经理.
-_HONORIFIC = re.compile(
-    r"(?:总经理|总监|总裁|经理|主管|主任|老板|老师|处长|科长|部长|院长|校长|局长|董事长|先生|女士|"
-    r"小姐|助理|专员|工程师|博士|教授|律师|医生|总|工|姐|哥|董|局|老)$"
-)
-_EN_HONORIFIC = re.compile(r"^(?:mr|mrs|ms|miss|dr)\.?\s+")
-_POSSESSIVE = re.compile(r"^(?P<c>.+?)(?:'s|’s|的)\s*(?P<p>.+)$")
-_OF = re.compile(r"^(?P<p>.+?)\s+(?:of|from|at|@)\s+(?P<c>.+)$")
-_MAX_SPLITS = 24
-_MAX_PERSON = 6
-MAX_NAMESAKES = 10
+MAX_NAMESAKES = 10  # namesakes offered at most
 
 
 class Matchable(Protocol):
@@ -77,44 +73,6 @@ class Resolution(Generic[M]):
     ranked: list[tuple[M, float]]
 
 
-@lru_cache(maxsize=8192)
-def _char_pinyin(ch: str) -> str:
-    return lazy_pinyin(ch)[0].lower() if CJK.match(ch) else ch
-
-
-@lru_cache(maxsize=65536)
-def _pinyin(text: str, surname: bool = False) -> tuple[str, ...]:
-    """Toneless syllables, one per Chinese character; other runs (Latin words) kept whole.
-
-    Character by character (with a cache) because phrase segmentation costs ~80 µs a name,
-    too slow to rank a thousand cold candidates.
-    """
-    syllables: list[str] = []
-    for i, ch in enumerate(text):
-        if "\u4e00" <= ch <= "\u9fff":
-            syllables.append(_SURNAMES.get(ch, "") if surname and i == 0 else "")
-            syllables[-1] = syllables[-1] or _char_pinyin(ch)
-        elif ch.isalnum() and i > 0 and text[i - 1].isalnum() and text[i - 1].isascii():
-            syllables[-1] += ch.lower()  # a Latin word stays one token
-        elif ch.isalnum():
-            syllables.append(ch.lower())
-    return tuple(syllables)
-
-
-def _blur(syllables: tuple[str, ...]) -> str:
-    """Pinyin with the sounds people confuse folded together: zh/z, sh/s, ch/c, n/l, -ng/-n."""
-    out = []
-    for s in syllables:
-        s = re.sub(r"^([zcs])h", r"\1", s)
-        s = "l" + s[1:] if s.startswith("n") else s
-        out.append(s[:-1] if s.endswith("ng") else s)
-    return "".join(out)
-
-
-def _compact(text: str) -> str:
-    return re.sub(r"[\s·.,'’\-]+", "", text)
-
-
 @dataclass(frozen=True)
 class _Features:
     name: str
@@ -135,24 +93,31 @@ class _Features:
 @lru_cache(maxsize=65536)
 def _features(name: str, company: str | None, phone: str | None, title: str | None) -> _Features:
     name_n, company_n = normalize(name).strip(), normalize(company or "").strip()
-    name_syl, company_syl = _pinyin(name_n, surname=True), _pinyin(company_n)
+    name_syl, company_syl = pinyin(name_n, surname=True), pinyin(company_n)
     return _Features(
-        name_n, company_n, normalize(title or "").strip(), _compact(name_n), _compact(company_n),
-        tuple(re.findall(r"[^\W_]+", name_n)), _word_runs(company_n),
-        "".join(name_syl), "".join(s[0] for s in name_syl), _blur(name_syl),
-        "".join(company_syl), "".join(s[0] for s in company_syl), _phone_digits(phone or ""),
+        name_n,
+        company_n,
+        normalize(title or "").strip(),
+        squash(name_n),
+        squash(company_n),
+        tuple(re.findall(r"[^\W_]+", name_n)),
+        _word_runs(company_n),
+        "".join(name_syl),
+        "".join(s[0] for s in name_syl),
+        blur(name_syl),
+        "".join(company_syl),
+        "".join(s[0] for s in company_syl),
+        phone_digits(phone or ""),
     )
 
 
 def _word_runs(text: str) -> frozenset[str]:
     words = re.findall(r"[^\W_]+", text)
-    return frozenset("".join(words[i:j]) for i in range(len(words))
-                     for j in range(i + 1, min(len(words), i + 4) + 1))
-
-
-def _phone_digits(text: str) -> str:
-    digits = re.sub(r"\D", "", text)
-    return digits[2:] if len(digits) == 13 and digits.startswith("86") else digits
+    return frozenset(
+        "".join(words[i:j])
+        for i in range(len(words))
+        for j in range(i + 1, min(len(words), i + 4) + 1)
+    )
 
 
 def search_key(name: str, company: str | None) -> str:
@@ -162,96 +127,14 @@ def search_key(name: str, company: str | None) -> str:
         norm = normalize(text).strip()
         if not norm:
             continue
-        syllables = _pinyin(norm, surname=text is name)
+        syllables = pinyin(norm, surname=text is name)
         phrase = "".join(lazy_pinyin(norm, style=Style.NORMAL)).lower().replace(" ", "")
         parts += [norm, "".join(syllables), "".join(s[0] for s in syllables)]
         parts += [phrase] if phrase != parts[-2] else []
     return " ".join(dict.fromkeys(p for p in parts if p))
 
 
-@dataclass(frozen=True)
-class _Person:
-    """The person part of a mention: its full text, and the surname when it is 张总-like."""
-
-    compact: str
-    surname: str = ""  # 张 of 张总 / 刘主管 / a bare 刘
-    word: str = ""  # li of "Acme's Li": one word of a Latin name
-
-
-def _person(part: str) -> _Person:
-    part = _EN_HONORIFIC.sub("", part.strip())
-    compact = _compact(part)
-    if CJK.match(compact):
-        title = _HONORIFIC.search(compact)
-        if title and title.start() == 0:
-            return _Person(compact)
-        stem = compact[: title.start()] if title else compact
-        surname = stem if len(stem) == 1 or (title and len(stem) == 2) else ""
-        return _Person(compact, surname)
-    words = re.findall(r"[^\W_]+", part)
-    return _Person(compact, word=words[0] if len(words) == 1 else "")
-
-
-@dataclass(frozen=True)
-class _Query:
-    text: str
-    compact: str
-    digits: str
-    is_phone: bool
-    splits: tuple[_Split, ...]
-    alone: _Person  # the whole mention read as a person
-    syllables: tuple[str, ...]
-    py: str
-    blur: str
-
-
-def _query(text: str) -> _Query:
-    compact = _compact(text)
-    digits = _phone_digits(text)
-    typed = re.sub(r"\D", "", text)
-    is_phone = len(typed) >= 4 and len(typed) >= len(re.sub(r"[\s+()\-]", "", text)) - 1
-    syllables = _pinyin(compact) if CJK.search(compact) else ()
-    return _Query(text, compact, digits, is_phone, _splits(text), _person(text), syllables,
-                  "".join(syllables), _blur(syllables))
-
-
-@dataclass(frozen=True)
-class _Split:
-    company: str
-    person: _Person
-    company_py: str  # for a company typed with a wrong character of the same sound (腾迅)
-    cjk: bool
-    cjk_person: bool
-    head: str  # the person part's first character
-
-
-def _splits(text: str) -> tuple[_Split, ...]:
-    """Every plausible (company, person) reading: Acme's Li, 腾讯的陈姐, Li of Acme, Acme Li,
-    比亚迪 刘洋, 美的赵总 (a Chinese run split at each point)."""
-    pairs: list[tuple[str, str]] = []
-    for pattern in (_POSSESSIVE, _OF):
-        found = pattern.match(text)
-        if found:
-            pairs.append((found["c"], found["p"]))
-    words = text.split()
-    for i in range(1, len(words)):
-        head, tail = " ".join(words[:i]), " ".join(words[i:])
-        pairs += [(head, tail), (tail, head)]
-    if len(words) == 1 and CJK.match(text) and len(text) >= 3:
-        # a person part is a name or a surname and title: at most 欧阳总经理's five characters
-        at = range(max(2, len(text) - _MAX_PERSON), len(text))
-        pairs += [(text[:i], text[i:].removeprefix("的")) for i in at]
-    out = []
-    for company, person in pairs[:_MAX_SPLITS]:
-        c, p = _compact(company), _person(person)
-        if c and p.compact:
-            cjk = bool(CJK.match(c))
-            py = "".join(_pinyin(c)) if cjk and len(c) >= 2 else ""
-            out.append(_Split(c, p, py, cjk, bool(CJK.match(p.compact)), p.compact[:1]))
-    return tuple(out)
-
-
-def _person_fits(p: _Person, f: _Features) -> bool:
+def _person_fits(p: Person, f: _Features) -> bool:
     """The person part names this person: the full name, the surname with a title (张总),
     one word of a Latin name (Li of Li Wei), or the title itself (采购经理)."""
     return (
@@ -262,13 +145,13 @@ def _person_fits(p: _Person, f: _Features) -> bool:
     )
 
 
-def _exact(q: _Query, f: _Features) -> bool:
+def _exact(q: Query, f: _Features) -> bool:
     if q.compact == f.name_compact:
         return True
     return q.compact.isascii() and len(q.compact) >= 4 and q.compact == f.name_py  # zengxiaoming
 
 
-def _split_score(q: _Query, f: _Features) -> float:
+def _split_score(q: Query, f: _Features) -> float:
     """STRONG when a company part and a person part both fit. Otherwise a hint when only one
     does: someone else at that company, the same person at another company, or a company
     typed by sound (腾迅张总). One pass over the readings: this runs for every candidate."""
@@ -280,9 +163,14 @@ def _split_score(q: _Query, f: _Features) -> float:
             if split.cjk
             else (split.company == company or split.company in f.company_grams)
         )
-        if not fits_company and (best >= 90.0 or (
-            split.cjk_person and split.head != head and not f.title.endswith(split.person.compact)
-        )):
+        if not fits_company and (
+            best >= 90.0
+            or (
+                split.cjk_person
+                and split.head != head
+                and not f.title.endswith(split.person.compact)
+            )
+        ):
             continue  # cheap: a Chinese person part starts as the name does, or is the title
         fits_person = _person_fits(split.person, f)
         if fits_company:
@@ -326,7 +214,7 @@ def _contained(query: str, target: str) -> float:
     return 60.0 if len(query) >= 4 else 0.0
 
 
-def _sounds_like(q: _Query, f: _Features) -> float:
+def _sounds_like(q: Query, f: _Features) -> float:
     """Chinese typed with the wrong character of the same or a near sound: 张山, 腾迅."""
     if len(q.syllables) < 2:
         return 0.0
@@ -337,7 +225,7 @@ def _sounds_like(q: _Query, f: _Features) -> float:
     return 82.0 if f.company_py.startswith(q.py) else 0.0
 
 
-def _phone_score(q: _Query, f: _Features) -> float:
+def _phone_score(q: Query, f: _Features) -> float:
     if not f.phone:
         return 0.0
     if q.digits == f.phone:
@@ -345,16 +233,18 @@ def _phone_score(q: _Query, f: _Features) -> float:
     return 92.0 if f.phone.endswith(q.digits) else 85.0 if q.digits in f.phone else 0.0
 
 
-def _weak(q: _Query, f: _Features, split: float) -> float:
+def _weak(q: Query, f: _Features, split: float) -> float:
     if q.alone.surname and len(q.compact) <= 4:  # 张总 alone: anyone surnamed 张
         base = 80.0 if f.name.startswith(q.alone.surname) else 0.0
     else:
-        base = max(_text_score(q.text, f.name, f.name_py, f.name_initials),
-                   _text_score(q.text, f.company, f.company_py, f.company_initials))
+        base = max(
+            _text_score(q.text, f.name, f.name_py, f.name_initials),
+            _text_score(q.text, f.company, f.company_py, f.company_initials),
+        )
     return min(WEAK_CAP, max(base, _sounds_like(q, f), split))
 
 
-def _score(q: _Query, f: _Features) -> float:
+def _score(q: Query, f: _Features) -> float:
     if q.is_phone:
         return _phone_score(q, f)
     if _exact(q, f):
@@ -364,10 +254,10 @@ def _score(q: _Query, f: _Features) -> float:
 
 
 def _scored(query: str, candidates: Sequence[M]) -> list[tuple[M, float]]:
-    text = normalize(query).strip()
+    text = EN_HONORIFIC.sub("", normalize(query).strip())  # Mr Li is Li
     if not text:
         return []
-    q = _query(text)
+    q = read_mention(text)
     scored = []
     for cand in candidates:
         score = _score(q, _features(cand.name, cand.company, cand.phone, cand.title))

@@ -131,7 +131,8 @@ def test_strong_unique_fits_are_certain(query: str, meant: int) -> None:
     ("query", "offered"),
     [
         ("Li", 5), ("Liu", 6), ("张山", 1), ("腾迅", 2), ("腾迅张总", 2), ("比亚迪", 3),
-        ("华为", 1), ("5678", 1), ("Kevin", 6), ("刘主管", 3), ("zhangsn", 1),
+        ("华为", 1), ("5678", 1), ("Kevin", 6), ("刘主管", 3), ("zhangsn", 1), ("Mr Li", 5),
+        ("Kevn Liu", 6), ("Acme Corp", 5), ("zs", 1), ("张", 1),
     ],
 )
 def test_weak_fits_are_only_offered(query: str, offered: int) -> None:
