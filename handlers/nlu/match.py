@@ -253,10 +253,10 @@ def _score(q: Query, f: _Features) -> float:
     return STRONG if split >= STRONG else _weak(q, f, split)
 
 
-def _scored(query: str, candidates: Sequence[M]) -> list[tuple[M, float]]:
+def _scored(query: str, candidates: Sequence[M]) -> tuple[Query | None, list[tuple[M, float]]]:
     text = EN_HONORIFIC.sub("", normalize(query).strip())  # Mr Li is Li
     if not text:
-        return []
+        return None, []
     q = read_mention(text)
     scored = []
     for cand in candidates:
@@ -264,20 +264,31 @@ def _scored(query: str, candidates: Sequence[M]) -> list[tuple[M, float]]:
         if score >= THRESHOLD:
             scored.append((cand, round(score, 1)))
     scored.sort(key=lambda pair: -pair[1])
-    return scored
+    return q, scored
 
 
 def rank(query: str, candidates: Sequence[M], limit: int = 5) -> list[tuple[M, float]]:
     """Best matches first with scores 0-100 (100 only for a strong fit); implausible ones
     (below THRESHOLD) dropped."""
-    return _scored(query, candidates)[:limit] if limit > 0 else []
+    return _scored(query, candidates)[1][:limit] if limit > 0 else []
 
 
 def resolve(query: str, candidates: Sequence[M], limit: int = 6) -> Resolution[M]:
     """The customer meant when exactly one fits strongly; else who to offer. When several fit
     strongly (two 张三), only they are offered."""
-    scored = _scored(query, candidates)
+    q, scored = _scored(query, candidates)
     strong = [pair for pair in scored if pair[1] >= STRONG]
     if len(strong) == 1:
-        return Resolution(strong[0][0], strong)
+        if not (q and _addressed_alike(q, scored)):
+            return Resolution(strong[0][0], strong)
+        strong = []  # offer the one named so and the others addressed alike
     return Resolution(None, (strong or scored)[: max(limit, min(len(strong), MAX_NAMESAKES))])
+
+
+def _addressed_alike(q: Query, scored: Sequence[tuple[Matchable, float]]) -> bool:
+    """张总 is a customer's stored name, but every 张 is called 张总: without a company,
+    the others surnamed 张 are as likely."""
+    surname = q.alone.surname
+    if not surname or q.compact == surname or q.splits:
+        return False
+    return any(s < STRONG and normalize(c.name).startswith(surname) for c, s in scored)

@@ -132,6 +132,7 @@ def test_strong_unique_fits_are_certain(query: str, meant: int) -> None:
     [
         ("Li", 5), ("Liu", 6), ("张山", 1), ("腾迅", 2), ("腾迅张总", 2), ("比亚迪", 3),
         ("华为", 1), ("5678", 1), ("Kevin", 6), ("刘主管", 3), ("zhangsn", 1), ("Mr Li", 5),
+        ("张总", 2), ("张总", 1), ("赵总", 4),  # stored as 张总, and 张三 whom people call so
         ("Kevn Liu", 6), ("Acme Corp", 5), ("zs", 1), ("张", 1),
     ],
 )
