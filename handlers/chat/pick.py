@@ -31,7 +31,7 @@ add_texts(
         "pick.none": (
             "好的，都不是。可以换个写法再说一次（公司 + 姓名最准确，如「华为张总」），"
             "或用 /newcustomer 新建。",
-            'OK, none of these. Say it another way (company + name works best, e.g. "Acme\'s '
+            "OK, none of these. Say it another way (company + name works best, e.g. \"Acme's "
             'Li"), or add them with /newcustomer.',
         ),
     }
@@ -67,30 +67,29 @@ async def ask(
     ctx: Ctx, query: str, candidates: list[CustomerBrief], on_pick: str, offer_new: bool = True
 ) -> Reply:
     names = Counter(c.name for c in candidates)
-    namesakes = len(names) == 1 and len(candidates) > 1
-    owners = await _owner_names(ctx, candidates)
+    # The owner is named for namesakes (always a choice: whose is whose) and for colleagues'.
+    owned = {
+        c.id for c in candidates if c.owner_id and (names[c.name] > 1 or c.owner_id != ctx.user.id)
+    }
+    owners = await _owner_names(ctx) if owned else {}
     choices = [
-        Choice(_label(ctx, c, owners, names[c.name] > 1), f"{on_pick}{c.id}") for c in candidates
+        Choice(_label(ctx, c, owners, c.id in owned), f"{on_pick}{c.id}") for c in candidates
     ]
     if offer_new:
         choices.append(Choice(ctx.t("pick.btn_new"), "cu:new"))
     choices.append(Choice(ctx.t("pick.btn_none"), "cu:none"))
     q = query.strip()[:40]
+    namesakes = len(names) == 1 and len(candidates) > 1
     text = ctx.t("pick.namesakes", n=len(candidates), q=q) if namesakes else ctx.t("pick.ask", q=q)
     return Reply(text, tuple(choices), private=True)
 
 
-def _label(ctx: Ctx, c: CustomerBrief, owners: dict[int, str], namesake: bool) -> str:
-    """Name, title and company; the owner too when a namesake or someone else's customer."""
+def _label(ctx: Ctx, c: CustomerBrief, owners: dict[int, str], with_owner: bool) -> str:
     label = customer_title(c)
-    if c.owner_id is not None and (namesake or c.owner_id != ctx.user.id):
+    if with_owner and c.owner_id is not None:
         label += " · " + ctx.t("pick.owner", owner=owners.get(c.owner_id, "—"))
     return label
 
 
-async def _owner_names(ctx: Ctx, candidates: list[CustomerBrief]) -> dict[int, str]:
-    if all(c.owner_id in (None, ctx.user.id) for c in candidates) and not any(
-        n > 1 for n in Counter(c.name for c in candidates).values()
-    ):
-        return {}
+async def _owner_names(ctx: Ctx) -> dict[int, str]:
     return {u.id: u.name for u in await ctx.uow.users.in_org(ctx.user.org_id)}
