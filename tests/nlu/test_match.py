@@ -164,3 +164,17 @@ def test_company_and_person_must_both_fit() -> None:
     assert _certain("Acme Wang", BOOK) is None
     assert 5 in [c.id for c, _ in resolve("Acme Wang", BOOK).ranked]  # someone at Acme
     assert _certain("Hooli's Li", BOOK) is None
+
+
+def test_any_text_resolves_without_error_and_certainty_is_always_strong() -> None:
+    """Random mixtures of the pieces mentions are made of: never an exception, and whatever
+    is taken as certain scored as a strong fit."""
+    rng = random.Random(17)
+    pieces = ["的", "'s ", " of ", "@", "总", "张", "Li", "acme", "比亚迪", " ", "139", "+86",
+              "😀", "\u202e", "腾迅", "'", "-", "经理", "Mr ", "0", "ｊ", "\x00"]  # fmt: skip
+    for _ in range(1000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 6)))
+        found = resolve(text, BOOK)
+        if found.certain is not None:
+            assert found.ranked[0] == (found.certain, 100.0), text
+        assert all(60 <= score <= 100 for _, score in found.ranked), text
