@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from handlers.chat import pick, visits
-from handlers.chat.cards import customer_title, profile
+from handlers.chat import deals, pick, visits
+from handlers.chat.cards import Titled, customer_title, profile
 from handlers.chat.context import Ctx, UserError, int_arg
 from handlers.chat.routes import Routes
 from handlers.i18n import add_texts
@@ -100,13 +100,11 @@ async def on_payload(ctx: Ctx, parts: list[str]) -> list[Reply]:
         return _start_form(ctx)
     if parts[:1] == ["none"]:
         return [Reply(ctx.t("pick.none"))]
-    if parts[:1] == ["use"] and _resuming_visit(ctx):
+    if parts[:1] == ["use"] and _waiting(ctx):
         existing = await ctx.uow.customers.ref(ctx.scope, int_arg(parts, 1))
         if existing is None:
             raise UserError("cu.gone")
-        draft = dict(ctx.conv.data)
-        ctx.conv.end()
-        return await visits.resume_with(ctx, draft, existing)
+        return await _resume(ctx, existing)
     customer = await ctx.uow.customers.get(ctx.scope, int_arg(parts, 1))
     if customer is None:
         raise UserError("cu.gone")
@@ -122,9 +120,11 @@ async def new_customer(ctx: Ctx, args: str) -> list[Reply]:
 
 
 def _start_form(ctx: Ctx) -> list[Reply]:
-    """The guided form; a visit being logged waits in the form's data and resumes after."""
-    resume = (ctx.conv.state or "").startswith("vi.") and "draft" in ctx.conv.data
-    ctx.conv.go("nc.name", resume="visit" if resume else None)
+    """The guided form; a visit being logged or a deal being opened waits in the form's data
+    and resumes with the customer added."""
+    state = ctx.conv.state or ""
+    visit = state.startswith("vi.") and "draft" in ctx.conv.data
+    ctx.conv.go("nc.name", resume="visit" if visit else "deal" if state == "dl.customer" else None)
     return [Reply(ctx.t("nc.ask_name"))]
 
 
@@ -179,8 +179,8 @@ async def _check_and_create(ctx: Ctx, new: svc.NewCustomer) -> list[Reply]:
         return await _create(ctx, new)
     ctx.conv.go("nc.dup", name=new.name, phone=new.phone, company=new.company)
     lines, choices = [ctx.t("nc.dup")], []
-    # While a visit waits, picking the existing customer logs the visit on them.
-    show = "cu:use:" if _resuming_visit(ctx) else "cu:show:"
+    # While a visit or deal waits, picking the existing customer continues it with them.
+    show = "cu:use:" if _waiting(ctx) else "cu:show:"
     for dup in dups:
         if ctx.scope.allows(dup.org_id, dup.owner_id):
             choices.append(Choice(customer_title(dup), f"{show}{dup.id}"))
@@ -205,17 +205,27 @@ async def on_new_payload(ctx: Ctx, parts: list[str]) -> list[Reply]:
 
 async def _create(ctx: Ctx, new: svc.NewCustomer) -> list[Reply]:
     customer = await svc.create(ctx.uow, ctx.user, new, ctx.now)
-    draft = dict(ctx.conv.data) if _resuming_visit(ctx) else None
-    ctx.conv.end()
+    waiting = _waiting(ctx)
     card = await profile(ctx, customer)
     created = Reply(ctx.t("nc.created", card=card), private=True)
-    if draft is None:
+    if not waiting:
+        ctx.conv.end()
         return [created]
-    return [created, *await visits.resume_with(ctx, draft, customer)]
+    return [created, *await _resume(ctx, customer)]
 
 
-def _resuming_visit(ctx: Ctx) -> bool:
-    return ctx.conv.data.get("resume") == "visit" and "draft" in ctx.conv.data
+def _waiting(ctx: Ctx) -> bool:
+    resume = ctx.conv.data.get("resume")
+    return resume == "deal" or (resume == "visit" and "draft" in ctx.conv.data)
+
+
+async def _resume(ctx: Ctx, customer: Titled) -> list[Reply]:
+    """Back to what waited for the customer: the visit's card, or the new deal's title."""
+    data = dict(ctx.conv.data)
+    ctx.conv.end()
+    if data.get("resume") == "deal":
+        return await deals.new_with_customer(ctx, customer.id)
+    return await visits.resume_with(ctx, data, customer)
 
 
 def register(routes: Routes) -> None:

@@ -122,7 +122,7 @@ async def on_payload(ctx: Ctx, parts: list[str]) -> list[Reply]:
     if action == "new":
         return await _start_new(ctx, "", int_arg(parts, 1) if len(parts) > 1 else None)
     if action == "cust":
-        return await _new_with_customer(ctx, int_arg(parts, 1))
+        return await new_with_customer(ctx, int_arg(parts, 1))
     if action == "of":
         customer = await ctx.uow.customers.ref(ctx.scope, int_arg(parts, 1))
         if customer is None:
@@ -175,7 +175,7 @@ async def close_with_reason(ctx: Ctx, text: str) -> list[Reply]:
 
 async def _start_new(ctx: Ctx, query: str, customer_id: int | None = None) -> list[Reply]:
     if customer_id is not None:
-        return await _new_with_customer(ctx, customer_id)
+        return await new_with_customer(ctx, customer_id)
     if query:
         return await _new_for(ctx, query)
     ctx.conv.go("dl.customer")
@@ -186,10 +186,10 @@ async def _new_for(ctx: Ctx, query: str) -> list[Reply]:
     found = await pick.find(ctx, query, "dl:cust:")
     if found.customer is None:
         return found.replies
-    return await _new_with_customer(ctx, found.customer.id)
+    return await new_with_customer(ctx, found.customer.id)
 
 
-async def _new_with_customer(ctx: Ctx, customer_id: int) -> list[Reply]:
+async def new_with_customer(ctx: Ctx, customer_id: int) -> list[Reply]:
     customer = await ctx.uow.customers.get(ctx.scope, customer_id)
     if customer is None:
         raise UserError("cu.gone")

@@ -207,3 +207,21 @@ async def test_forged_payment_buttons_change_nothing(
     ):  # fmt: skip
         assert "按钮已经失效" in await rep.say(payload=payload), payload
     assert await count(world, Payment) == 0
+
+
+async def test_a_deal_for_a_customer_not_yet_in_the_book_continues_after_adding_them(
+    people_en: dict[str, Chat], world: World
+) -> None:
+    rep = people_en["rep_a"]
+    await rep.converse(
+        [
+            ("/deal new", "Which customer"),
+            ("Globex's Smith", "No customer"),
+            ("New customer", "new customer's name"),
+            ("John Smith", "Phone"),
+            ("skip", "Company"),
+            ("Globex", "Customer added"),
+        ]
+    )
+    assert "Deal title" in rep.last[-1].text
+    await rep.converse([("Licences", "Amount"), ("$20k", "Expected close"), ("skip", "created")])
