@@ -36,9 +36,10 @@ def run(
 
 
 def test_scripted_console_demo(tmp_path: Path) -> None:
-    script = "/help\n查客户 zs\n/visit 今天拜访华为张总，谈了报价，下周三回访\n1\n/today\n"
+    script = "/help\n查客户 zs\n1\n/visit 今天拜访华为张总，谈了报价，下周三回访\n1\n/today\n"
     out = run(["console", "--demo"], tmp_path, script)
     assert "我可以帮你" in out
+    assert "是哪一位" in out  # initials alone are a suggestion, picked with 1
     assert "👤 张三" in out
     assert "已记录拜访" in out
     assert "> /today" in out

@@ -5,12 +5,11 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
-from handlers.chat.cards import customer_title
+from handlers.chat import pick
 from handlers.chat.context import Ctx, UserError, int_arg
 from handlers.chat.routes import Routes
 from handlers.i18n import add_texts
-from handlers.messages import Choice, Reply
-from handlers.services import customers as svc
+from handlers.messages import Reply
 from handlers.services.audit import record
 from handlers.services.org import INVITE_ALPHABET
 from store.models import BindCode, Customer
@@ -29,7 +28,6 @@ add_texts(
             "Ask {name} to follow the Official Account and send:\nbind {code}\n"
             "(valid for {days} days, once)",
         ),
-        "bind.several": ("找到多个客户，给哪一个？", "Several customers match; which one?"),
     }
 )
 
@@ -38,14 +36,10 @@ async def bind(ctx: Ctx, query: str) -> list[Reply]:
     """/bind <customer>: a code for one customer, or a choice when several match."""
     if not query:
         raise UserError("bind.ask")
-    ranked = await svc.search_ranked(ctx.uow, ctx.scope, query)
-    if not ranked:
-        raise UserError("cu.none", q=query[:40])
-    best = svc.clear_winner(ranked)
-    if best is not None:
-        return await _code_for(ctx, best)
-    choices = tuple(Choice(customer_title(c), f"bind:for:{c.id}") for c, _ in ranked)
-    return [Reply(ctx.t("bind.several"), choices)]
+    found = await pick.find(ctx, query, "bind:for:", offer_new=False)
+    if found.customer is None:
+        return found.replies
+    return await on_payload(ctx, ["for", str(found.customer.id)])
 
 
 async def on_payload(ctx: Ctx, parts: list[str]) -> list[Reply]:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from handlers.chat.cards import customer_title, profile
+from handlers.chat import deals, pick, visits
+from handlers.chat.cards import Titled, customer_title, profile
 from handlers.chat.context import Ctx, UserError, int_arg
 from handlers.chat.routes import Routes
 from handlers.i18n import add_texts
@@ -25,7 +26,6 @@ add_texts(
             "没有找到「{q}」。可以换个写法，或用 /newcustomer 新建。",
             'No customer matches "{q}". Try another spelling, or add one with /newcustomer.',
         ),
-        "cu.several": ("找到多个客户，选一个：", "Several customers match; pick one:"),
         "cu.gone": (
             "这个客户不存在，或你无权查看。",
             "That customer doesn't exist or isn't yours to see.",
@@ -71,14 +71,13 @@ async def lookup(ctx: Ctx, query: str) -> list[Reply]:
     if not query:
         ctx.conv.go("cu.query")
         return [Reply(ctx.t("cu.ask"))]
-    ranked = await svc.search_ranked(ctx.uow, ctx.scope, query)
-    if not ranked:
-        return [Reply(ctx.t("cu.none", q=query[:40]))]
-    best = svc.clear_winner(ranked)
-    if best is not None:
-        return await card_reply(ctx, best)
-    choices = tuple(Choice(customer_title(c), f"cu:show:{c.id}") for c, _ in ranked)
-    return [Reply(ctx.t("cu.several"), choices)]
+    found = await pick.find(ctx, query, "cu:show:")
+    if found.customer is None:
+        return found.replies
+    customer = await ctx.uow.customers.get(ctx.scope, found.customer.id)
+    if customer is None:
+        raise UserError("cu.gone")
+    return await card_reply(ctx, customer)
 
 
 async def card_reply(ctx: Ctx, customer: Customer) -> list[Reply]:
@@ -97,6 +96,15 @@ async def on_state(ctx: Ctx, text: str) -> list[Reply]:
 
 
 async def on_payload(ctx: Ctx, parts: list[str]) -> list[Reply]:
+    if parts[:1] == ["new"]:  # "➕ new customer" under a "did you mean…?"
+        return _start_form(ctx)
+    if parts[:1] == ["none"]:
+        return [Reply(ctx.t("pick.none"))]
+    if parts[:1] == ["use"] and _waiting(ctx):
+        existing = await ctx.uow.customers.ref(ctx.scope, int_arg(parts, 1))
+        if existing is None:
+            raise UserError("cu.gone")
+        return await _resume(ctx, existing)
     customer = await ctx.uow.customers.get(ctx.scope, int_arg(parts, 1))
     if customer is None:
         raise UserError("cu.gone")
@@ -106,9 +114,18 @@ async def on_payload(ctx: Ctx, parts: list[str]) -> list[Reply]:
 async def new_customer(ctx: Ctx, args: str) -> list[Reply]:
     """/newcustomer [name phone company]: one line, or a guided form."""
     if not args:
-        ctx.conv.go("nc.name")
-        return [Reply(ctx.t("nc.ask_name"))]
+        ctx.conv.end()
+        return _start_form(ctx)
     return await _check_and_create(ctx, parse_one_line(args))
+
+
+def _start_form(ctx: Ctx) -> list[Reply]:
+    """The guided form; a visit being logged or a deal being opened waits in the form's data
+    and resumes with the customer added."""
+    state = ctx.conv.state or ""
+    visit = state.startswith("vi.") and "draft" in ctx.conv.data
+    ctx.conv.go("nc.name", resume="visit" if visit else "deal" if state == "dl.customer" else None)
+    return [Reply(ctx.t("nc.ask_name"))]
 
 
 def parse_one_line(text: str) -> svc.NewCustomer:
@@ -162,9 +179,11 @@ async def _check_and_create(ctx: Ctx, new: svc.NewCustomer) -> list[Reply]:
         return await _create(ctx, new)
     ctx.conv.go("nc.dup", name=new.name, phone=new.phone, company=new.company)
     lines, choices = [ctx.t("nc.dup")], []
+    # While a visit or deal waits, picking the existing customer continues it with them.
+    show = "cu:use:" if _waiting(ctx) else "cu:show:"
     for dup in dups:
         if ctx.scope.allows(dup.org_id, dup.owner_id):
-            choices.append(Choice(customer_title(dup), f"cu:show:{dup.id}"))
+            choices.append(Choice(customer_title(dup), f"{show}{dup.id}"))
         else:
             owner = await ctx.uow.users.get(dup.owner_id) if dup.owner_id else None
             lines.append(ctx.t("nc.dup_hidden", name=dup.name, owner=owner.name if owner else "—"))
@@ -186,9 +205,27 @@ async def on_new_payload(ctx: Ctx, parts: list[str]) -> list[Reply]:
 
 async def _create(ctx: Ctx, new: svc.NewCustomer) -> list[Reply]:
     customer = await svc.create(ctx.uow, ctx.user, new, ctx.now)
-    ctx.conv.end()
+    waiting = _waiting(ctx)
     card = await profile(ctx, customer)
-    return [Reply(ctx.t("nc.created", card=card), private=True)]
+    created = Reply(ctx.t("nc.created", card=card), private=True)
+    if not waiting:
+        ctx.conv.end()
+        return [created]
+    return [created, *await _resume(ctx, customer)]
+
+
+def _waiting(ctx: Ctx) -> bool:
+    resume = ctx.conv.data.get("resume")
+    return resume == "deal" or (resume == "visit" and "draft" in ctx.conv.data)
+
+
+async def _resume(ctx: Ctx, customer: Titled) -> list[Reply]:
+    """Back to what waited for the customer: the visit's card, or the new deal's title."""
+    data = dict(ctx.conv.data)
+    ctx.conv.end()
+    if data.get("resume") == "deal":
+        return await deals.new_with_customer(ctx, customer.id)
+    return await visits.resume_with(ctx, data, customer)
 
 
 def register(routes: Routes) -> None:

@@ -10,14 +10,16 @@ from __future__ import annotations
 import io
 import json
 
-from handlers.chat.context import Ctx, UserError
-from handlers.chat.ops_util import guarded, one_customer, require
+from handlers.chat.cards import customer_title
+from handlers.chat.context import Ctx, UserError, int_arg
+from handlers.chat.ops_util import guarded, one_customer, picked, require
 from handlers.chat.routes import Routes
 from handlers.i18n import add_texts
-from handlers.messages import Reply
+from handlers.messages import Choice, Reply
 from handlers.services.ops import exporter, privacy
 from handlers.services.ops.config import ops_settings
 from handlers.services.ops.tabular import TableWriter
+from store.models import Customer
 
 add_texts(
     {
@@ -36,6 +38,16 @@ add_texts(
             "🕶 {name} is anonymised: personal details erased, deals and figures kept.",
         ),
         "pv.usage": ("用法：/forget 客户名", "Usage: /forget customer name"),
+        "pv.about_usage": ("用法：/aboutcustomer 客户名", "Usage: /aboutcustomer customer name"),
+        "pv.confirm": (
+            "⚠️ 确定要匿名化 {name}（负责人 {owner}）吗？姓名、电话、备注等个人信息将被永久清除，"
+            "无法恢复；商机金额和统计数据保留。",
+            "⚠️ Anonymise {name} (owner {owner})? Name, phone, notes and other personal details "
+            "are erased for good and cannot be restored; deals and figures are kept.",
+        ),
+        "pv.btn_forget": ("🕶 确认匿名化 {name}", "🕶 Anonymise {name}"),
+        "pv.btn_keep": ("❌ 取消", "❌ Cancel"),
+        "pv.kept": ("好的，没有匿名化任何客户。", "OK, nobody was anonymised."),
         "pv.export": (
             "📦 {name} 的全部数据：{counts}。管理员可用命令行导出完整文件：{cli}",
             "📦 Everything about {name}: {counts}. Admins can export the full file: {cli}",
@@ -59,11 +71,27 @@ async def export_command(ctx: Ctx, args: str) -> list[Reply]:
 
 
 async def forget_command(ctx: Ctx, args: str) -> list[Reply]:
-    """/forget <customer>: admins anonymise a customer who asked to be forgotten."""
+    """/forget <customer>: admins anonymise a customer who asked to be forgotten; it cannot be
+    undone, so the target must be exact and the admin confirms it by name."""
     require(ctx, "admin")
     if not args.strip():
         raise UserError("pv.usage")
-    customer = await one_customer(ctx, args)
+    found = await one_customer(ctx, args, "pv:ask:")
+    return found if isinstance(found, list) else await _ask_forget(ctx, found)
+
+
+async def _ask_forget(ctx: Ctx, customer: Customer) -> list[Reply]:
+    name = customer_title(customer)
+    owner = await ctx.uow.users.get(customer.owner_id) if customer.owner_id else None
+    text = ctx.t("pv.confirm", name=name, owner=owner.name if owner else "—")
+    choices = (
+        Choice(ctx.t("pv.btn_forget", name=customer.name), f"pv:forget:{customer.id}"),
+        Choice(ctx.t("pv.btn_keep"), "pv:keep"),
+    )
+    return [Reply(text, choices, private=True)]
+
+
+async def _forget(ctx: Ctx, customer: Customer) -> list[Reply]:
     name = customer.name
     await guarded(privacy.anonymise(ctx.uow, ctx.user, customer, ctx.now))
     return [Reply(ctx.t("pv.forgotten", name=name))]
@@ -72,7 +100,13 @@ async def forget_command(ctx: Ctx, args: str) -> list[Reply]:
 async def about_command(ctx: Ctx, args: str) -> list[Reply]:
     """/aboutcustomer <customer>: what is stored about a customer (subject access)."""
     require(ctx, "admin")
-    customer = await one_customer(ctx, args)
+    if not args.strip():
+        raise UserError("pv.about_usage")
+    found = await one_customer(ctx, args, "pv:about:")
+    return found if isinstance(found, list) else await _about(ctx, found)
+
+
+async def _about(ctx: Ctx, customer: Customer) -> list[Reply]:
     data = await privacy.export_customer(ctx.uow, customer)
     counts = ", ".join(f"{k} {len(v)}" for k, v in data.items() if isinstance(v, list) and v)
     cli = (
@@ -83,6 +117,21 @@ async def about_command(ctx: Ctx, args: str) -> list[Reply]:
     return [
         Reply(ctx.t("pv.export", name=customer.name, counts=counts or "—", cli=cli), private=True)
     ]
+
+
+async def on_payload(ctx: Ctx, parts: list[str]) -> list[Reply]:
+    """pv:ask:<id> (the one picked) → pv:forget:<id> (confirmed); pv:about:<id>; pv:keep."""
+    require(ctx, "admin")
+    if parts[:1] == ["keep"]:
+        return [Reply(ctx.t("pv.kept"))]
+    customer = await picked(ctx, int_arg(parts, 1))
+    if parts[0] == "ask":
+        return await _ask_forget(ctx, customer)
+    if parts[0] == "forget":
+        return await _forget(ctx, customer)
+    if parts[0] == "about":
+        return await _about(ctx, customer)
+    raise UserError("error.stale_button")
 
 
 async def retention_command(ctx: Ctx, args: str) -> list[Reply]:
@@ -105,3 +154,4 @@ def register(routes: Routes) -> None:
     routes.command(forget_command, "/forget", "匿名化", prefix=("匿名化",))
     routes.command(about_command, "/aboutcustomer", "客户数据")
     routes.command(retention_command, "/retention", "审计保留")
+    routes.payloads["pv"] = on_payload

@@ -6,17 +6,16 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
-from handlers.chat import pipeline
-from handlers.chat.cards import customer_title, deal_card
+from handlers.chat import pick, pipeline
+from handlers.chat.cards import deal_card
 from handlers.chat.context import Ctx, UserError, int_arg
 from handlers.chat.routes import Routes
 from handlers.i18n import add_texts, fmt_money
 from handlers.messages import Choice, Reply
 from handlers.nlu.amount import parse_amount
 from handlers.nlu.when import parse_when
-from handlers.services import customers as customer_svc
 from handlers.services import deals as svc
-from store.models import Customer, Deal
+from store.models import Deal
 
 SKIP = {"跳过", "skip", "-", "无", "none"}
 
@@ -47,7 +46,6 @@ add_texts(
             'Why was it {outcome}? (reply "skip" to leave it blank)',
         ),
         "dl.ask_customer": ("给哪个客户建商机？", "Which customer is the deal for?"),
-        "dl.pick_customer": ("选一个客户：", "Pick the customer:"),
         "dl.ask_title": ("商机名称？例如「服务器采购」", 'Deal title? e.g. "Server purchase"'),
         "dl.ask_amount": (
             "金额？例如「50万」「$5k」，不知道就回复「跳过」",
@@ -77,8 +75,14 @@ async def deals_command(ctx: Ctx, args: str) -> list[Reply]:
         return await _start_new(ctx, rest.strip())
     customer_id = None
     if args:
-        best = await _one_customer(ctx, args)
-        customer_id = best.id
+        found = await pick.find(ctx, args, "dl:of:")
+        if found.customer is None:
+            return found.replies
+        customer_id = found.customer.id
+    return await _deals_of(ctx, customer_id)
+
+
+async def _deals_of(ctx: Ctx, customer_id: int | None) -> list[Reply]:
     deals = await ctx.uow.deals.open_deals(ctx.scope, customer_id, limit=12)
     return [await _deal_list(ctx, deals)]
 
@@ -93,14 +97,6 @@ async def _deal_list(ctx: Ctx, deals: Sequence[Deal]) -> Reply:
 def _deal_label(ctx: Ctx, deal: Deal, pipeline: svc.Pipeline) -> str:
     money = fmt_money(deal.amount, deal.currency, ctx.lang)
     return f"{deal.title} · {pipeline.name(deal.stage, ctx.lang)} · {money}"
-
-
-async def _one_customer(ctx: Ctx, query: str) -> Customer:
-    ranked = await customer_svc.search_ranked(ctx.uow, ctx.scope, query)
-    best = customer_svc.clear_winner(ranked) if ranked else None
-    if best is None:
-        raise UserError("cu.none", q=query[:40])
-    return best
 
 
 async def _open(ctx: Ctx, deal: Deal) -> list[Reply]:
@@ -126,7 +122,12 @@ async def on_payload(ctx: Ctx, parts: list[str]) -> list[Reply]:
     if action == "new":
         return await _start_new(ctx, "", int_arg(parts, 1) if len(parts) > 1 else None)
     if action == "cust":
-        return await _new_with_customer(ctx, int_arg(parts, 1))
+        return await new_with_customer(ctx, int_arg(parts, 1))
+    if action == "of":
+        customer = await ctx.uow.customers.ref(ctx.scope, int_arg(parts, 1))
+        if customer is None:
+            raise UserError("cu.gone")
+        return await _deals_of(ctx, customer.id)
     deal = await ctx.uow.deals.get(ctx.scope, int_arg(parts, 1))
     if deal is None:
         raise UserError("dl.gone")
@@ -174,14 +175,21 @@ async def close_with_reason(ctx: Ctx, text: str) -> list[Reply]:
 
 async def _start_new(ctx: Ctx, query: str, customer_id: int | None = None) -> list[Reply]:
     if customer_id is not None:
-        return await _new_with_customer(ctx, customer_id)
+        return await new_with_customer(ctx, customer_id)
     if query:
-        return await _new_with_customer(ctx, (await _one_customer(ctx, query)).id)
+        return await _new_for(ctx, query)
     ctx.conv.go("dl.customer")
     return [Reply(ctx.t("dl.ask_customer"))]
 
 
-async def _new_with_customer(ctx: Ctx, customer_id: int) -> list[Reply]:
+async def _new_for(ctx: Ctx, query: str) -> list[Reply]:
+    found = await pick.find(ctx, query, "dl:cust:")
+    if found.customer is None:
+        return found.replies
+    return await new_with_customer(ctx, found.customer.id)
+
+
+async def new_with_customer(ctx: Ctx, customer_id: int) -> list[Reply]:
     customer = await ctx.uow.customers.get(ctx.scope, customer_id)
     if customer is None:
         raise UserError("cu.gone")
@@ -194,11 +202,7 @@ async def on_state(ctx: Ctx, text: str) -> list[Reply]:
     if step == "dl.reason":
         return await close_with_reason(ctx, text)
     if step == "dl.customer":
-        ranked = await customer_svc.search_ranked(ctx.uow, ctx.scope, text)
-        if not ranked:
-            raise UserError("cu.none", q=text[:40])
-        choices = tuple(Choice(customer_title(c), f"dl:cust:{c.id}") for c, _ in ranked)
-        return [Reply(ctx.t("dl.pick_customer"), choices, private=True)]
+        return await _new_for(ctx, text)
     skip = text.strip().lower() in SKIP
     if step == "dl.title":
         if not 1 <= len(text.strip()) <= 100:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from handlers.chat.cards import customer_title
 from handlers.chat.context import Ctx, UserError, int_arg
 from handlers.chat.ops_util import guarded
 from handlers.chat.routes import Routes
@@ -28,6 +29,15 @@ add_texts(
             "{reminders} reminders moved.",
         ),
         "dup.btn_undo": ("↩️ 撤销合并", "↩️ Undo merge"),
+        "dup.confirm": (
+            "把 {other}\n合并到 {keep}？\n活动、商机和提醒都会移过去（之后可以撤销）。",
+            "Merge {other}\ninto {keep}?\nActivities, deals and reminders move over "
+            "(you can undo it later).",
+        ),
+        "dup.full": ("{title}（负责人 {owner}）", "{title} (owner {owner})"),
+        "dup.btn_ok": ("✅ 确认合并", "✅ Merge"),
+        "dup.btn_no": ("❌ 取消", "❌ Cancel"),
+        "dup.kept": ("好的，没有合并。", "OK, nothing was merged."),
         "dup.undone_ok": (
             "↩️ 已撤销合并，{name} 恢复为独立客户。",
             "↩️ Merge undone; {name} is separate again.",
@@ -65,6 +75,12 @@ async def on_payload(ctx: Ctx, parts: list[str]) -> list[Reply]:
     if parts[:1] == ["u"]:
         return await _undo(ctx, int_arg(parts, 1))
     keep, other = await _pair(ctx, int_arg(parts, 1), int_arg(parts, 2))
+    if parts[:1] == ["m"]:
+        return await _ask(ctx, keep, other)
+    if parts[:1] == ["no"]:
+        return [Reply(ctx.t("dup.kept"))]
+    if parts[:1] != ["ok"]:
+        raise UserError("error.stale_button")
     log = await guarded(svc.merge(ctx.uow, ctx.user, keep, other, ctx.now))
     text = ctx.t(
         "dup.merged",
@@ -75,6 +91,21 @@ async def on_payload(ctx: Ctx, parts: list[str]) -> list[Reply]:
         reminders=len(log.moved["reminder"]),
     )
     return [Reply(text, (Choice(ctx.t("dup.btn_undo"), f"dup:u:{log.id}"),))]
+
+
+async def _ask(ctx: Ctx, keep: Customer, other: Customer) -> list[Reply]:
+    """Both named in full (title, company, owner): two 张三 must not be merged on a guess."""
+    owners = {u.id: u.name for u in await ctx.uow.users.in_org(ctx.user.org_id)}
+
+    def full(c: Customer) -> str:
+        return ctx.t("dup.full", title=customer_title(c), owner=owners.get(c.owner_id or 0, "—"))
+
+    text = ctx.t("dup.confirm", other=full(other), keep=full(keep))
+    choices = (
+        Choice(ctx.t("dup.btn_ok"), f"dup:ok:{keep.id}:{other.id}"),
+        Choice(ctx.t("dup.btn_no"), f"dup:no:{keep.id}:{other.id}"),
+    )
+    return [Reply(text, choices, private=True)]
 
 
 async def _undo(ctx: Ctx, log_id: int) -> list[Reply]:

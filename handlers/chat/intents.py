@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from handlers.chat import customers, deals, help, pipeline, reminders, visits
+from handlers.chat import customers, deals, help, pick, pipeline, reminders, visits
 from handlers.chat.cards import customer_title
-from handlers.chat.context import Ctx, UserError
+from handlers.chat.context import Ctx, UserError, int_arg
 from handlers.chat.routes import Routes
 from handlers.i18n import add_texts
 from handlers.messages import Choice, Reply
@@ -54,10 +54,16 @@ async def free_text(ctx: Ctx, text: str) -> list[Reply]:
 
 
 async def _close_deal(ctx: Ctx, mention: str, outcome: str) -> list[Reply]:
-    ranked = await customer_svc.search_ranked(ctx.uow, ctx.scope, mention, limit=3)
-    customer = customer_svc.clear_winner(ranked) if ranked else None
+    found = await pick.find(ctx, mention, f"in:{outcome}:", offer_new=False)
+    if found.customer is None:
+        return found.replies
+    return await _close_for(ctx, found.customer.id, outcome)
+
+
+async def _close_for(ctx: Ctx, customer_id: int, outcome: str) -> list[Reply]:
+    customer = await ctx.uow.customers.ref(ctx.scope, customer_id)
     if customer is None:
-        raise UserError("cu.none", q=mention[:40])
+        raise UserError("cu.gone")
     open_deals = await ctx.uow.deals.open_deals(ctx.scope, customer.id)
     if not open_deals:
         return [Reply(ctx.t("in.no_deal", name=customer_title(customer)), private=True)]
@@ -86,6 +92,8 @@ async def on_payload(ctx: Ctx, parts: list[str]) -> list[Reply]:
         if not text:
             raise UserError("in.no_text")
         return await visits.start(ctx, str(text))
+    if parts[:1] in (["won"], ["lost"]):  # the customer picked for 华为那单赢了
+        return await _close_for(ctx, int_arg(parts, 1), parts[0])
     return await help.show_help(ctx, "")
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Awaitable
 from typing import TypeVar
 
+from handlers.chat import pick
 from handlers.chat.context import Ctx, UserError
 from handlers.i18n import add_texts
+from handlers.messages import Reply
 from handlers.services.ops.ownership import OpsError
 from handlers.services.ops.privacy import visible_phone
 from store.models import Customer, User
@@ -48,14 +50,20 @@ async def colleague(ctx: Ctx, name: str) -> User:
     raise UserError("ops.no_user", name=name.strip()[:30])
 
 
-async def one_customer(ctx: Ctx, query: str) -> Customer:
-    from handlers.services import customers as svc
+async def one_customer(ctx: Ctx, query: str, on_pick: str) -> Customer | list[Reply]:
+    """The customer `query` names for sure, or the "which one?" question to reply with (its
+    choices carry `on_pick` + the customer's id)."""
+    found = await pick.find(ctx, query, on_pick, none_key="ops.no_customer", offer_new=False)
+    if found.customer is None:
+        return found.replies
+    return await picked(ctx, found.customer.id)
 
-    ranked = await svc.search_ranked(ctx.uow, ctx.scope, query)
-    best = svc.clear_winner(ranked) if ranked else None
-    if best is None:
-        raise UserError("ops.no_customer", q=query[:40])
-    return best
+
+async def picked(ctx: Ctx, customer_id: int) -> Customer:
+    customer = await ctx.uow.customers.get(ctx.scope, customer_id)
+    if customer is None:
+        raise UserError("cu.gone")
+    return customer
 
 
 def phone_for(ctx: Ctx, customer: Customer) -> str:

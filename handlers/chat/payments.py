@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from decimal import Decimal
 
-from handlers.chat.context import Ctx, UserError
+from handlers.chat import pick
+from handlers.chat.context import Ctx, UserError, int_arg
 from handlers.chat.routes import Routes
 from handlers.i18n import add_texts, fmt_money
 from handlers.messages import Reply
 from handlers.nlu.amount import parse_amount
 from handlers.nlu.when import parse_when
-from handlers.services import customers as customer_svc
 from handlers.services import payments as svc
 from store.models import Customer, Deal
 
+_MAX_AMOUNT = Decimal(10) ** 15  # a forged button's amount, refused before it reaches a row
 _PLAN_WORDS = re.compile(r"^\s*(plan|计划|分期)\s+", re.IGNORECASE)
 
 add_texts(
@@ -58,8 +60,15 @@ async def payment_command(ctx: Ctx, args: str) -> list[Reply]:
     rest = (text[: amount.span[0]] + " " + text[amount.span[1] :]).strip()
     if planning:
         return await _plan(ctx, rest, amount.value)
-    customer, deal = await _deal(ctx, rest)
-    payment, left = await svc.record_payment(ctx.uow, ctx.user, deal, amount.value, ctx.now)
+    found = await pick.find(ctx, rest.strip() or "?", f"pay:r:{amount.value}:")
+    if found.customer is None:
+        return found.replies
+    return await _record(ctx, found.customer.id, amount.value)
+
+
+async def _record(ctx: Ctx, customer_id: int, value: Decimal) -> list[Reply]:
+    customer, deal = await _deal(ctx, customer_id)
+    payment, left = await svc.record_payment(ctx.uow, ctx.user, deal, value, ctx.now)
     money = {"amount": _money(ctx, payment.amount, deal), "left": _money(ctx, left, deal)}
     return [Reply(ctx.t("pay.recorded", name=customer.name, deal=deal.title, **money))]
 
@@ -69,19 +78,41 @@ async def _plan(ctx: Ctx, text: str, value: Decimal) -> list[Reply]:
     if when is None:
         raise UserError("pay.no_date")
     query = (text[: when.span[0]] + " " + text[when.span[1] :]).strip()
-    _, deal = await _deal(ctx, query)
     due = when.start.astimezone(ctx.tz).date()
+    found = await pick.find(ctx, query or "?", f"pay:p:{value}:{due.isoformat()}:")
+    if found.customer is None:
+        return found.replies
+    return await _add_instalment(ctx, found.customer.id, value, due)
+
+
+async def _add_instalment(ctx: Ctx, customer_id: int, value: Decimal, due: date) -> list[Reply]:
+    _, deal = await _deal(ctx, customer_id)
     row = await svc.add_instalment(ctx.uow, ctx.user, deal, due, value, ctx.now)
     amount = _money(ctx, row.amount, deal)
     return [Reply(ctx.t("pay.planned", deal=deal.title, when=ctx.when_date(due), amount=amount))]
 
 
-async def _deal(ctx: Ctx, query: str) -> tuple[Customer, Deal]:
-    """The customer named, and their deal with money still owed (else the newest)."""
-    ranked = await customer_svc.search_ranked(ctx.uow, ctx.scope, query.strip() or "?")
-    customer = customer_svc.clear_winner(ranked) if ranked else None
+async def on_payload(ctx: Ctx, parts: list[str]) -> list[Reply]:
+    """The customer picked from a "did you mean…?", with what the command said kept in the
+    button: pay:r:<amount>:<customer> or pay:p:<amount>:<due>:<customer>."""
+    try:
+        value = Decimal(parts[1])
+        due = date.fromisoformat(parts[2]) if parts[0] == "p" else None
+    except (IndexError, ValueError, ArithmeticError):
+        raise UserError("error.stale_button") from None
+    if not value.is_finite() or not 0 < value < _MAX_AMOUNT or parts[0] not in ("r", "p"):
+        raise UserError("error.stale_button")
+    customer_id = int_arg(parts, len(parts) - 1)
+    if due is not None:
+        return await _add_instalment(ctx, customer_id, value, due)
+    return await _record(ctx, customer_id, value)
+
+
+async def _deal(ctx: Ctx, customer_id: int) -> tuple[Customer, Deal]:
+    """The customer, and their deal with money still owed (else the newest)."""
+    customer = await ctx.uow.customers.get(ctx.scope, customer_id)
     if customer is None:
-        raise UserError("cu.none", q=query[:40])
+        raise UserError("cu.gone")
     deals = await ctx.uow.payments.customer_deals(ctx.scope, customer.id)
     if not deals:
         raise UserError("pay.no_deal", name=customer.name)
@@ -97,3 +128,4 @@ def _money(ctx: Ctx, value: Decimal, deal: Deal) -> str:
 
 def register(routes: Routes) -> None:
     routes.command(payment_command, "/payment", "回款", prefix=("回款",))
+    routes.payloads["pay"] = on_payload

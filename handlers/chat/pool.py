@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from handlers.chat.cards import customer_title
 from handlers.chat.context import Ctx, UserError, int_arg
-from handlers.chat.ops_util import guarded, one_customer, phone_for, require
+from handlers.chat.ops_util import guarded, one_customer, phone_for, picked, require
 from handlers.chat.routes import Routes
 from handlers.i18n import add_texts
 from handlers.messages import Choice, Reply
@@ -21,6 +21,14 @@ add_texts(
         "pool.line": ("{title} · {phone}", "{title} · {phone}"),
         "pool.claimed": ("✅ {name} 现在由你负责了。", "✅ {name} is yours now."),
         "pool.released": ("↩️ {name} 已退回公海。", "↩️ {name} went back to the team pool."),
+        "pool.confirm": (
+            "确定把 {name} 退回公海吗？你在这位客户上的待办提醒会取消，同事可以领走。",
+            "Give {name} back to the team pool? Your open reminders on them end, and any "
+            "colleague may claim them.",
+        ),
+        "pool.btn_go": ("↩️ 确认退回 {name}", "↩️ Release {name}"),
+        "pool.btn_keep": ("❌ 取消，继续跟进", "❌ Cancel, keep them"),
+        "pool.kept": ("好的，客户还是你的。", "OK, the customer stays yours."),
         "pool.cap": (
             "今天已经领取了 {cap} 位，明天再来吧。",
             "You've claimed {cap} today, the daily limit. Try again tomorrow.",
@@ -66,8 +74,22 @@ async def pool_command(ctx: Ctx, _args: str) -> list[Reply]:
 
 async def release_command(ctx: Ctx, args: str) -> list[Reply]:
     """/release <customer>: give one of your customers back to the pool."""
-    customer = await one_customer(ctx, args)
-    return await _release(ctx, customer.id)
+    found = await one_customer(ctx, args, "pool:rel:")
+    return found if isinstance(found, list) else await _ask_release(ctx, found.id)
+
+
+async def _ask_release(ctx: Ctx, customer_id: int) -> list[Reply]:
+    """Releasing ends the rep's reminders on the customer and lets anyone claim them: the
+    customer is named, with company, and confirmed first."""
+    customer = await picked(ctx, customer_id)
+    if customer.owner_id != ctx.user.id:
+        raise UserError("pool.not_yours")
+    text = ctx.t("pool.confirm", name=customer_title(customer))
+    choices = (
+        Choice(ctx.t("pool.btn_go", name=customer.name), f"pool:go:{customer.id}"),
+        Choice(ctx.t("pool.btn_keep"), "pool:keep:0"),
+    )
+    return [Reply(text, choices, private=True)]
 
 
 async def _release(ctx: Ctx, customer_id: int) -> list[Reply]:
@@ -79,9 +101,14 @@ async def _release(ctx: Ctx, customer_id: int) -> list[Reply]:
 
 
 async def on_payload(ctx: Ctx, parts: list[str]) -> list[Reply]:
+    """pool:rel:<id> asks, pool:go:<id> releases, pool:claim:<id> claims."""
     customer_id = int_arg(parts, 1)
     if parts[0] == "rel":
+        return await _ask_release(ctx, customer_id)
+    if parts[0] == "go":
         return await _release(ctx, customer_id)
+    if parts[0] == "keep":
+        return [Reply(ctx.t("pool.kept"))]
     customer = await guarded(svc.claim(ctx.uow, ctx.user, customer_id, ctx.now))
     return [Reply(ctx.t("pool.claimed", name=customer.name))]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, time, timedelta
 
+from handlers.chat import pick
 from handlers.chat.context import Ctx, UserError, int_arg
 from handlers.chat.routes import Routes
 from handlers.i18n import add_texts
@@ -34,6 +35,10 @@ add_texts(
         ),
         "rm.set": ("⏰ 好的，{when} 提醒你：{text}", "⏰ OK, I'll remind you {when}: {text}"),
         "rm.for_customer": ("（客户：{name}）", " (customer: {name})"),
+        "rm.linked": (
+            "🔗 提醒「{text}」已关联到 {name}。",
+            '🔗 Reminder "{text}" is now for {name}.',
+        ),
         "rm.empty": (
             "🎉 今天没有待办，也没有逾期的跟进。",
             "🎉 Nothing due today and nothing overdue.",
@@ -69,22 +74,19 @@ async def _create(ctx: Ctx, text: str, due: datetime) -> list[Reply]:
     if due <= ctx.now:
         raise UserError("rm.past", when=ctx.when(due))
     body = _LEAD_IN.sub("", text).strip() or text.strip()
-    customer_id, suffix = await _mentioned_customer(ctx, text)
+    mention = understand(text, ctx.local_now()).customer_mention
+    found = await customer_svc.resolve_mention(ctx.uow, ctx.scope, mention or "")
+    best = found.certain
+    customer_id = best.id if best is not None else None
     reminder = await svc.create(ctx.uow, ctx.user, due, body, ctx.now, customer_id=customer_id)
     ctx.conv.end()
-    text = ctx.t("rm.set", when=ctx.when(reminder.due_at), text=body) + suffix
-    return [Reply(text, private=True)]
-
-
-async def _mentioned_customer(ctx: Ctx, text: str) -> tuple[int | None, str]:
-    mention = understand(text, ctx.local_now()).customer_mention
-    if not mention:
-        return None, ""
-    ranked = await customer_svc.search_ranked(ctx.uow, ctx.scope, mention, limit=3)
-    best = customer_svc.clear_winner(ranked) if ranked else None
-    if best is None:
-        return None, ""
-    return best.id, ctx.t("rm.for_customer", name=best.name)
+    text = ctx.t("rm.set", when=ctx.when(reminder.due_at), text=body)
+    text += ctx.t("rm.for_customer", name=best.name) if best is not None else ""
+    replies = [Reply(text, private=True)]
+    if best is None and found.ranked and mention:  # set either way; which customer is asked
+        candidates = [c for c, _ in found.ranked]
+        replies.append(await pick.ask(ctx, mention, candidates, f"rm:link:{reminder.id}:", False))
+    return replies
 
 
 async def on_state(ctx: Ctx, text: str) -> list[Reply]:
@@ -133,6 +135,12 @@ async def on_payload(ctx: Ctx, parts: list[str]) -> list[Reply]:
         tomorrow = ctx.local_now().date() + timedelta(days=1)
         nine = datetime.combine(tomorrow, time(ctx.config.default_hour), ctx.tz)
         return await _move(ctx, reminder, nine)
+    if action == "link":
+        customer = await ctx.uow.customers.ref(ctx.scope, int_arg(parts, 2))
+        if customer is None:
+            raise UserError("cu.gone")
+        await svc.link(ctx.uow, ctx.user, reminder, customer.id, ctx.now)
+        return [Reply(ctx.t("rm.linked", name=customer.name, text=reminder.text), private=True)]
     if action == "res":
         ctx.conv.go("rm.res", reminder_id=reminder.id)
         return [Reply(ctx.t("rm.ask_when"))]

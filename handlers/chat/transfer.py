@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 
 from handlers.chat.context import Ctx, UserError, int_arg
-from handlers.chat.ops_util import colleague, guarded, one_customer, require
+from handlers.chat.ops_util import colleague, guarded, one_customer, picked, require
 from handlers.chat.routes import Routes
 from handlers.i18n import add_texts
 from handlers.messages import Choice, Reply
 from handlers.services.ops.handover import handover
-from store.models import User
+from store.models import Customer, User
 
 add_texts(
     {
@@ -73,6 +73,8 @@ async def handover_command(ctx: Ctx, args: str) -> list[Reply]:
 
 
 async def on_payload(ctx: Ctx, parts: list[str]) -> list[Reply]:
+    if parts[:1] == ["ow"]:  # the customer picked for /owners
+        return await _owners(ctx, await picked(ctx, int_arg(parts, 1)))
     if parts[:1] != ["ok"]:
         return [Reply(ctx.t("ho.cancelled"))]
     require(ctx, "admin")
@@ -106,7 +108,11 @@ async def _user(ctx: Ctx, user_id: int) -> User:
 
 async def owners_command(ctx: Ctx, args: str) -> list[Reply]:
     """/owners <customer>: every change of hands, oldest first."""
-    customer = await one_customer(ctx, args)
+    found = await one_customer(ctx, args, "ho:ow:")
+    return found if isinstance(found, list) else await _owners(ctx, found)
+
+
+async def _owners(ctx: Ctx, customer: Customer) -> list[Reply]:
     changes = await ctx.uow.ops.owner_history(customer.id)
     if not changes:
         return [Reply(ctx.t("ow.none", name=customer.name))]

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import NoReturn
+from typing import Any, NoReturn
 
-from handlers.chat import visit_edit
+from handlers.chat import pick, visit_edit
 from handlers.chat.cards import Titled, customer_title
 from handlers.chat.context import Ctx, UserError, int_arg
 from handlers.chat.routes import Routes
@@ -19,7 +19,6 @@ from handlers.chat.visit_draft import (
 from handlers.i18n import add_texts
 from handlers.messages import Choice, Reply
 from handlers.nlu.intent import understand
-from handlers.services import customers as customer_svc
 from handlers.services import deals as deal_svc
 from handlers.services.activities import KINDS, NewActivity, log
 from store.repos.customers import CustomerRef
@@ -40,10 +39,6 @@ add_texts(
             "在你的客户里没找到「{q}」。请换个写法，或先用 /newcustomer 新建：",
             'No customer of yours matches "{q}". Try another spelling, or add it with '
             "/newcustomer first:",
-        ),
-        "vi.pick": (
-            "「{q}」对应多个客户，是哪一个？",
-            '"{q}" matches several customers. Which one?',
         ),
         "vi.saved": ("✅ 已记录{kind}：{customer}", "✅ Logged {kind} with {customer}"),
         "vi.saved_reminder": ("⏰ 回访提醒：{when}", "⏰ Follow-up reminder: {when}"),
@@ -81,15 +76,17 @@ async def start(ctx: Ctx, text: str) -> list[Reply]:
 
 
 async def _find_customer(ctx: Ctx, draft: VisitDraft, query: str) -> list[Reply]:
-    # Briefs, not customers: the card shows the winner's title, and Save loads it afresh.
-    ranked = await customer_svc.search_briefs(ctx.uow, ctx.scope, query, limit=6)
-    if not ranked:
-        raise UserError("vi.no_match", q=query[:40])
-    best = customer_svc.clear_winner(ranked)
-    if best is not None:
-        return await _next_step(ctx, draft, best)
-    choices = tuple(Choice(customer_title(c), f"vi:cust:{c.id}") for c, _ in ranked)
-    return [Reply(ctx.t("vi.pick", q=query[:40]), choices, private=True)]
+    # A brief, not a customer: the card shows its title, and Save loads it afresh.
+    found = await pick.find(ctx, query, "vi:cust:", none_key="vi.no_match")
+    if found.customer is None:
+        ctx.conv.go("vi.who", draft=draft.dump())
+        return found.replies
+    return await _next_step(ctx, draft, found.customer)
+
+
+async def resume_with(ctx: Ctx, data: dict[str, Any], customer: Titled) -> list[Reply]:
+    """Back to the visit that was waiting while its new customer was added."""
+    return await _next_step(ctx, VisitDraft.load(data), customer)
 
 
 async def _next_step(ctx: Ctx, draft: VisitDraft, customer: Titled) -> list[Reply]:

@@ -1,7 +1,12 @@
-"""Fuzzy customer matching: 张三, zhangsan, zs, 华为张总, "Acme's Li", 5678 -> ranked candidates.
+"""Customer matching: 张三, zhangsan, zs, 华为张总, "Acme's Li", 5678 -> who is meant.
 
-Pure functions over in-memory candidates; the store narrows the set first with a LIKE on
-search_key(), then rank() orders the survivors.
+Two questions, kept apart. `resolve` says whether one customer is *certain*: only a strong fit
+that no other customer shares (the exact name, the exact phone, or a company part that fits the
+customer's company and a person part — 张总, 刘主管, Li, the full name, the title — that fits
+the person). Everything else is ranked by `rank` as suggestions for a "did you mean…?" choice:
+pinyin, initials, homophones (张山 → 张三), typos (腾迅 → 腾讯), phone tails, a surname alone.
+
+Pure functions over in-memory candidates; the store narrows the set first.
 """
 
 from __future__ import annotations
@@ -10,25 +15,33 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Protocol, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 from pypinyin import Style, lazy_pinyin
 from rapidfuzz import fuzz
 
-from ._lexicon import TITLE_ZH
-from ._text import CJK, normalize
+from ._mention import (
+    EN_HONORIFIC,
+    Person,
+    Query,
+    blur,
+    phone_digits,
+    pinyin,
+    read_mention,
+    squash,
+)
+from ._text import normalize
 
-__all__ = ["Candidate", "Matchable", "is_clear_winner", "rank", "search_key"]
+__all__ = ["Candidate", "Matchable", "Resolution", "rank", "resolve", "search_key"]
 
 THRESHOLD = 60.0
-# Surnames whose usual reading as a surname differs from the character's first reading.
-_SURNAMES = {"曾": "zeng", "单": "shan", "仇": "qiu", "解": "xie", "查": "zha", "区": "ou",
-             "朴": "piao", "翟": "zhai", "尉": "yu", "乐": "yue", "盖": "ge", "缪": "miao",
-             "覃": "qin", "长": "chang", "重": "chong", "万": "wan", "秘": "bi", "种": "chong"}
+STRONG = 100.0  # only a strong fit scores this; every suggestion stays below
+WEAK_CAP = 99.0
+MAX_NAMESAKES = 10  # namesakes offered at most
 
 
 class Matchable(Protocol):
-    """What ranking reads of a customer: a Candidate, or a store row with these fields."""
+    """What matching reads of a customer: a Candidate, or a store row with these fields."""
 
     @property
     def name(self) -> str: ...
@@ -36,6 +49,8 @@ class Matchable(Protocol):
     def company(self) -> str | None: ...
     @property
     def phone(self) -> str | None: ...
+    @property
+    def title(self) -> str | None: ...
 
 
 M = TypeVar("M", bound=Matchable)
@@ -47,51 +62,61 @@ class Candidate:
     name: str
     company: str | None = None
     phone: str | None = None
+    title: str | None = None
 
 
-@lru_cache(maxsize=8192)
-def _char_pinyin(ch: str) -> str:
-    return lazy_pinyin(ch)[0].lower() if CJK.match(ch) else ch
+@dataclass(frozen=True)
+class Resolution(Generic[M]):
+    """`certain`: the one customer meant, or None; `ranked`: who to offer, best first."""
 
-
-@lru_cache(maxsize=65536)
-def _pinyin(text: str, surname: bool = False) -> tuple[str, ...]:
-    """Toneless syllables, one per Chinese character; other runs (Latin words) kept whole.
-
-    Character by character (with a cache) because phrase segmentation costs ~80 µs a name,
-    too slow to rank a thousand cold candidates.
-    """
-    syllables: list[str] = []
-    for i, ch in enumerate(text):
-        if "\u4e00" <= ch <= "\u9fff":
-            syllables.append(_SURNAMES.get(ch, "") if surname and i == 0 else "")
-            syllables[-1] = syllables[-1] or _char_pinyin(ch)
-        elif ch.isalnum() and i > 0 and text[i - 1].isalnum() and text[i - 1].isascii():
-            syllables[-1] += ch.lower()  # a Latin word stays one token
-        elif ch.isalnum():
-            syllables.append(ch.lower())
-    return tuple(syllables)
+    certain: M | None
+    ranked: list[tuple[M, float]]
 
 
 @dataclass(frozen=True)
 class _Features:
     name: str
     company: str
+    title: str
+    name_compact: str
+    company_compact: str
+    name_words: tuple[str, ...]
+    company_grams: frozenset[str]  # runs of whole words: acme, acmecorp, corp
     name_py: str
     name_initials: str
+    name_blur: str
     company_py: str
     company_initials: str
     phone: str
 
 
 @lru_cache(maxsize=65536)
-def _features(name: str, company: str | None, phone: str | None) -> _Features:
+def _features(name: str, company: str | None, phone: str | None, title: str | None) -> _Features:
     name_n, company_n = normalize(name).strip(), normalize(company or "").strip()
-    name_syl, company_syl = _pinyin(name_n, surname=True), _pinyin(company_n)
+    name_syl, company_syl = pinyin(name_n, surname=True), pinyin(company_n)
     return _Features(
-        name_n, company_n, "".join(name_syl), "".join(s[0] for s in name_syl),
-        "".join(company_syl), "".join(s[0] for s in company_syl),
-        re.sub(r"\D", "", phone or ""),
+        name_n,
+        company_n,
+        normalize(title or "").strip(),
+        squash(name_n),
+        squash(company_n),
+        tuple(re.findall(r"[^\W_]+", name_n)),
+        _word_runs(company_n),
+        "".join(name_syl),
+        "".join(s[0] for s in name_syl),
+        blur(name_syl),
+        "".join(company_syl),
+        "".join(s[0] for s in company_syl),
+        phone_digits(phone or ""),
+    )
+
+
+def _word_runs(text: str) -> frozenset[str]:
+    words = re.findall(r"[^\W_]+", text)
+    return frozenset(
+        "".join(words[i:j])
+        for i in range(len(words))
+        for j in range(i + 1, min(len(words), i + 4) + 1)
     )
 
 
@@ -102,23 +127,62 @@ def search_key(name: str, company: str | None) -> str:
         norm = normalize(text).strip()
         if not norm:
             continue
-        syllables = _pinyin(norm, surname=text is name)
+        syllables = pinyin(norm, surname=text is name)
         phrase = "".join(lazy_pinyin(norm, style=Style.NORMAL)).lower().replace(" ", "")
         parts += [norm, "".join(syllables), "".join(s[0] for s in syllables)]
         parts += [phrase] if phrase != parts[-2] else []
     return " ".join(dict.fromkeys(p for p in parts if p))
 
 
-def _split_mention(query: str) -> tuple[str, str, bool]:
-    """(company part, person part, titled) from 华为张总 / 腾讯的陈姐 / acme's li / 张总."""
-    if "'s " in query:
-        company, _, person = query.partition("'s ")
-        return company.strip(), person.strip(), False
-    title = TITLE_ZH.search(query) if CJK.search(query) else None
-    if title and title.start() >= 1:
-        surname_at = title.start() - 1
-        return query[:surname_at].rstrip("的 "), query[surname_at], True
-    return "", query, False
+def _person_fits(p: Person, f: _Features) -> bool:
+    """The person part names this person: the full name, the surname with a title (张总),
+    one word of a Latin name (Li of Li Wei), or the title itself (采购经理)."""
+    return (
+        p.compact == f.name_compact
+        or (bool(p.surname) and f.name.startswith(p.surname))
+        or (bool(p.word) and p.word in f.name_words)
+        or (len(p.compact) >= 2 and bool(f.title) and f.title.endswith(p.compact))
+    )
+
+
+def _exact(q: Query, f: _Features) -> bool:
+    if q.compact == f.name_compact:
+        return True
+    return q.compact.isascii() and len(q.compact) >= 4 and q.compact == f.name_py  # zengxiaoming
+
+
+def _split_score(q: Query, f: _Features) -> float:
+    """STRONG when a company part and a person part both fit. Otherwise a hint when only one
+    does: someone else at that company, the same person at another company, or a company
+    typed by sound (腾迅张总). One pass over the readings: this runs for every candidate."""
+    best = 0.0
+    company, head = f.company_compact, f.name[:1]
+    for split in q.splits:
+        fits_company = bool(company) and (
+            (len(split.company) >= 2 and split.company in company)
+            if split.cjk
+            else (split.company == company or split.company in f.company_grams)
+        )
+        if not fits_company and (
+            best >= 90.0
+            or (
+                split.cjk_person
+                and split.head != head
+                and not f.title.endswith(split.person.compact)
+            )
+        ):
+            continue  # cheap: a Chinese person part starts as the name does, or is the title
+        fits_person = _person_fits(split.person, f)
+        if fits_company:
+            if fits_person:
+                return STRONG
+            best = max(best, 75.0)
+        elif fits_person:
+            if split.company_py and f.company_py.startswith(split.company_py):
+                best = 90.0
+            elif len(split.person.compact) >= 2:
+                best = max(best, 65.0)
+    return best
 
 
 def _text_score(query: str, target: str, py: str, initials: str) -> float:
@@ -127,8 +191,8 @@ def _text_score(query: str, target: str, py: str, initials: str) -> float:
     if query == target:
         return 100.0
     scores = [fuzz.ratio(query, target) * 0.9]
-    if target.startswith(query) or query in target:
-        scores.append(90.0 if len(query) >= 2 else 70.0)
+    if query in target:
+        scores.append(_contained(query, target))
     if query.isascii():
         if query.replace(" ", "") == py.replace(" ", ""):  # "zhang san" is zhangsan
             scores.append(98.0)
@@ -141,45 +205,90 @@ def _text_score(query: str, target: str, py: str, initials: str) -> float:
     return max(scores)
 
 
-def _score(query: str, company_q: str, person_q: str, titled: bool, f: _Features) -> float:
-    digits = re.sub(r"\D", "", query)
-    if len(digits) >= 4 and len(digits) >= len(query.replace(" ", "")) - 1:
-        if not f.phone:
-            return 0.0
-        return 100.0 if digits == f.phone else 92.0 if f.phone.endswith(digits) else (
-            85.0 if digits in f.phone else 0.0)
-    if titled:  # 张总: anyone surnamed 张, better when the company also matches
-        base = 80.0 if f.name.startswith(person_q) else 0.0
+def _contained(query: str, target: str) -> float:
+    # Li at the start of a word of "Kevin Liu" is a fair guess; li inside "Hooli" is not.
+    if len(query) < 2:
+        return 70.0 if target.startswith(query) else 0.0
+    if not query.isascii() or re.search(r"(?:^|[^a-z0-9])" + re.escape(query), target):
+        return 90.0
+    return 60.0 if len(query) >= 4 else 0.0
+
+
+def _sounds_like(q: Query, f: _Features) -> float:
+    """Chinese typed with the wrong character of the same or a near sound: 张山, 腾迅."""
+    if len(q.syllables) < 2:
+        return 0.0
+    if q.py == f.name_py:
+        return 88.0
+    if q.blur == f.name_blur:
+        return 84.0
+    return 82.0 if f.company_py.startswith(q.py) else 0.0
+
+
+def _phone_score(q: Query, f: _Features) -> float:
+    if not f.phone:
+        return 0.0
+    if q.digits == f.phone:
+        return STRONG if len(q.digits) >= 7 else 92.0
+    return 92.0 if f.phone.endswith(q.digits) else 85.0 if q.digits in f.phone else 0.0
+
+
+def _weak(q: Query, f: _Features, split: float) -> float:
+    if q.alone.surname and len(q.compact) <= 4:  # 张总 alone: anyone surnamed 张
+        base = 80.0 if f.name.startswith(q.alone.surname) else 0.0
     else:
-        base = max(_text_score(person_q, f.name, f.name_py, f.name_initials),
-                   _text_score(person_q, f.company, f.company_py, f.company_initials)
-                   if not company_q else 0.0)
-    if company_q and base:
-        company = _text_score(company_q, f.company, f.company_py, f.company_initials)
-        # Only an exact person + company match may reach 100.
-        base = min(base + 15.0, 100.0 if base == 100 else 99.0) if company >= 80 else base - 10
-
-    return base
+        base = max(
+            _text_score(q.text, f.name, f.name_py, f.name_initials),
+            _text_score(q.text, f.company, f.company_py, f.company_initials),
+        )
+    return min(WEAK_CAP, max(base, _sounds_like(q, f), split))
 
 
-def rank(query: str, candidates: Sequence[M], limit: int = 5) -> list[tuple[M, float]]:
-    """Best matches first with scores 0-100; implausible ones (below THRESHOLD) dropped."""
-    q = normalize(query).strip()
-    if not q or limit <= 0:
-        return []
-    company_q, person_q, titled = _split_mention(q)
+def _score(q: Query, f: _Features) -> float:
+    if q.is_phone:
+        return _phone_score(q, f)
+    if _exact(q, f):
+        return STRONG
+    split = _split_score(q, f)
+    return STRONG if split >= STRONG else _weak(q, f, split)
+
+
+def _scored(query: str, candidates: Sequence[M]) -> tuple[Query | None, list[tuple[M, float]]]:
+    text = EN_HONORIFIC.sub("", normalize(query).strip())  # Mr Li is Li
+    if not text:
+        return None, []
+    q = read_mention(text)
     scored = []
     for cand in candidates:
-        score = _score(q, company_q, person_q, titled,
-                       _features(cand.name, cand.company, cand.phone))
+        score = _score(q, _features(cand.name, cand.company, cand.phone, cand.title))
         if score >= THRESHOLD:
             scored.append((cand, round(score, 1)))
     scored.sort(key=lambda pair: -pair[1])
-    return scored[:limit]
+    return q, scored
 
 
-def is_clear_winner(ranked: Sequence[tuple[object, float]], margin: float = 8.0) -> bool:
-    """True when the top match is good (>= 90) and clearly ahead of the runner-up."""
-    if not ranked or ranked[0][1] < 90:
+def rank(query: str, candidates: Sequence[M], limit: int = 5) -> list[tuple[M, float]]:
+    """Best matches first with scores 0-100 (100 only for a strong fit); implausible ones
+    (below THRESHOLD) dropped."""
+    return _scored(query, candidates)[1][:limit] if limit > 0 else []
+
+
+def resolve(query: str, candidates: Sequence[M], limit: int = 6) -> Resolution[M]:
+    """The customer meant when exactly one fits strongly; else who to offer. When several fit
+    strongly (two 张三), only they are offered."""
+    q, scored = _scored(query, candidates)
+    strong = [pair for pair in scored if pair[1] >= STRONG]
+    if len(strong) == 1:
+        if not (q and _addressed_alike(q, scored)):
+            return Resolution(strong[0][0], strong)
+        strong = []  # offer the one named so and the others addressed alike
+    return Resolution(None, (strong or scored)[: max(limit, min(len(strong), MAX_NAMESAKES))])
+
+
+def _addressed_alike(q: Query, scored: Sequence[tuple[Matchable, float]]) -> bool:
+    """张总 is a customer's stored name, but every 张 is called 张总: without a company,
+    the others surnamed 张 are as likely."""
+    surname = q.alone.surname
+    if not surname or q.compact == surname or q.splits:
         return False
-    return len(ranked) == 1 or ranked[0][1] - ranked[1][1] >= margin
+    return any(s < STRONG and normalize(c.name).startswith(surname) for c, s in scored)

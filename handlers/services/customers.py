@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
-from handlers.nlu.match import is_clear_winner, rank, search_key
+from handlers.nlu.match import STRONG, Resolution, rank, resolve, search_key
 from handlers.services.audit import record, snapshot
 from store.models import Customer, User
 from store.repos.customers import CustomerBrief
@@ -58,14 +58,14 @@ async def search_briefs(
     return rank(query, await _pool(uow, scope, query), limit=limit)
 
 
-Found = TypeVar("Found")
-
-
-def clear_winner(ranked: list[tuple[Found, float]]) -> Found | None:
-    """The one customer meant, when there is no real doubt."""
-    if len(ranked) == 1 or is_clear_winner(ranked):
-        return ranked[0][0]
-    return None
+async def resolve_mention(
+    uow: UnitOfWork, scope: Scope, query: str, limit: int = 6
+) -> Resolution[CustomerBrief]:
+    """Who a mention names: `certain` only for a strong fit no other visible customer shares
+    (exact name or phone, company + surname/title); otherwise the candidates to offer."""
+    if not query.strip():
+        return Resolution(None, [])
+    return resolve(query, await _pool(uow, scope, query), limit=limit)
 
 
 async def _pool(uow: UnitOfWork, scope: Scope, query: str) -> list[CustomerBrief]:
@@ -97,6 +97,10 @@ async def duplicates(uow: UnitOfWork, org_id: int, new: NewCustomer) -> list[Cus
     for customer, score in await search_ranked(uow, whole_org, probe, limit=5):
         if score >= SIMILAR_NAME_SCORE and _similar_person(customer, new):
             found.setdefault(customer.id, customer)
+    if new.company:  # a namesake at another firm is worth a look before adding a second
+        for customer, score in await search_ranked(uow, whole_org, new.name, limit=5):
+            if score >= STRONG:
+                found.setdefault(customer.id, customer)
     return list(found.values())
 
 

@@ -21,6 +21,12 @@ async def test_merge_moves_everything_and_undo_restores(
     rep = people["rep_a"]
     listing = await rep.say("/dupes")
     assert "合并 张叁 → 张三（名字相近）" in listing and "李四" not in listing
+    confirm = await rep.say("1")
+    assert "把 张叁 · 华为技术（负责人 rep_a）\n合并到 张三 · 华为（负责人 rep_a）" in confirm
+    assert (await rows(world, Customer, id=dup))[0].merged_into_id is None  # not before yes
+    assert "没有合并" in await rep.say("2")
+    await rep.say("/dupes")
+    await rep.say("1")
     reply = await rep.say("1")
     assert "没有发现" in await people["rep_b"].say("/dupes")
     assert "已把 张叁 合并到 张三" in reply and "活动 1 条、商机 1 个、提醒 1 个" in reply
@@ -51,11 +57,15 @@ async def test_phone_and_email_duplicates_in_english(
     await add_customer(world, "rep_b", "Jim Doe", "13900000001", "Acme")  # not rep_a's to see
     rep = people_en["rep_a"]
     assert "Merge J. Doe → Jane Doe (same phone)" in await rep.say("/dupes")
-    reply = await rep.say(payload=f"dup:m:{a}:{b}")
+    assert "Merge J. Doe · Other Co (owner rep_a)\ninto Jane Doe · Acme" in await rep.say(
+        payload=f"dup:m:{a}:{b}"
+    )
+    reply = await rep.say("Merge")  # the confirming button's label, typed
     assert "Merged J. Doe into Jane Doe" in reply
     log = (await rows(world, MergeLog))[0]
     assert "Merge undone" in await rep.say(f"/undomerge {log.id}")
     assert "already undone" in await rep.say(f"/undomerge {log.id}")
     assert "isn't yours" in await people_en["rep_w"].say(payload=f"dup:m:{a}:{b}")
+    assert "isn't yours" in await people_en["rep_w"].say(payload=f"dup:ok:{a}:{b}")
     assert "No such merge" in await people_en["rep_w"].say(f"/undomerge {log.id}")
     assert "No likely duplicates" not in await people_en["boss_east"].say("/dupes")

@@ -60,9 +60,14 @@ async def test_release_button_rules_and_daily_cap_in_english(
     assert "Usage" in await people_en["admin"].say("/poolrules 30 x")
     assert "at most 1 claims" in await people_en["admin"].say("/poolrules 30 90 3 1")
     for cid in ids[:2]:
-        assert "went back to the team pool" in await rep_a.say(payload=f"pool:rel:{cid}")
+        assert "Give" in await rep_a.say(payload=f"pool:rel:{cid}")  # named and confirmed
+        assert "went back to the team pool" in await rep_a.say("1")
     assert "isn't yours" in await rep_b.say(payload=f"pool:rel:{ids[2]}")
-    assert "went back" in await rep_a.say("/release Cai")
+    assert "isn't yours" in await rep_b.say(payload=f"pool:go:{ids[2]}")
+    assert "Give Cai back to the team pool?" in await rep_a.say("/release Cai")
+    assert "stays yours" in await rep_a.say("2")
+    await rep_a.say("/release Cai")
+    assert "went back" in await rep_a.say("1")
     assert "claim 1 more today" in await rep_b.say("/pool")
     assert "yours now" in await rep_b.say(payload=f"pool:claim:{ids[0]}")
     assert "daily limit" in await rep_b.say(payload=f"pool:claim:{ids[1]}")

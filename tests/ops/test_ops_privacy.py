@@ -20,7 +20,10 @@ async def test_forget_keeps_figures_and_scrubs_text(people: dict[str, Chat], wor
     assert "只有管理员" in await people["rep_a"].say("/forget 张三")
     about = await people["admin"].say("/aboutcustomer 张三")
     assert "activity 1" in about and "deal 1" in about
-    assert "张三 已匿名化" in await people["admin"].say("/forget 张三")
+    confirm = await people["admin"].say("/forget 张三")
+    assert "确定要匿名化 张三 · 华为（负责人 rep_a）" in confirm and "无法恢复" in confirm
+    assert (await rows(world, Customer, id=cid))[0].anonymised_at is None  # not before yes
+    assert "张三 已匿名化" in await people["admin"].say("1")
     customer = (await rows(world, Customer, id=cid))[0]
     assert customer.name == f"#{cid}" and customer.phone is None and customer.company is None
     assert customer.anonymised_at is not None
@@ -74,5 +77,6 @@ async def test_forget_deletes_the_kept_photos_of_their_visits(
                 )
             )  # fmt: skip
             await uow.commit()
-    assert "张三 已匿名化" in await people["admin"].say("/forget 张三")
+    await people["admin"].say("/forget 张三")
+    assert "张三 已匿名化" in await people["admin"].say("1")
     assert [m.external_id for m in await rows(world, MediaFile)] == ["wx-media-2"]

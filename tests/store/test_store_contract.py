@@ -52,6 +52,9 @@ async def test_scope_hides_other_owners_customers(uows: UnitOfWorkFactory) -> No
         assert [c.name for c in await uow.customers.candidates(only_a)] == ["Alice"]
         assert await uow.customers.get(Scope(org_id + 1, None), mine.id) is None
         assert await uow.customers.count(Scope(org_id, None)) == 2
+        # each brief names its owner: a choice between namesakes shows whose each one is
+        briefs = await uow.customers.candidates(Scope(org_id, None))
+        assert sorted((c.name, c.owner_id) for c in briefs) == [("Alice", a), ("Bob", b)]
 
 
 async def test_each_scope_shape_sees_its_owners_and_open_deals_only(
