@@ -6,10 +6,10 @@ import re
 from decimal import Decimal
 
 from handlers.chat.context import Ctx, UserError
+from handlers.chat.money import read_amount
 from handlers.chat.routes import Routes
 from handlers.i18n import add_texts, fmt_money
 from handlers.messages import Reply
-from handlers.nlu.amount import parse_amount
 from handlers.nlu.when import parse_when
 from handlers.services import customers as customer_svc
 from handlers.services import payments as svc
@@ -52,7 +52,7 @@ async def payment_command(ctx: Ctx, args: str) -> list[Reply]:
         return [Reply(ctx.t("pay.usage"))]
     planning = _PLAN_WORDS.match(args)
     text = args[planning.end() :] if planning else args
-    amount = parse_amount(text)
+    amount = read_amount(text)
     if amount is None:
         raise UserError("pay.no_amount")
     rest = (text[: amount.span[0]] + " " + text[amount.span[1] :]).strip()
