@@ -10,11 +10,13 @@ from handlers.chat.money import read_amount
 from handlers.chat.routes import Routes
 from handlers.i18n import add_texts, fmt_money
 from handlers.messages import Reply
+from handlers.nlu.amount import Amount
 from handlers.nlu.when import parse_when
 from handlers.services import customers as customer_svc
 from handlers.services import payments as svc
 from store.models import Customer, Deal
 
+_YUAN = re.compile(r"[¥元块]|rmb|cny|人民币", re.IGNORECASE)
 _PLAN_WORDS = re.compile(r"^\s*(plan|计划|分期)\s+", re.IGNORECASE)
 
 add_texts(
@@ -32,6 +34,11 @@ add_texts(
         "pay.no_date": (
             "这一期什么时候到期？例如「12月30日」。",
             'When is it due? e.g. "Dec 30".',
+        ),
+        "pay.currency": (
+            "「{deal}」是 {deal_amount}，和 {amount} 币种不同，没有记录。请用商机的币种输入金额。",
+            "“{deal}” is {deal_amount}, another currency than {amount}; nothing was recorded. "
+            "Type the amount in the deal's currency.",
         ),
         "pay.no_deal": ("{name} 没有可以记回款的商机。", "{name} has no deal to record money on."),
         "pay.recorded": (
@@ -57,23 +64,25 @@ async def payment_command(ctx: Ctx, args: str) -> list[Reply]:
         raise UserError("pay.no_amount")
     rest = (text[: amount.span[0]] + " " + text[amount.span[1] :]).strip()
     if planning:
-        return await _plan(ctx, rest, amount.value)
+        return await _plan(ctx, rest, amount)
     customer, deal = await _deal(ctx, rest)
+    _same_currency(ctx, amount, deal)
     payment, left = await svc.record_payment(ctx.uow, ctx.user, deal, amount.value, ctx.now)
     money = {"amount": _money(ctx, payment.amount, deal), "left": _money(ctx, left, deal)}
     return [Reply(ctx.t("pay.recorded", name=customer.name, deal=deal.title, **money))]
 
 
-async def _plan(ctx: Ctx, text: str, value: Decimal) -> list[Reply]:
+async def _plan(ctx: Ctx, text: str, amount: Amount) -> list[Reply]:
     when = parse_when(text, ctx.local_now(), ctx.config.default_hour)
     if when is None:
         raise UserError("pay.no_date")
     query = (text[: when.span[0]] + " " + text[when.span[1] :]).strip()
     _, deal = await _deal(ctx, query)
+    _same_currency(ctx, amount, deal)
     due = when.start.astimezone(ctx.tz).date()
-    row = await svc.add_instalment(ctx.uow, ctx.user, deal, due, value, ctx.now)
-    amount = _money(ctx, row.amount, deal)
-    return [Reply(ctx.t("pay.planned", deal=deal.title, when=ctx.when_date(due), amount=amount))]
+    row = await svc.add_instalment(ctx.uow, ctx.user, deal, due, amount.value, ctx.now)
+    money = _money(ctx, row.amount, deal)
+    return [Reply(ctx.t("pay.planned", deal=deal.title, when=ctx.when_date(due), amount=money))]
 
 
 async def _deal(ctx: Ctx, query: str) -> tuple[Customer, Deal]:
@@ -89,6 +98,16 @@ async def _deal(ctx: Ctx, query: str) -> tuple[Customer, Deal]:
         if any(i.paid_amount < i.amount for i in await ctx.uow.payments.plan(deal.id)):
             return customer, deal
     return customer, deals[0]
+
+
+def _same_currency(ctx: Ctx, amount: Amount, deal: Deal) -> None:
+    """Money in one currency is never booked against a deal in another. 5万 alone carries no
+    currency of its own (it reads as yuan), so it is taken in the deal's currency."""
+    implied = amount.currency == "CNY" and not _YUAN.search(amount.text)
+    if amount.currency != deal.currency and not implied:
+        mine = fmt_money(amount.value, amount.currency, ctx.lang)
+        theirs = fmt_money(deal.amount, deal.currency, ctx.lang)
+        raise UserError("pay.currency", amount=mine, deal=deal.title, deal_amount=theirs)
 
 
 def _money(ctx: Ctx, value: Decimal, deal: Deal) -> str:

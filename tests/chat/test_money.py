@@ -114,3 +114,15 @@ async def test_forged_amount_buttons_change_nothing(
     assert "不存在" in await people["rep_b"].say(payload=f"vd:amt:{deal.id}:5:CNY")
     [deal] = await _deals(world)
     assert (deal.amount, deal.currency) == (Decimal(50000), "CNY")
+
+
+async def test_payment_in_another_currency_is_refused(world: World) -> None:
+    rep = (await join_all(world, "en"))["rep_a"]
+    await rep.say("/newcustomer David Lee 13900000052 Acme")
+    await _deal_for(rep, "David", "$30k")
+    reply = await rep.say("/payment David ¥5000")
+    assert "another currency than ¥5,000" in reply and "$30,000" in reply
+    assert "another currency" in await rep.say("/payment plan David 5000 RMB Dec 30")
+    assert await _payments(world) == []
+    assert "Recorded $5,000" in await rep.say("/payment David 5000 USD")
+    assert "Recorded $10,000" in await rep.say("/payment David 1万")  # 万 alone: the deal's
