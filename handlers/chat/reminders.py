@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 from datetime import datetime, time, timedelta
 
+from handlers.chat import reminder_links as links
+from handlers.chat.cards import customer_title
 from handlers.chat.context import Ctx, UserError, int_arg
 from handlers.chat.routes import Routes
 from handlers.i18n import add_texts
 from handlers.messages import Choice, Reply
-from handlers.nlu.intent import understand
 from handlers.nlu.when import parse_when
-from handlers.services import customers as customer_svc
 from handlers.services import reminders as svc
 from store.models import Reminder
 
@@ -34,6 +34,16 @@ add_texts(
         ),
         "rm.set": ("⏰ 好的，{when} 提醒你：{text}", "⏰ OK, I'll remind you {when}: {text}"),
         "rm.for_customer": ("（客户：{name}）", " (customer: {name})"),
+        "rm.which_customer": (
+            "是哪个客户的事？选一个，提醒会显示在客户资料里：",
+            "Which customer is it about? Pick one and it shows on their profile:",
+        ),
+        "rm.btn_no_customer": ("不关联客户", "No customer"),
+        "rm.no_customer": (
+            "好的，这个提醒不关联客户。",
+            "OK, the reminder stays without a customer.",
+        ),
+        "rm.linked": ("🔗 「{text}」已关联到 {name}。", '🔗 "{text}" is now linked to {name}.'),
         "rm.empty": (
             "🎉 今天没有待办，也没有逾期的跟进。",
             "🎉 Nothing due today and nothing overdue.",
@@ -69,22 +79,17 @@ async def _create(ctx: Ctx, text: str, due: datetime) -> list[Reply]:
     if due <= ctx.now:
         raise UserError("rm.past", when=ctx.when(due))
     body = _LEAD_IN.sub("", text).strip() or text.strip()
-    customer_id, suffix = await _mentioned_customer(ctx, text)
+    link = await links.find(ctx, text)
+    customer_id = link.customer.id if link.customer else None
     reminder = await svc.create(ctx.uow, ctx.user, due, body, ctx.now, customer_id=customer_id)
     ctx.conv.end()
-    text = ctx.t("rm.set", when=ctx.when(reminder.due_at), text=body) + suffix
+    text = ctx.t("rm.set", when=ctx.when(reminder.due_at), text=body)
+    if link.customer is not None:
+        return [Reply(text + ctx.t("rm.for_customer", name=link.customer.name), private=True)]
+    if link.candidates:  # saved; which customer it is about is asked, not guessed
+        text += "\n" + ctx.t("rm.which_customer")
+        return [Reply(text, links.choices(ctx, reminder.id, link), private=True)]
     return [Reply(text, private=True)]
-
-
-async def _mentioned_customer(ctx: Ctx, text: str) -> tuple[int | None, str]:
-    mention = understand(text, ctx.local_now()).customer_mention
-    if not mention:
-        return None, ""
-    ranked = await customer_svc.search_ranked(ctx.uow, ctx.scope, mention, limit=3)
-    best = customer_svc.clear_winner(ranked) if ranked else None
-    if best is None:
-        return None, ""
-    return best.id, ctx.t("rm.for_customer", name=best.name)
 
 
 async def on_state(ctx: Ctx, text: str) -> list[Reply]:
@@ -124,6 +129,8 @@ async def on_payload(ctx: Ctx, parts: list[str]) -> list[Reply]:
     reminder = await _own(ctx, int_arg(parts, 1))
     if reminder.status in ("done", "cancelled"):
         raise UserError("rm.already_done")
+    if action in ("link", "nolink"):
+        return await _link(ctx, reminder, parts)
     if action == "done":
         await svc.change(ctx.uow, ctx.user, reminder, ctx.now, "done")
         return [Reply(ctx.t("rm.done", text=reminder.text), private=True)]
@@ -137,6 +144,16 @@ async def on_payload(ctx: Ctx, parts: list[str]) -> list[Reply]:
         ctx.conv.go("rm.res", reminder_id=reminder.id)
         return [Reply(ctx.t("rm.ask_when"))]
     raise UserError("error.stale_button")
+
+
+async def _link(ctx: Ctx, reminder: Reminder, parts: list[str]) -> list[Reply]:
+    if parts[0] == "nolink":
+        return [Reply(ctx.t("rm.no_customer"), private=True)]
+    customer = await ctx.uow.customers.ref(ctx.scope, int_arg(parts, 2))
+    if customer is None:
+        raise UserError("cu.gone")
+    await svc.link(ctx.uow, ctx.user, reminder, customer.id, ctx.now)
+    return [Reply(ctx.t("rm.linked", text=reminder.text, name=customer_title(customer)))]
 
 
 async def _own(ctx: Ctx, reminder_id: int) -> Reminder:

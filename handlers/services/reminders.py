@@ -53,3 +53,13 @@ async def change(
     reminder.updated_at = now
     after = snapshot(reminder, FIELDS)
     await record(uow, actor, f"reminder.{status}", ("reminder", reminder.id), now, before, after)
+
+
+async def link(
+    uow: UnitOfWork, actor: User, reminder: Reminder, customer_id: int, now: datetime
+) -> None:
+    """Attach a reminder to the customer it is about (the caller checked they may see them)."""
+    before = snapshot(reminder, FIELDS)
+    reminder.customer_id, reminder.updated_at = customer_id, now
+    after = snapshot(reminder, FIELDS)
+    await record(uow, actor, "reminder.link", ("reminder", reminder.id), now, before, after)
