@@ -21,9 +21,9 @@ _SIGN = re.compile(r"(?:(?<![0-9A-Za-z.,])[-−－–—]|负|减|minus|negative
 add_texts(
     {
         "money.negative": (
-            "金额不能是负数（「{text}」）。退款或冲账请找管理员处理；请重新输入正数金额。",
-            'An amount can\'t be negative ("{text}"). Refunds and reversals go through an '
-            "admin; please type a positive amount.",
+            "金额不能是负数（「{text}」），什么都没有记录。请输入正数金额。",
+            'An amount can\'t be negative ("{text}"); nothing was recorded. '
+            "Please type a positive amount.",
         ),
         "money.too_big": (
             "金额「{text}」太大了，请检查后重新输入。",
