@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from store.models import Deal, Payment
+from store.models import Deal, Instalment, Payment
 from tests.world import Chat, World, join_all
 
 
@@ -70,11 +70,16 @@ async def test_visit_quote_in_another_currency_is_asked_about(world: World) -> N
     [deal] = await _deals(world)
     assert (deal.amount, deal.currency) == (Decimal(30000), "USD")  # nothing changed unasked
     assert "stays at $30,000" in await rep.say("2")
+    assert "Added to" in await rep.say("/payment plan David $10k Dec 30")
     await rep.say("/visit met David Lee today, quote 200万")
     await rep.say("1")
     assert "amount ¥2,000,000" in await rep.say("1")
     [deal] = await _deals(world)
     assert (deal.amount, deal.currency) == (Decimal(2_000_000), "CNY")
+    assert "Recorded ¥50,000" in await rep.say("/payment David 5万")
+    async with world.uows() as uow:
+        [dollars] = (await uow.session.scalars(select(Instalment))).all()
+    assert (dollars.currency, dollars.paid_amount) == ("USD", 0)  # yuan never settle dollars
 
 
 async def test_visit_amount_ten_times_off_is_asked_about(
