@@ -79,7 +79,7 @@ async def test_visit_quote_in_another_currency_is_asked_about(world: World) -> N
     assert "Recorded ¥50,000" in await rep.say("/payment David 5万")
     async with world.uows() as uow:
         [dollars] = (await uow.session.scalars(select(Instalment))).all()
-    assert (dollars.currency, dollars.paid_amount) == ("USD", 0)  # yuan never settle dollars
+    assert (dollars.currency, dollars.paid_amount) == ("USD", Decimal(0))  # yuan never pay $
 
 
 async def test_visit_amount_ten_times_off_is_asked_about(
