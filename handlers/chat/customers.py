@@ -145,7 +145,7 @@ def _valid_name(text: str, error: str = "nc.bad_name") -> str:
     """A name with letters in it; `error` says what to do next (a form asks again, a one-line
     command has no form open to answer)."""
     text = " ".join(strip_invisible(text).split())
-    if not 1 <= len(text) <= MAX_NAME or not re.search(r"[^\W\d_]", text):
+    if not 1 <= len(text) <= MAX_NAME or not re.search(r"\w", text):
         raise UserError(error, limit=MAX_NAME, text=text[:20])
     return text
 

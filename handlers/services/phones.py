@@ -12,9 +12,10 @@ import re
 
 _FULLWIDTH = str.maketrans("０１２３４５６７８９＋（）－　", "0123456789+()- ")
 _SEP = r"[\s.\-]*"
-# A run of digit groups, optionally led by +CC / 00CC and an area code in parentheses.
+# A run of digit groups, optionally led by +CC / 00CC and an area code in parentheses; never
+# the tail of a word ("客户000 139…" is a name, then a phone), though a word may follow it.
 _PHONE = re.compile(
-    r"(?<![A-Za-z0-9+])(?:(?:\+|00)\d{1,3}" + _SEP + r")?(?:\(\d{1,4}\)" + _SEP + r")?"
+    r"(?<![\w+])(?:(?:\+|00)\d{1,3}" + _SEP + r")?(?:\(\d{1,4}\)" + _SEP + r")?"
     r"\d{2,}(?:" + _SEP + r"\d{2,})*(?![A-Za-z0-9])"
 )
 MIN_DIGITS, MAX_DIGITS = 5, 15  # short service numbers (95588) .. E.164's longest

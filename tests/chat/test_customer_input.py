@@ -41,6 +41,8 @@ def test_phone_forms_are_read_and_normalised(written: str, stored: str) -> None:
 
 def test_numbers_that_are_not_phones() -> None:
     assert find("张三 2号楼 3M") is None and normalize("12") is None
+    assert find("客户000 13900000000") == ("13900000000", 6, 17)  # a name's digits stay put
+    assert find("王五 13912345678测试公司") == ("13912345678", 3, 14)
     assert normalize("1" * 16) is None
 
 
