@@ -13,6 +13,9 @@ from store.uow import UnitOfWork
 
 KINDS = ("visit", "call", "message", "meeting")
 RECENT = timedelta(days=7)  # a contact this recent answers a check-in made before it was logged
+# A check-in is only ever made for a customer quiet for whole days, and a contact settles it at
+# once: a customer contacted within the last day has none open, so the hot path skips the query.
+QUIET = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -49,7 +52,8 @@ async def log(
     activity_id = await uow.customers.add_activity(values, audit)
     if customer.last_contact_at is None or customer.last_contact_at < new.happened_at:
         await uow.customers.contacted(customer.id, new.happened_at)
-    await settle_cadence(uow, actor, customer.id, new.happened_at, now)
+    if customer.last_contact_at is None or customer.last_contact_at < now - QUIET:
+        await settle_cadence(uow, actor, customer.id, new.happened_at, now)
     reminder = None
     if new.follow_up_at is not None:
         text = new.summary[:200]
