@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from handlers.services.ops.notify import MAX_TEXT
 from handlers.services.ops.pool import sweep_pool
-from store.models import Customer, OutboxEntry, OwnerChange, Reminder
+from handlers.services.ops.pool_notices import Clock, Released, released
+from store.models import Customer, OutboxEntry, OwnerChange, Reminder, User
 from tests.ops.helpers import add_customer, add_reminder, log_visit, rows, user_id
 from tests.world import NOW, Chat, World
 
@@ -159,3 +161,13 @@ async def test_release_notice_in_english_and_manual_release_lists_reminders(
     reply = await people_en["rep_b"].say(payload=f"pool:rel:{mine}")
     assert "went back to the team pool" in reply and "Reminders cancelled" in reply
     assert "带报价单回访" in reply
+
+
+def test_a_long_release_notice_is_split_within_the_channel_limit() -> None:
+    owner = User(name="rep_a", lang="zh", tz="Asia/Shanghai")
+    clock = Clock("contact", 30, NOW)
+    gone = [Released(Customer(name=f"客户{i:03d}"), [clock], []) for i in range(300)]
+    replies = released(owner, gone, NOW)
+    assert len(replies) > 1 and all(len(r.text) <= MAX_TEXT for r in replies)
+    text = "\n".join(r.text for r in replies)
+    assert all(f"客户{i:03d}：30 天未跟进" in text for i in range(300))

@@ -77,14 +77,16 @@ async def sweep_pool(uow: UnitOfWork, org_id: int, now: datetime) -> Sweep:
         clocks = _clocks(cfg, contact, dealt)
         if clocks[0].due <= now:
             ended = await release(uow, None, customer, now, "pool_auto")
-            gone.setdefault(owner.id, []).append(notices.Released(customer, clocks[0], ended))
+            fired = [c for c in clocks if c.due <= now]
+            gone.setdefault(owner.id, []).append(notices.Released(customer, fired, ended))
             sweep.released += 1
             continue
         soon = [c for c in clocks if c.due <= now + warn]
         notes.append((owner.id, notices.warning(owner, customer, soon, now), _key(customer, soon)))
     sweep.warned = await queue(uow, notes, now)
-    told = [(o, notices.released(users[o], items, now), f"pool.gone:{o}:{now.date()}")
-            for o, items in gone.items()]  # fmt: skip
+    told = [(o, reply, f"pool.gone:{o}:{now.date()}:{n}")
+            for o, items in gone.items()
+            for n, reply in enumerate(notices.released(users[o], items, now))]  # fmt: skip
     await queue(uow, told, now)
     return sweep
 

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from handlers.i18n import add_texts, fmt_dt, t
 from handlers.messages import Choice, Reply
+from handlers.services.ops.notify import MAX_TEXT, chunks
 from store.models import Customer, Reminder, User
 
 add_texts(
@@ -54,7 +55,7 @@ class Clock:
 @dataclass(frozen=True)
 class Released:
     customer: Customer
-    clock: Clock
+    clocks: Sequence[Clock]  # the rules that had fired
     reminders: Sequence[Reminder]
 
 
@@ -80,16 +81,20 @@ def warning(owner: User, customer: Customer, clocks: Sequence[Clock], now: datet
     return Reply(text, tuple(choices), private=True)
 
 
-def released(owner: User, gone: Sequence[Released], now: datetime) -> Reply:
+def released(owner: User, gone: Sequence[Released], now: datetime) -> list[Reply]:
+    """One block per customer (why, and the reminders that ended), in as few messages as
+    the channel's length allows."""
     lang, tz = owner.lang, ZoneInfo(owner.tz)
     year = now.astimezone(tz).year
-    lines = [t(lang, "pool.gone_title")]
+    blocks = []
     for item in gone:
-        why = reasons(lang, [item.clock])
-        lines.append(t(lang, "pool.gone_line", name=item.customer.name, why=why))
+        why = reasons(lang, item.clocks)
+        lines = [t(lang, "pool.gone_line", name=item.customer.name, why=why)]
         if item.reminders:
             lines.append(t(lang, "pool.gone_reminders"))
         for r in item.reminders:
             when = fmt_dt(r.due_at.astimezone(tz), lang, True, year)
             lines.append(t(lang, "pool.gone_reminder", when=when, text=r.text[:80]))
-    return Reply("\n".join(lines), private=True)
+        blocks.append("\n".join(lines))
+    title = t(lang, "pool.gone_title")
+    return [Reply(f"{title}\n{text}", private=True) for text in chunks(blocks, MAX_TEXT - 200)]
