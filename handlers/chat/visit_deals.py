@@ -33,6 +33,10 @@ add_texts(
         "vd.btn_change": ("改为 {new}", "Change to {new}"),
         "vd.btn_keep": ("保持 {old}", "Keep {old}"),
         "vd.kept": ("好的，「{title}」金额保持 {old}。", 'OK, "{title}" stays at {old}.'),
+        "vd.changed": (
+            "「{title}」的金额在这之后又改过了，这个按钮已失效。请用 /deal 查看。",
+            '"{title}" changed again since; that button no longer applies. See it with /deal.',
+        ),
         "vd.several": (
             "💼 这个客户有多个进行中的商机，请用 /deal 更新阶段。",
             "💼 This customer has several open deals; update the right one with /deal.",
@@ -117,37 +121,47 @@ def _ask_amount(
     new = fmt_money(amount, currency, ctx.lang)
     why = ctx.t("vd.why_currency" if currency != deal.currency else "vd.why_scale")
     choices = (
-        Choice(ctx.t("vd.btn_change", new=new), f"vd:amt:{deal.id}:{amount}:{currency}"),
+        # The amount asked about rides along, so a button pressed after the deal changed again
+        # is refused rather than applied to a figure the rep never saw.
+        Choice(
+            ctx.t("vd.btn_change", new=new),
+            f"vd:amt:{deal.id}:{amount}:{currency}:{deal.amount}:{deal.currency}",
+        ),
         Choice(ctx.t("vd.btn_keep", old=old), f"vd:keep:{deal.id}"),
     )
     return ctx.t("vd.ask_amount", title=deal.title, old=old, new=new, why=why), choices
 
 
 async def on_payload(ctx: Ctx, parts: list[str]) -> list[Reply]:
-    """vd:amt:<deal>:<amount>:<currency> sets the amount asked about; vd:keep:<deal> keeps it."""
+    """vd:amt:<deal>:<amount>:<currency>:<was>:<was currency> sets the amount asked about;
+    vd:keep:<deal> keeps it."""
     deal = await ctx.uow.deals.get(ctx.scope, int_arg(parts, 1))
     if deal is None:
         raise UserError("dl.gone")
     if parts[0] == "keep":
         old = fmt_money(deal.amount, deal.currency, ctx.lang)
         return [Reply(ctx.t("vd.kept", title=deal.title, old=old), private=True)]
-    amount, currency = _amount_arg(parts)
+    if parts[0] != "amt" or len(parts) != 6:
+        raise UserError("error.stale_button")
+    amount, currency = _money_arg(parts[2], parts[3])
+    if (deal.amount, deal.currency) != _money_arg(parts[4], parts[5]):
+        raise UserError("vd.changed", title=deal.title)
     await deal_svc.set_amount(ctx.uow, ctx.user, deal, amount, currency, ctx.now)
     money = fmt_money(amount, currency, ctx.lang)
     return [Reply(ctx.t("vd.amount", title=deal.title, amount=money), private=True)]
 
 
-def _amount_arg(parts: list[str]) -> tuple[Decimal, str]:
-    """A button's amount and currency; anything odd is a forged or stale button."""
-    if parts[0] != "amt" or len(parts) != 4 or not re.fullmatch(r"[A-Z]{3}", parts[3]):
+def _money_arg(amount_text: str, currency: str) -> tuple[Decimal, str]:
+    """An amount and currency from a button; anything odd is a forged or stale button."""
+    if not re.fullmatch(r"[A-Z]{3}", currency):
         raise UserError("error.stale_button")
     try:
-        amount = Decimal(parts[2])
+        amount = Decimal(amount_text)
     except InvalidOperation:
         raise UserError("error.stale_button") from None
     if not amount.is_finite() or not 0 < amount <= MAX_AMOUNT:
         raise UserError("error.stale_button")
-    return amount, parts[3]
+    return amount, currency
 
 
 def register(routes: Routes) -> None:

@@ -107,16 +107,19 @@ async def test_forged_amount_buttons_change_nothing(
     await rep.say("/newcustomer 陈静 13900000051 美的")
     await _deal_for(rep, "陈静", "5万")
     [deal] = await _deals(world)
+    was = f"{deal.amount}:CNY"
     for payload in (
-        f"vd:amt:{deal.id}:-5:CNY",
-        f"vd:amt:{deal.id}:NaN:CNY",
-        f"vd:amt:{deal.id}:1e30:CNY",
-        f"vd:amt:{deal.id}:5:cny;drop",
+        f"vd:amt:{deal.id}:-5:CNY:{was}",
+        f"vd:amt:{deal.id}:NaN:CNY:{was}",
+        f"vd:amt:{deal.id}:1e30:CNY:{was}",
+        f"vd:amt:{deal.id}:5:cny;drop:{was}",
+        f"vd:amt:{deal.id}:5:CNY",
         f"vd:amt:{deal.id}",
     ):
         reply = await rep.say(payload=payload)
-        assert "按钮" in reply or "不存在" in reply, (payload, reply)
-    assert "不存在" in await people["rep_b"].say(payload=f"vd:amt:{deal.id}:5:CNY")
+        assert "按钮已经失效" in reply, (payload, reply)
+    assert "又改过了" in await rep.say(payload=f"vd:amt:{deal.id}:5:CNY:60000:CNY")
+    assert "不存在" in await people["rep_b"].say(payload=f"vd:amt:{deal.id}:5:CNY:{was}")
     [deal] = await _deals(world)
     assert (deal.amount, deal.currency) == (Decimal(50000), "CNY")
 
