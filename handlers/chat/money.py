@@ -15,8 +15,11 @@ from handlers.nlu.amount import Amount, find_amounts, parse_amount
 
 # Far above any deal, far below what the cents column holds (BigInteger: ~9.2e16 cents).
 MAX_AMOUNT = Decimal(10) ** 12
-# A minus sign, or 负/减, right before the number; "3-5万" (a range) is not a sign.
-_SIGN = re.compile(r"(?:(?<![0-9A-Za-z.,])[-−－–—]|负|减|minus|negative)\s*[¥$€£]?\s*$", re.I)
+# A minus sign, or 负, right before the number. A dash after a number or its unit is a range
+# ("3-5万", "100万-120万"), and 减 is a discount in a visit ("报价减5万"), not a sign.
+_SIGN = re.compile(
+    r"(?:(?<![0-9A-Za-z.,万亿千百元块])[-−－–—]|负|minus|negative)\s*[¥$€£]?\s*$", re.I
+)
 
 add_texts(
     {

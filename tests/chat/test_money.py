@@ -44,6 +44,7 @@ async def test_negative_payment_and_deal_amount_refused(
     assert "成交" in await rep.say("5万")  # the form is still open; a good value goes on
     assert "不能是负数" in await rep.say("/visit 今天拜访了陈静，报价 -5万")
     assert "太大" in await rep.say("/payment 陈静 9999999999亿")
+    assert "请确认" in await rep.say("/visit 今天拜访了陈静，报价减5万，预算100万-120万")
     assert "已记录" in await rep.say("/payment 陈静 5万")
     [payment] = await _payments(world)
     assert payment.amount == Decimal(50000)
