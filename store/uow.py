@@ -7,6 +7,7 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from store import clean as _clean  # noqa: F401  (registers the text cleaning on writes)
 from store.db import SessionFactory
 from store.repos.chat import ChatRepo
 from store.repos.customers import CustomerRepo

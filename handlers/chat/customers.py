@@ -11,6 +11,8 @@ from handlers.chat.routes import Routes
 from handlers.i18n import add_texts
 from handlers.messages import Choice, Reply
 from handlers.services import customers as svc
+from handlers.services import phones
+from store.clean import strip_invisible
 from store.models import Customer
 
 SKIP_WORDS = {"跳过", "skip", "-", "无", "none", "no"}
@@ -41,6 +43,12 @@ add_texts(
         "nc.bad_name": (
             "名字需要 1 到 {limit} 个字，且要有文字。请重新输入名字：",
             "A name needs 1 to {limit} characters with letters in it. Type the name again:",
+        ),
+        "nc.bad_name_line": (
+            "「{text}」不能当名字：名字需要有文字（最多 {limit} 个字），"
+            "例如「/newcustomer 张三 13912345678 华为」。什么都没有保存。",
+            '"{text}" can\'t be a name: a name needs letters (at most {limit}), e.g. '
+            '"/newcustomer Jane Doe 13912345678 Acme". Nothing was saved.',
         ),
         "nc.bad_phone": (
             "「{text}」不像电话号码。请重新输入，或回复「跳过」：",
@@ -131,29 +139,31 @@ def _start_form(ctx: Ctx) -> list[Reply]:
 def parse_one_line(text: str) -> svc.NewCustomer:
     """`欧阳锋 13912345678 白驼山庄` or `Jane Doe 13912345678 Acme`: name, phone, company.
 
-    The phone splits the line; without one, a comma does, else the first word is the name.
+    The phone (in any common form: +86 139 1234 5678, (010) 6552-1234) splits the line;
+    without one, a comma does, else the first word is the name.
     """
+    text = strip_invisible(text)
     words = text.split()
-    at = next((i for i, w in enumerate(words) if _is_phone_word(w)), None)
-    if at is not None:
-        name, company = " ".join(words[:at]), " ".join(words[at + 1 :])
-        phone = svc.normalize_phone(words[at])
+    found = phones.find(text, min_digits=5)
+    if found is not None:
+        phone, start, end = found
+        name, company = text[:start], text[end:]
     else:
         parts = re.split(r"[,，;；]", text, maxsplit=1)
         if len(parts) == 1:
             parts = [words[0] if words else "", " ".join(words[1:])]
         name, company, phone = parts[0], parts[1], None
-    return svc.NewCustomer(_valid_name(name), phone, " ".join(company.split()) or None)
+    return svc.NewCustomer(
+        _valid_name(name, "nc.bad_name_line"), phone, " ".join(company.split()) or None
+    )
 
 
-def _is_phone_word(word: str) -> bool:
-    return svc.normalize_phone(word) is not None and re.search(r"\d{5}", word) is not None
-
-
-def _valid_name(text: str) -> str:
-    text = " ".join(text.split())
+def _valid_name(text: str, error: str = "nc.bad_name") -> str:
+    """A name with letters in it; `error` says what to do next (a form asks again, a one-line
+    command has no form open to answer)."""
+    text = " ".join(strip_invisible(text).split())
     if not 1 <= len(text) <= MAX_NAME or not re.search(r"\w", text):
-        raise UserError("nc.bad_name", limit=MAX_NAME)
+        raise UserError(error, limit=MAX_NAME, text=text[:20])
     return text
 
 

@@ -9,10 +9,10 @@ from decimal import Decimal
 from handlers.chat import pick, pipeline
 from handlers.chat.cards import deal_card
 from handlers.chat.context import Ctx, UserError, int_arg
+from handlers.chat.money import read_amount
 from handlers.chat.routes import Routes
 from handlers.i18n import add_texts, fmt_money
 from handlers.messages import Choice, Reply
-from handlers.nlu.amount import parse_amount
 from handlers.nlu.when import parse_when
 from handlers.services import deals as svc
 from store.models import Deal
@@ -210,7 +210,7 @@ async def on_state(ctx: Ctx, text: str) -> list[Reply]:
         ctx.conv.go("dl.amount", title=text.strip())
         return [Reply(ctx.t("dl.ask_amount"))]
     if step == "dl.amount":
-        amount = None if skip else parse_amount(text)
+        amount = None if skip else read_amount(text)
         if not skip and amount is None:
             raise UserError("dl.bad_amount", text=text[:30])
         value = (str(amount.value), amount.currency) if amount else (None, "CNY")

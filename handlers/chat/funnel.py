@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from handlers.chat.context import Ctx
 from handlers.chat.ops_util import require
 from handlers.chat.routes import Routes
-from handlers.i18n import add_texts, fmt_money
+from handlers.i18n import Totals, add_texts, fmt_money, fmt_totals
 from handlers.messages import Reply
-from handlers.services.ops.funnel import Funnel, RepFigures, chart, funnel
+from handlers.services.ops.funnel import Funnel, RepFigures, chart, funnel, main_currency
 
 PERIODS = {"week": 7, "周": 7, "month": 30, "月": 30, "quarter": 90, "季度": 90, "year": 365}
 
@@ -46,6 +47,11 @@ def _window(ctx: Ctx, args: str) -> tuple[int, datetime, datetime]:
     return days, ctx.now - timedelta(days=days), ctx.now
 
 
+def fmt_each(values: Totals, lang: str) -> str:
+    """Per-currency figures side by side ("¥200,000 / $30,000"): averages are not sums."""
+    return " / ".join(fmt_money(v, c, lang) for c, v in sorted(values.items())) or "—"
+
+
 def _pct(value: float | None) -> str:
     return "—" if value is None else f"{round(value * 100)}%"
 
@@ -62,7 +68,7 @@ async def funnel_command(ctx: Ctx, args: str) -> list[Reply]:
             won=total.won,
             lost=total.lost,
             rate=_pct(total.win_rate),
-            avg=fmt_money(total.average, "CNY", ctx.lang),
+            avg=fmt_each(total.average, ctx.lang),
             cycle=round(total.cycle_days, 1),
         )
     )
@@ -95,7 +101,11 @@ async def leaderboard_command(ctx: Ctx, args: str) -> list[Reply]:
     if not result.reps:
         return [Reply(ctx.t("lb.empty"))]
     names = {u.id: u.name for u in await ctx.uow.users.in_org(ctx.user.org_id)}
-    ranked = sorted(result.reps.items(), key=lambda kv: (-kv[1].amount, -kv[1].won, kv[0]))
+    main = main_currency(result)  # amounts in different currencies can't be compared
+    ranked = sorted(
+        result.reps.items(),
+        key=lambda kv: (-kv[1].amounts.get(main, Decimal(0)), -kv[1].won, kv[0]),
+    )
     lines = [ctx.t("lb.title", days=days)]
     for rank, (owner, rep) in enumerate(ranked, start=1):
         lines.append(_line(ctx, rank, names.get(owner, "—"), rep))
@@ -103,7 +113,7 @@ async def leaderboard_command(ctx: Ctx, args: str) -> list[Reply]:
 
 
 def _line(ctx: Ctx, rank: int, name: str, rep: RepFigures) -> str:
-    amount = fmt_money(rep.amount, "CNY", ctx.lang)
+    amount = fmt_totals(rep.amounts, ctx.lang)
     return ctx.t(
         "lb.line", rank=rank, name=name, amount=amount, won=rep.won, rate=_pct(rep.win_rate)
     )

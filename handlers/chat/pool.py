@@ -96,8 +96,30 @@ async def _release(ctx: Ctx, customer_id: int) -> list[Reply]:
     customer = await ctx.uow.customers.get(ctx.scope, customer_id)
     if customer is None:
         raise UserError("cu.gone")
-    await guarded(svc.release(ctx.uow, ctx.user, customer, ctx.now, "release"))
-    return [Reply(ctx.t("pool.released", name=customer.name))]
+    ended = await guarded(svc.release(ctx.uow, ctx.user, customer, ctx.now, "release"))
+    lines = [ctx.t("pool.released", name=customer.name)]
+    if ended:  # the rep sees what they had planned before it is gone
+        lines.append(ctx.t("pool.gone_reminders"))
+        lines += [ctx.t("pool.gone_reminder", when=ctx.when(r.due_at), text=r.text[:80])
+                  for r in ended]  # fmt: skip
+    return [Reply("\n".join(lines))]
+
+
+async def _ask(ctx: Ctx, customer_id: int) -> list[Reply]:
+    customer = await ctx.uow.customers.get(ctx.scope, customer_id)
+    if customer is None:
+        raise UserError("cu.gone")
+    managers = await guarded(svc.ask_extension(ctx.uow, ctx.user, customer, ctx.now))
+    return [Reply(ctx.t("pool.ask_sent", managers=managers, name=customer.name))]
+
+
+async def _extend(ctx: Ctx, customer_id: int) -> list[Reply]:
+    require(ctx, "manager", "admin")
+    customer = await ctx.uow.customers.get(ctx.scope, customer_id)
+    if customer is None or customer.owner_id is None:
+        raise UserError("cu.gone")
+    owner = await guarded(svc.extend(ctx.uow, ctx.user, customer, ctx.now))
+    return [Reply(ctx.t("pool.extended", name=customer.name, rep=owner.name))]
 
 
 async def on_payload(ctx: Ctx, parts: list[str]) -> list[Reply]:
@@ -109,6 +131,10 @@ async def on_payload(ctx: Ctx, parts: list[str]) -> list[Reply]:
         return await _release(ctx, customer_id)
     if parts[0] == "keep":
         return [Reply(ctx.t("pool.kept"))]
+    if parts[0] == "ask":
+        return await _ask(ctx, customer_id)
+    if parts[0] == "ext":
+        return await _extend(ctx, customer_id)
     customer = await guarded(svc.claim(ctx.uow, ctx.user, customer_id, ctx.now))
     return [Reply(ctx.t("pool.claimed", name=customer.name))]
 

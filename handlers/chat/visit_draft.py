@@ -9,6 +9,7 @@ from typing import Any
 
 from handlers.chat.cards import Titled, customer_title
 from handlers.chat.context import Ctx, UserError
+from handlers.chat.money import check_all
 from handlers.i18n import add_texts, fmt_money
 from handlers.nlu.intent import Understanding
 from handlers.services.deals import Pipeline
@@ -72,6 +73,7 @@ class VisitDraft:
 
 
 def from_understanding(ctx: Ctx, text: str, u: Understanding) -> VisitDraft:
+    check_all(text)  # "报价 -5万" reads as 5万: refuse it rather than save the wrong sign
     draft = VisitDraft(
         summary=text.strip(),
         kind=u.activity_type or "visit",

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from handlers.chat.context import Ctx, UserError
+from handlers.chat.money import read_amount
 from handlers.chat.visit_draft import VisitDraft
 from handlers.i18n import add_texts
 from handlers.messages import Choice, Reply
-from handlers.nlu.amount import parse_amount
 from handlers.nlu.when import parse_when
 from handlers.services import deals as deal_svc
 from handlers.services.activities import KINDS
@@ -69,7 +69,7 @@ def apply_text(ctx: Ctx, draft: VisitDraft, step: str, text: str) -> None:
     elif step == "vi.fu":
         draft.follow_up_at = None if none else parse_time(ctx, text).isoformat()
     elif step == "vi.amount":
-        amount = None if none else parse_amount(text)
+        amount = None if none else read_amount(text)
         if not none and amount is None:
             raise UserError("vi.bad_amount", text=text[:30])
         draft.amount = str(amount.value) if amount else None

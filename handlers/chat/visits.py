@@ -9,6 +9,7 @@ from handlers.chat.cards import Titled, customer_title
 from handlers.chat.context import Ctx, UserError, int_arg
 from handlers.chat.routes import Routes
 from handlers.chat.visit_deals import apply_to_deals
+from handlers.chat.visit_deals import register as register_deal_questions
 from handlers.chat.visit_draft import (
     VisitDraft,
     attach,
@@ -195,9 +196,9 @@ async def _save(ctx: Ctx, draft: VisitDraft) -> list[Reply]:
     ]
     if reminder is not None:
         lines.append(ctx.t("vi.saved_reminder", when=ctx.when(reminder.due_at)))
-    lines.extend(await apply_to_deals(ctx, customer, deals, draft))
+    deal_lines, choices = await apply_to_deals(ctx, customer, deals, draft)
     ctx.conv.end()
-    return [Reply("\n".join(lines), private=True)]
+    return [Reply("\n".join([*lines, *deal_lines]), choices, private=True)]
 
 
 async def on_attachment(ctx: Ctx, _text: str) -> list[Reply]:
@@ -223,3 +224,4 @@ def register(routes: Routes) -> None:
     routes.states["vi"] = on_state
     routes.payloads["vi"] = on_payload
     routes.attachments = on_attachment
+    register_deal_questions(routes)

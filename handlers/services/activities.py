@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from handlers.services import reminders
 from handlers.services.audit import audit_row, snapshot
@@ -12,6 +12,10 @@ from store.repos.customers import CustomerRef
 from store.uow import UnitOfWork
 
 KINDS = ("visit", "call", "message", "meeting")
+RECENT = timedelta(days=7)  # a contact this recent answers a check-in made before it was logged
+# A check-in is only ever made for a customer quiet for whole days, and a contact settles it at
+# once: a customer contacted within the last day has none open, so the hot path skips the query.
+QUIET = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,8 @@ async def log(
     activity_id = await uow.customers.add_activity(values, audit)
     if customer.last_contact_at is None or customer.last_contact_at < new.happened_at:
         await uow.customers.contacted(customer.id, new.happened_at)
+    if customer.last_contact_at is None or customer.last_contact_at < now - QUIET:
+        await settle_cadence(uow, actor, customer.id, new.happened_at, now)
     reminder = None
     if new.follow_up_at is not None:
         text = new.summary[:200]
@@ -55,3 +61,16 @@ async def log(
             uow, actor, new.follow_up_at, text, now, customer_id=customer.id, kind="follow_up"
         )
     return activity_id, reminder
+
+
+async def settle_cadence(
+    uow: UnitOfWork, actor: User, customer_id: int, happened_at: datetime, now: datetime
+) -> int:
+    """A contact answers the customer's open cadence check-in at once (not at the next 07:00
+    run): "⚠️ overdue check-in" must not stay on /today after the call is logged. A contact
+    logged late (yesterday's call typed today) counts too; one from months ago does not."""
+    settle_before = max(happened_at, now) if happened_at >= now - RECENT else happened_at
+    settled = await uow.reminders.open_cadence(customer_id, settle_before)
+    for reminder in settled:
+        await reminders.change(uow, actor, reminder, now, "cancelled")  # as the 07:00 job does
+    return len(settled)

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from handlers.nlu.match import STRONG, Resolution, rank, resolve, search_key
+from handlers.services import phones
 from handlers.services.audit import record, snapshot
 from store.models import Customer, User
 from store.repos.customers import CustomerBrief
@@ -28,15 +29,8 @@ class NewCustomer:
 
 
 def normalize_phone(text: str | None) -> str | None:
-    """Digits only (a leading + kept); None when it cannot be a phone number."""
-    if not text:
-        return None
-    digits = re.sub(r"[^\d+]", "", text.translate(_FULLWIDTH_DIGITS))
-    digits = digits[0] + digits[1:].replace("+", "") if digits else digits
-    return digits if 5 <= len(digits.lstrip("+")) <= 20 else None
-
-
-_FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９＋", "0123456789+")
+    """The stored form of a phone number (see phones.normalize); None when it cannot be one."""
+    return phones.normalize(text)
 
 
 async def search_ranked(

@@ -68,6 +68,8 @@ async def create(
     stage: str,
     now: datetime,
 ) -> Deal:
+    if new.amount is not None and new.amount <= 0:
+        raise ValueError("a deal amount must be positive")
     deal = Deal(
         org_id=customer.org_id,
         customer_id=customer.id,
@@ -86,6 +88,27 @@ async def create(
     after = snapshot(deal, DEAL_FIELDS)
     await record(uow, actor, "deal.create", ("deal", deal.id), now, after=after)
     return deal
+
+
+def is_big_change(
+    old: Decimal | None, old_currency: str, new: Decimal, new_currency: str
+) -> bool:
+    """A new amount worth asking about: another currency, or more than 10× up or down."""
+    if old is None or old <= 0:
+        return False
+    return new_currency != old_currency or new > old * 10 or new * 10 < old
+
+
+async def set_amount(
+    uow: UnitOfWork, actor: User, deal: Deal, amount: Decimal, currency: str, now: datetime
+) -> None:
+    if amount <= 0:
+        raise ValueError("a deal amount must be positive")
+    before = {"amount": str(deal.amount) if deal.amount is not None else None,
+              "currency": deal.currency}
+    deal.amount, deal.currency = amount, currency
+    after = {"amount": str(amount), "currency": currency}
+    await record(uow, actor, "deal.amount", ("deal", deal.id), now, before, after)
 
 
 async def move(

@@ -46,7 +46,7 @@ class RepFigures:
     stale: list[Deal] = field(default_factory=list)
     visits_14d: int = 0
     overdue_payments: int = 0
-    overdue_amount: Decimal = Decimal(0)
+    overdue_amount: Totals = field(default_factory=dict)
 
     @property
     def needs_attention(self) -> bool:
@@ -71,9 +71,12 @@ class Digest:
     late: bool = False
 
     @property
-    def overdue_payments(self) -> tuple[int, Decimal]:
-        count = sum(r.overdue_payments for r in self.reps)
-        return count, sum((r.overdue_amount for r in self.reps), Decimal(0))
+    def overdue_payments(self) -> tuple[int, Totals]:
+        count, totals = sum(r.overdue_payments for r in self.reps), Totals()
+        for rep in self.reps:
+            for currency, amount in rep.overdue_amount.items():
+                add_to(totals, currency, amount)
+        return count, totals
 
 
 @dataclass
@@ -103,9 +106,10 @@ async def org_figures(
             outcome = pipe.by_key[stage].outcome if stage in pipe.by_key else "open"
             kind = {"won": "won", "lost": "lost"}.get(outcome, "moved")
             setattr(reps[owner], kind, getattr(reps[owner], kind) + n)
-    for owner, n, amount in await uow.reports.overdue_payments(org_id, window.today):
+    for owner, currency, n, amount in await uow.reports.overdue_payments(org_id, window.today):
         if owner in reps:
-            reps[owner].overdue_payments, reps[owner].overdue_amount = n, amount
+            reps[owner].overdue_payments += n
+            add_to(reps[owner].overdue_amount, currency, amount)
     for deal in await stale_deals(uow, org_id, now, sched, pipe):
         if deal.owner_id in reps:
             reps[deal.owner_id].stale.append(deal)

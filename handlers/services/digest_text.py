@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from handlers.chart import digest_chart
-from handlers.i18n import Totals, add_texts, add_to, fmt_date, fmt_money, fmt_totals, t
+from handlers.i18n import Totals, add_texts, add_to, fmt_date, fmt_totals, t
 from handlers.messages import Reply
 from handlers.services.digest import Digest, RepFigures, StageFigures
 
@@ -76,7 +76,7 @@ def render(digest: Digest, lang: str, now: datetime, due_at: datetime | None = N
     lines += _pipeline(digest, lang)
     count, amount = digest.overdue_payments
     if count:
-        lines.append(t(lang, "dg.payments", count=count, amount=fmt_money(amount, "CNY", lang)))
+        lines.append(t(lang, "dg.payments", count=count, amount=fmt_totals(amount, lang)))
     lines += _stale(digest, lang, now)
     return "\n".join(lines)
 

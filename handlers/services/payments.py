@@ -38,10 +38,12 @@ async def record_payment(
     """Money received; it settles the earliest unpaid instalments. Returns what is left unpaid.
 
     Money beyond the plan is still recorded (customers pay ahead); it just settles nothing.
+    The money is in the deal's currency: instalments planned in another one (before the deal's
+    currency changed) are neither settled by it nor added to what is left.
     """
     if amount <= 0:
         raise ValueError("a payment needs a positive amount")
-    plan = await uow.payments.plan(deal.id)
+    plan = [i for i in await uow.payments.plan(deal.id) if i.currency == deal.currency]
     left, first_touched = amount, None
     for instalment in plan:
         open_amount = instalment.amount - instalment.paid_amount

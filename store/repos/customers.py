@@ -25,6 +25,7 @@ from sqlalchemy.orm.util import identity_key
 from sqlalchemy.sql.dml import Insert
 from sqlalchemy.sql.elements import BindParameter
 
+from store.clean import clean_values
 from store.models import Activity, AuditLog, Customer, Deal
 from store.repos.chat import ADD_AUDIT_ROW
 from store.repos.deals import DealBrief, still_open
@@ -146,6 +147,7 @@ class CustomerRepo:
     async def add_activity(self, values: dict[str, Any], audit: dict[str, Any]) -> int:
         """Insert an activity (`values`: the columns a logged activity has) and its audit row
         (AuditLog's columns; the activity's id is filled in as entity_id); the activity's id."""
+        values = clean_values(Activity, values)  # a Core insert: no mapper event cleans it
         if is_postgres(self.session):
             params = {f"a_{k}": values[k] for k in _ACTIVITY_COLUMNS}
             params.update((f"l_{k}", audit[k]) for k in _AUDIT_COLUMNS)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, select, update
+from sqlalchemy import ColumnElement, and_, case, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.models import Customer, Deal, MergeLog, OwnerChange, Reminder, Ticket
@@ -109,7 +110,11 @@ class OpsRepo(OpsDataQueries, OpsFigureQueries, OpsListQueries):
     async def pool_candidates(
         self, org_id: int, contact_before: datetime, deal_before: datetime
     ) -> list[tuple[Customer, datetime, datetime]]:
-        """Owned customers whose last contact or last deal move is older than a cutoff."""
+        """Owned customers whose contact clock or deal clock started before a cutoff.
+
+        Both clocks start at the later of creation and the moment the current owner got the
+        customer (assignment, routing, claim, a manager's extension): a customer claimed
+        today is not overdue because nobody called them last year."""
         deal_touch = (
             select(
                 Deal.customer_id, func.max(Deal.stage_changed_at, type_=UTCDateTime()).label("at")
@@ -118,11 +123,27 @@ class OpsRepo(OpsDataQueries, OpsFigureQueries, OpsListQueries):
             .group_by(Deal.customer_id)
             .subquery()
         )
-        contact = func.coalesce(Customer.last_contact_at, Customer.created_at, type_=UTCDateTime())
-        dealt = func.coalesce(deal_touch.c.at, Customer.created_at, type_=UTCDateTime())
+        handed = (
+            select(
+                OwnerChange.customer_id,
+                OwnerChange.to_owner_id,
+                func.max(OwnerChange.at, type_=UTCDateTime()).label("at"),
+            )
+            .where(OwnerChange.org_id == org_id, OwnerChange.to_owner_id.is_not(None))
+            .group_by(OwnerChange.customer_id, OwnerChange.to_owner_id)
+            .subquery()
+        )
+        start = _later(Customer.created_at, handed.c.at)
+        contact = _later(start, Customer.last_contact_at)
+        dealt = _later(start, deal_touch.c.at)
         stmt = (
             select(Customer, contact, dealt)
             .outerjoin(deal_touch, deal_touch.c.customer_id == Customer.id)
+            .outerjoin(
+                handed,
+                (handed.c.customer_id == Customer.id)
+                & (handed.c.to_owner_id == Customer.owner_id),
+            )
             .where(Customer.org_id == org_id, Customer.owner_id.is_not(None), live())
             .where((contact < contact_before) | (dealt < deal_before))
             .order_by(Customer.id)
@@ -153,3 +174,10 @@ class OpsRepo(OpsDataQueries, OpsFigureQueries, OpsListQueries):
             .limit(limit)
         )
         return (await self.session.scalars(stmt)).all()
+
+
+def _later(first: Any, second: Any) -> ColumnElement[datetime]:
+    """The later of two moments, `second` possibly NULL; the same SQL on both backends
+    (SQLite's max() and PostgreSQL's greatest() differ in name and NULL handling)."""
+    other = func.coalesce(second, first, type_=UTCDateTime())
+    return case((other > first, other), else_=first)

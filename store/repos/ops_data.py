@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from store.clean import clean_values
 from store.models import (
     Activity,
     AuditLog,
@@ -107,6 +108,7 @@ class OpsDataQueries:
         (a thread hop each, most of a 100k import). Safe: the transaction began IMMEDIATE,
         so nobody else inserts until we commit. PostgreSQL: one RETURNING per batch.
         """
+        rows = [clean_values(Customer, r) for r in rows]  # a Core insert: no mapper event
         if self.session.get_bind().dialect.name != "sqlite":
             stmt = insert(Customer).returning(Customer.id, sort_by_parameter_order=True)
             return [int(i) for i in (await self.session.scalars(stmt, list(rows))).all()]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Float, Integer, String, case, cast, func, literal, select, update
@@ -15,7 +16,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
 from store.models import Activity, Customer, Deal, DealStageHistory, Feedback, PipelineStage
-from store.types import UTCDateTime
+from store.types import Money, UTCDateTime
+
+
+@dataclass(frozen=True)
+class ClosedRow:
+    owner_id: int | None
+    currency: str
+    won: int
+    lost: int
+    won_amount: Decimal  # in `currency`, over the won deals that have an amount
+    priced: int  # won deals with an amount
+    cycle_days: float  # average over won deals
 
 
 @dataclass(frozen=True)
@@ -92,25 +104,30 @@ class OpsFigureQueries:
 
     async def closed_figures(
         self, org_id: int, start: datetime, end: datetime
-    ) -> list[tuple[int | None, int, int, int, float]]:
-        """(owner, won, lost, won amount in cents, average sales cycle in days) per owner."""
+    ) -> list[ClosedRow]:
+        """Closed deals per owner and currency: amounts are never added across currencies."""
         won = Deal.stage == "won"
+        priced = won & Deal.amount.is_not(None)
         cycle = self._days(Deal.closed_at) - self._days(Deal.created_at)
-        amount = func.sum(case((won, cast(Deal.amount, Integer)), else_=0))
         stmt = (
             select(
                 Deal.owner_id,
+                Deal.currency,
                 func.sum(case((won, 1), else_=0)),
                 func.sum(case((Deal.stage == "lost", 1), else_=0)),
-                amount,
+                func.sum(case((priced, Deal.amount), else_=None), type_=Money()),
+                func.sum(case((priced, 1), else_=0)),
                 func.avg(case((won, cycle), else_=None)),
             )
             .where(Deal.org_id == org_id, Deal.stage.in_(("won", "lost")))
             .where(Deal.closed_at >= start, Deal.closed_at < end)
-            .group_by(Deal.owner_id)
+            .group_by(Deal.owner_id, Deal.currency)
         )
         rows = (await self.session.execute(stmt)).all()
-        return [(o, int(w), int(lo), int(a or 0), float(c or 0)) for o, w, lo, a, c in rows]
+        return [
+            ClosedRow(o, str(cur), int(w), int(lo), a or Decimal(0), int(p), float(c or 0))
+            for o, cur, w, lo, a, p, c in rows
+        ]
 
     def _days(self, col: Any) -> ColumnElement[Any]:
         """A timestamp as fractional days, on either backend, for differences in SQL."""
@@ -126,15 +143,6 @@ def _ranked(org_id: int, cut: SegmentCutoffs) -> Any:
             func.sum(case((Deal.stage == "won", 1), else_=0)).label("won_n"),
             func.sum(case((Deal.stage == "lost", 1), else_=0)).label("lost_n"),
             func.sum(case((Deal.stage.not_in(("won", "lost")), 1), else_=0)).label("open_n"),
-            func.sum(
-                case(
-                    (
-                        (Deal.stage == "won") & (Deal.closed_at >= cut.year_ago),
-                        cast(Deal.amount, Integer),
-                    ),
-                    else_=0,
-                )
-            ).label("rev"),
         )
         .where(Deal.org_id == org_id)
         .group_by(Deal.customer_id)
@@ -152,14 +160,15 @@ def _ranked(org_id: int, cut: SegmentCutoffs) -> Any:
         .group_by(Feedback.customer_id)
         .subquery()
     )
-    rev = func.coalesce(deals.c.rev, 0)
+    money = _money_scores(org_id, cut)
     won_n = func.coalesce(deals.c.won_n, 0)
     freq = func.coalesce(acts.c.n, 0) + won_n
     touch = func.coalesce(Customer.last_contact_at, Customer.created_at, type_=UTCDateTime())
     base = (
         select(
             Customer.id.label("id"),
-            rev.label("rev"),
+            func.coalesce(money.c.abc, "C").label("abc"),
+            func.coalesce(money.c.m, 1).label("m"),
             freq.label("freq"),
             touch.label("touch"),
             won_n.label("won_n"),
@@ -168,27 +177,53 @@ def _ranked(org_id: int, cut: SegmentCutoffs) -> Any:
             func.coalesce(fb.c.score, 0).label("score"),
         )
         .outerjoin(deals, deals.c.customer_id == Customer.id)
+        .outerjoin(money, money.c.customer_id == Customer.id)
         .outerjoin(acts, acts.c.customer_id == Customer.id)
         .outerjoin(fb, fb.c.customer_id == Customer.id)
         .where(Customer.org_id == org_id, Customer.merged_into_id.is_(None))
         .where(Customer.anonymised_at.is_(None))
         .subquery()
     )
-    before = func.sum(base.c.rev).over(order_by=(base.c.rev.desc(), base.c.id)) - base.c.rev
-    total = func.sum(base.c.rev).over()
-    abc = case(
-        (base.c.rev <= 0, "C"),
-        (before * 100 < total * 80, "A"),
-        (before * 100 < total * 95, "B"),
-        else_="C",
-    )
     return select(
         base.c.id,
-        abc.label("abc"),
+        base.c.abc,
         _quintile(base.c.touch, None).label("r"),
         _quintile(base.c.freq, base.c.freq > 0).label("f"),
-        _quintile(base.c.rev, base.c.rev > 0).label("m"),
+        base.c.m,
         _lifecycle(base, cut).label("lifecycle"),
+    )
+
+
+def _money_scores(org_id: int, cut: SegmentCutoffs) -> Any:
+    """ABC class and RFM monetary score per customer, ranked within each currency: yuan and
+    dollars are never added. A customer paying in two currencies keeps the better score."""
+    won = (
+        select(
+            Deal.customer_id.label("customer_id"),
+            Deal.currency.label("currency"),
+            func.sum(cast(Deal.amount, Integer)).label("rev"),  # cents, exact
+        )
+        .join(Customer, Customer.id == Deal.customer_id)
+        .where(Deal.org_id == org_id, Deal.stage == "won", Deal.closed_at >= cut.year_ago)
+        .where(cast(Deal.amount, Integer) > 0)
+        .where(Customer.merged_into_id.is_(None), Customer.anonymised_at.is_(None))
+        .group_by(Deal.customer_id, Deal.currency)
+        .subquery()
+    )
+    order = (won.c.rev.desc(), won.c.customer_id)
+    before = func.sum(won.c.rev).over(partition_by=won.c.currency, order_by=order) - won.c.rev
+    total = func.sum(won.c.rev).over(partition_by=won.c.currency)
+    abc = case((before * 100 < total * 80, "A"), (before * 100 < total * 95, "B"), else_="C")
+    share = func.cume_dist().over(partition_by=won.c.currency, order_by=won.c.rev)
+    scored = select(won.c.customer_id, abc.label("abc"), _score(share).label("m")).subquery()
+    return (
+        select(
+            scored.c.customer_id,
+            func.min(scored.c.abc).label("abc"),  # "A" < "B" < "C"
+            func.max(scored.c.m).label("m"),
+        )
+        .group_by(scored.c.customer_id)
+        .subquery()
     )
 
 

@@ -35,6 +35,16 @@ class ReminderRepo:
         )
         return (await self.session.scalars(stmt)).all()
 
+    async def open_cadence(self, customer_id: int, created_before: datetime) -> Sequence[Reminder]:
+        """The customer's open cadence check-ins made before `created_before`."""
+        stmt = (
+            select(Reminder)
+            .where(Reminder.customer_id == customer_id, Reminder.kind == "cadence")
+            .where(Reminder.status.in_(OPEN), Reminder.created_at < created_before)
+            .order_by(Reminder.id)
+        )
+        return (await self.session.scalars(stmt)).all()
+
     async def upcoming_for_customer(
         self, customer_id: int, after: datetime, limit: int = 3
     ) -> Sequence[Reminder]:

@@ -84,18 +84,21 @@ class ReportRepo:
             (int(o), str(s), str(c), int(n), _money(a)) for o, s, c, n, a in rows if o is not None
         ]
 
-    async def overdue_payments(self, org_id: int, today: date) -> list[tuple[int, int, Decimal]]:
-        """(owner, overdue instalments, amount outstanding) for instalments due before today."""
+    async def overdue_payments(
+        self, org_id: int, today: date
+    ) -> list[tuple[int, str, int, Decimal]]:
+        """(owner, currency, overdue instalments, amount outstanding) for instalments due
+        before today; one row per currency, so yuan and dollars are never added."""
         outstanding = func.sum(Instalment.amount - Instalment.paid_amount, type_=Money())
         stmt = (
-            select(Deal.owner_id, func.count(Instalment.id), outstanding)
+            select(Deal.owner_id, Instalment.currency, func.count(Instalment.id), outstanding)
             .join(Deal, Deal.id == Instalment.deal_id)
             .where(Instalment.org_id == org_id, Instalment.due_date < today)
             .where(Instalment.paid_amount < Instalment.amount)
-            .group_by(Deal.owner_id)
+            .group_by(Deal.owner_id, Instalment.currency)
         )
         rows = (await self.session.execute(stmt)).all()
-        return [(int(o), int(n), _money(a)) for o, n, a in rows if o is not None]
+        return [(int(o), str(c), int(n), _money(a)) for o, c, n, a in rows if o is not None]
 
     async def stale_deals(
         self, org_id: int, now: datetime, cutoffs: Mapping[str, datetime]

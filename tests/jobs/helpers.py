@@ -61,13 +61,19 @@ async def add_customer(world: World, owner: str, name: str, **extra: Any) -> int
 
 
 async def add_deal(
-    world: World, owner: str, customer_id: int, title: str, amount: str, stage: str
+    world: World,
+    owner: str,
+    customer_id: int,
+    title: str,
+    amount: str,
+    stage: str,
+    currency: str = "CNY",
 ) -> int:
     async with world.uows() as uow:
         actor = await user_named(uow, owner)
         customer = await uow.session.get(Customer, customer_id)
         assert customer is not None
-        new = NewDeal(title, Decimal(amount))
+        new = NewDeal(title, Decimal(amount), currency)
         deal = await deal_svc.create(uow, actor, customer, new, stage, world.clock.now())
         await uow.commit()
         return deal.id

@@ -28,7 +28,9 @@ async def test_warn_then_release_then_claim(people: dict[str, Chat], world: Worl
     assert await _sweep(world, 0) == (0, 0)  # the same warning is not queued twice
     warning = (await rows(world, OutboxEntry))[0]
     assert "张三" in str(warning.body["text"]) and "公海" in str(warning.body["text"])
-    assert [p for _, p in warning.body["choices"]] == [f"vi:for:{quiet}", f"pool:rel:{quiet}"]
+    assert [p for _, p in warning.body["choices"]] == [
+        f"vi:for:{quiet}", f"pool:ask:{quiet}", f"pool:rel:{quiet}"
+    ]
     assert await _sweep(world, 3) == (1, 0)
     customer = (await rows(world, Customer, id=quiet))[0]
     east = customer.pool_team_id

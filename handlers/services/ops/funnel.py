@@ -10,7 +10,9 @@ from datetime import datetime
 from decimal import Decimal
 
 from handlers.chart import FUNNEL, Canvas
+from handlers.i18n import Totals, add_to
 from handlers.services.deals import Pipeline, pipeline
+from store.repos.ops_figures import ClosedRow
 from store.uow import UnitOfWork
 
 
@@ -18,7 +20,8 @@ from store.uow import UnitOfWork
 class RepFigures:
     won: int = 0
     lost: int = 0
-    amount: Decimal = Decimal(0)
+    amounts: Totals = field(default_factory=dict)  # won amount per currency, never added up
+    priced: dict[str, int] = field(default_factory=dict)  # won deals with an amount, per currency
     cycle_days: float = 0.0
 
     @property
@@ -27,8 +30,27 @@ class RepFigures:
         return self.won / closed if closed else None
 
     @property
-    def average(self) -> Decimal | None:
-        return (self.amount / self.won).quantize(Decimal("0.01")) if self.won else None
+    def average(self) -> Totals:
+        """Average won deal per currency, over the won deals that carry an amount."""
+        return {
+            c: (v / self.priced[c]).quantize(Decimal("0.01"))
+            for c, v in self.amounts.items()
+            if self.priced.get(c)
+        }
+
+    def add(self, row: ClosedRow | RepFigures) -> None:
+        won = row.won
+        if won:  # the average cycle, weighted by won deals
+            cycles = self.cycle_days * self.won + row.cycle_days * won
+            self.cycle_days = cycles / (self.won + won)
+        self.won, self.lost = self.won + won, self.lost + row.lost
+        if isinstance(row, ClosedRow):
+            pairs = [(row.currency, row.won_amount, row.priced)] if row.priced else []
+        else:
+            pairs = [(c, v, row.priced.get(c, 0)) for c, v in row.amounts.items()]
+        for currency, amount, priced in pairs:
+            add_to(self.amounts, currency, amount)
+            self.priced[currency] = self.priced.get(currency, 0) + priced
 
 
 @dataclass
@@ -64,24 +86,17 @@ async def funnel(
         if mine(owner):
             stays[stage_key].append((days, n))
     result.days_in = {k: sum(d * n for d, n in v) / sum(n for _, n in v) for k, v in stays.items()}
-    for owner, won, lost, cents, cycle in await uow.ops.closed_figures(org_id, start, end):
-        if mine(owner):
-            rep = RepFigures(won, lost, Decimal(cents) / 100, cycle)
-            result.reps[owner or 0] = rep
-            _add(result.total, rep)
+    for row in await uow.ops.closed_figures(org_id, start, end):
+        if mine(row.owner_id):
+            result.reps.setdefault(row.owner_id or 0, RepFigures()).add(row)
+            result.total.add(row)
     return result
 
 
-def _add(total: RepFigures, rep: RepFigures) -> None:
-    if rep.won:
-        total.cycle_days = (total.cycle_days * total.won + rep.cycle_days * rep.won) / (
-            total.won + rep.won
-        )
-    total.won, total.lost, total.amount = (
-        total.won + rep.won,
-        total.lost + rep.lost,
-        total.amount + rep.amount,
-    )
+def main_currency(result: Funnel) -> str:
+    """The currency most won deals were priced in: the leaderboard ranks by it."""
+    priced = result.total.priced
+    return max(sorted(priced), key=lambda c: priced[c]) if priced else "CNY"
 
 
 def chart(result: Funnel) -> bytes:
