@@ -10,8 +10,9 @@ from handlers.chat import onboarding
 from handlers.chat.context import ChatConfig, Conversation, Ctx, UserError
 from handlers.chat.routes import Routes
 from handlers.clock import Clock
-from handlers.i18n import t
+from handlers.i18n import add_texts, t
 from handlers.messages import InboundMessage, Reply, numbered_choices
+from handlers.numbers import oversized_number, parse_small_int
 from handlers.services.access import scope_for
 from store.uow import UnitOfWork, UnitOfWorkFactory
 
@@ -20,6 +21,16 @@ OnReplies = Callable[[UnitOfWork, list[Reply]], Awaitable[None]]
 CANCEL_WORDS = {"/cancel", "取消", "cancel"}
 _NOT_LABEL = re.compile(r"[^\w]+")
 _CONTROL = re.compile(r"\x1b\[[0-9;]*[A-Za-z]|[\x00-\x08\x0b-\x1f\x7f]")
+
+add_texts(
+    {
+        "error.pick_range": ("请回复 1–{n} 之间的数字。", "Please pick a number from 1 to {n}."),
+        "error.number_overflow": (
+            "有个数字超出了范围，没有保存任何内容。",
+            "A number in that is out of range; nothing was saved.",
+        ),
+    }
+)
 
 
 class _HandlerFailed(Exception):
@@ -74,8 +85,11 @@ class Router:
             ctx = Ctx(
                 uow, msg, found.user, await scope_for(uow, found.user), now, self.config, conv
             )
-            replies = failed if failed is not None else await self._guarded(ctx)
-            await self._save_conversation(uow, (key, row is not None), ctx, replies)
+            if failed is None:
+                replies = await self._guarded(ctx)
+                await self._save_conversation(uow, (key, row is not None), ctx, replies)
+            else:  # the form and the choices on screen stay as they were: answer again
+                replies = failed
             await self._commit(uow, replies, on_replies)
             return replies
 
@@ -91,6 +105,9 @@ class Router:
             return await self._dispatch(ctx)
         except UserError as err:
             raise _HandlerFailed([Reply(t(ctx.lang, err.key, **err.values))]) from err
+        except ArithmeticError as err:  # a number past what Decimal or the database holds
+            log.warning("number out of range in a %s message: %r", ctx.msg.channel, err)
+            raise _HandlerFailed([Reply(t(ctx.lang, "error.number_overflow"))]) from err
         except Exception as err:
             log.exception("handling %s message failed", ctx.msg.channel)
             raise _HandlerFailed([Reply(t(ctx.lang, "error.internal"))]) from err
@@ -101,6 +118,9 @@ class Router:
         ctx.conv.data.pop("_choices", None)
         if len(text) > ctx.config.max_text:
             raise UserError("error.too_long", size=len(text), limit=ctx.config.max_text)
+        huge = oversized_number(text)
+        if huge is not None:
+            raise UserError("error.number_range", text=huge[:24])
         if payload:
             return await self._on_payload(ctx, payload)
         if not text and ctx.msg.attachments and self.routes.attachments is not None:
@@ -134,8 +154,11 @@ class Router:
         offered: list[list[str]] = conv.data.get("_choices", [])
         if not offered or not text:
             return None
-        if text.isdigit() and 1 <= int(text) <= len(offered):
-            return offered[int(text) - 1][1]
+        number = parse_small_int(text)
+        if number is not None:
+            if not 1 <= number <= len(offered):
+                raise UserError("error.pick_range", n=len(offered))
+            return offered[number - 1][1]
         typed = _NOT_LABEL.sub("", text).casefold()
         for label, payload in offered:
             if typed and _NOT_LABEL.sub("", label).casefold() == typed:
