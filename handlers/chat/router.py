@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Awaitable, Callable
+from typing import Any
 
-from handlers.chat import onboarding
+from handlers.chat import interrupt, onboarding
 from handlers.chat.context import ChatConfig, Conversation, Ctx, UserError
 from handlers.chat.routes import Routes
 from handlers.clock import Clock
@@ -116,11 +117,14 @@ class Router:
         text = clean_text(ctx.msg.text)
         payload = ctx.msg.payload or self._chosen(ctx.conv, text)
         ctx.conv.data.pop("_choices", None)
+        left = ctx.conv.data.pop("_left", None)  # a form set aside: only the next message
         if len(text) > ctx.config.max_text:
             raise UserError("error.too_long", size=len(text), limit=ctx.config.max_text)
         huge = oversized_number(text)
         if huge is not None:
             raise UserError("error.number_range", text=huge[:24])
+        if payload == interrupt.BACK:
+            return await self._take_back(ctx, left)
         if payload:
             return await self._on_payload(ctx, payload)
         if not text and ctx.msg.attachments and self.routes.attachments is not None:
@@ -132,14 +136,28 @@ class Router:
             ctx.conv.end()
             return [Reply(ctx.t("cancel.done" if had_form else "cancel.nothing"))]
         command = self.routes.split_command(text)
-        if command is not None:
-            ctx.conv.end()  # a new command abandons the form in progress
-            handler, args = command
-            return await handler(ctx, args)
-        if ctx.conv.state is not None:
-            return await self.routes.states[ctx.conv.state.split(".")[0]](ctx, text)
         assert self.routes.free_text is not None
-        return await self.routes.free_text(ctx, text)
+        if command is None and ctx.conv.state is not None:
+            if not await interrupt.is_new_intent(ctx, text):
+                return await self.routes.states[ctx.conv.state.split(".")[0]](ctx, text)
+            command = (self.routes.free_text, text)
+        if command is None:
+            return await self.routes.free_text(ctx, text)
+        # A command or a new intent abandons the form in progress, and says so. A command
+        # word (拜访…, 提醒…) might have been meant as the answer: that can be taken back.
+        aside = interrupt.set_aside(ctx) if ctx.conv.state is not None else None
+        handler, args = command
+        replies = await handler(ctx, args)
+        if aside is None:
+            return replies
+        return [*replies, interrupt.notice(ctx, aside, None if text[:1] == "/" else text)]
+
+    async def _take_back(self, ctx: Ctx, left: dict[str, Any] | None) -> list[Reply]:
+        """The message that left a form was its answer after all: reopen the form with it."""
+        if not left:
+            raise UserError("error.stale_button")
+        text = interrupt.take_back(ctx, left)
+        return await self.routes.states[str(left["state"]).split(".")[0]](ctx, text)
 
     async def _on_payload(self, ctx: Ctx, payload: str) -> list[Reply]:
         parts = payload.split(":")
