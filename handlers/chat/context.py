@@ -55,6 +55,7 @@ class Ctx:
     now: datetime
     config: ChatConfig
     conv: Conversation
+    confirmed: dict[str, str] = field(default_factory=dict)  # date asked about → date meant
 
     @property
     def lang(self) -> str:

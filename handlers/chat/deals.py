@@ -9,6 +9,7 @@ from decimal import Decimal
 from handlers.chat import pipeline
 from handlers.chat.cards import customer_title, deal_card
 from handlers.chat.context import Ctx, UserError, int_arg
+from handlers.chat.dates import sure
 from handlers.chat.routes import Routes
 from handlers.i18n import add_texts, fmt_money
 from handlers.messages import Choice, Reply
@@ -220,7 +221,7 @@ def _parse_date(ctx: Ctx, text: str) -> date:
     when = parse_when(text, ctx.local_now())
     if when is None:
         raise UserError("dl.bad_close", text=text[:30])
-    return when.start.date()
+    return sure(ctx, when.start, "due", text).astimezone(ctx.tz).date()
 
 
 async def _create(ctx: Ctx, data: dict[str, object], close: date | None) -> list[Reply]:

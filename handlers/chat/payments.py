@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 
 from handlers.chat.context import Ctx, UserError
+from handlers.chat.dates import sure
 from handlers.chat.routes import Routes
 from handlers.i18n import add_texts, fmt_money
 from handlers.messages import Reply
@@ -70,7 +71,7 @@ async def _plan(ctx: Ctx, text: str, value: Decimal) -> list[Reply]:
         raise UserError("pay.no_date")
     query = (text[: when.span[0]] + " " + text[when.span[1] :]).strip()
     _, deal = await _deal(ctx, query)
-    due = when.start.astimezone(ctx.tz).date()
+    due = sure(ctx, when.start, "due", when.text).astimezone(ctx.tz).date()
     row = await svc.add_instalment(ctx.uow, ctx.user, deal, due, value, ctx.now)
     amount = _money(ctx, row.amount, deal)
     return [Reply(ctx.t("pay.planned", deal=deal.title, when=ctx.when_date(due), amount=amount))]

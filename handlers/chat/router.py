@@ -7,7 +7,7 @@ import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from handlers.chat import interrupt, onboarding
+from handlers.chat import dates, interrupt, onboarding
 from handlers.chat.context import ChatConfig, Conversation, Ctx, UserError
 from handlers.chat.routes import Routes
 from handlers.clock import Clock
@@ -34,12 +34,19 @@ add_texts(
 )
 
 
-class _HandlerFailed(Exception):
-    """A handler gave up: its transaction is undone and these replies are sent instead."""
+class _OffScreen(UserError):
+    """A number that is not among the choices on screen: those choices stay pickable."""
 
-    def __init__(self, replies: list[Reply]) -> None:
+
+class _HandlerFailed(Exception):
+    """A handler gave up: its transaction is undone and these replies are sent instead;
+    `remember` goes into the conversation (a question asked instead of saving)."""
+
+    def __init__(
+        self, replies: list[Reply], remember: dict[str, Any] | None = None, keep: bool = False
+    ) -> None:
         super().__init__()
-        self.replies = replies
+        self.replies, self.remember, self.keep = replies, remember, keep
 
 
 class Router:
@@ -62,10 +69,13 @@ class Router:
         try:
             return await self._attempt(msg, on_replies)
         except _HandlerFailed as failure:
-            return await self._attempt(msg, on_replies, failure.replies)
+            return await self._attempt(msg, on_replies, failure)
 
     async def _attempt(
-        self, msg: InboundMessage, on_replies: OnReplies | None, failed: list[Reply] | None = None
+        self,
+        msg: InboundMessage,
+        on_replies: OnReplies | None,
+        failed: _HandlerFailed | None = None,
     ) -> list[Reply]:
         async with self.uows() as uow:
             now = self.clock.now()
@@ -89,8 +99,13 @@ class Router:
             if failed is None:
                 replies = await self._guarded(ctx)
                 await self._save_conversation(uow, (key, row is not None), ctx, replies)
-            else:  # the form and the choices on screen stay as they were: answer again
-                replies = failed
+            elif failed.keep:  # the form and the choices on screen stay: answer again
+                replies = failed.replies
+            else:  # the form stays; a question asked instead is remembered with it
+                replies = failed.replies
+                ctx.conv.data.pop("_left", None)
+                ctx.conv.data.update(failed.remember or {})
+                await self._save_conversation(uow, (key, row is not None), ctx, replies)
             await self._commit(uow, replies, on_replies)
             return replies
 
@@ -104,8 +119,12 @@ class Router:
         """The handler's replies; when it fails, _HandlerFailed with the answer to give instead."""
         try:
             return await self._dispatch(ctx)
+        except dates.DateQuestion as question:
+            remember = {"_date_ask": dates.remembered(ctx, question)}
+            raise _HandlerFailed([dates.ask(ctx, question)], remember) from question
         except UserError as err:
-            raise _HandlerFailed([Reply(t(ctx.lang, err.key, **err.values))]) from err
+            keep = isinstance(err, _OffScreen)
+            raise _HandlerFailed([Reply(t(ctx.lang, err.key, **err.values))], keep=keep) from err
         except ArithmeticError as err:  # a number past what Decimal or the database holds
             log.warning("number out of range in a %s message: %r", ctx.msg.channel, err)
             raise _HandlerFailed([Reply(t(ctx.lang, "error.number_overflow"))]) from err
@@ -118,6 +137,7 @@ class Router:
         payload = ctx.msg.payload or self._chosen(ctx.conv, text)
         ctx.conv.data.pop("_choices", None)
         left = ctx.conv.data.pop("_left", None)  # a form set aside: only the next message
+        asked = ctx.conv.data.pop("_date_ask", None)  # a date question: only the next message
         if len(text) > ctx.config.max_text:
             raise UserError("error.too_long", size=len(text), limit=ctx.config.max_text)
         huge = oversized_number(text)
@@ -125,6 +145,8 @@ class Router:
             raise UserError("error.number_range", text=huge[:24])
         if payload == interrupt.BACK:
             return await self._take_back(ctx, left)
+        if payload and payload.split(":")[0] == dates.ASK:
+            return await self._date_answer(ctx, asked, payload.split(":")[1:])
         if payload:
             return await self._on_payload(ctx, payload)
         if not text and ctx.msg.attachments and self.routes.attachments is not None:
@@ -135,6 +157,17 @@ class Router:
             had_form = ctx.conv.state is not None
             ctx.conv.end()
             return [Reply(ctx.t("cancel.done" if had_form else "cancel.nothing"))]
+        return await self._route_text(ctx, text)
+
+    async def _route_text(self, ctx: Ctx, text: str) -> list[Reply]:
+        """A command, a form's answer, or free text; a date in doubt remembers the text."""
+        try:
+            return await self._route(ctx, text)
+        except dates.DateQuestion as question:
+            question.text = text
+            raise
+
+    async def _route(self, ctx: Ctx, text: str) -> list[Reply]:
         command = self.routes.split_command(text)
         assert self.routes.free_text is not None
         if command is None and ctx.conv.state is not None:
@@ -151,6 +184,15 @@ class Router:
         if aside is None:
             return replies
         return [*replies, interrupt.notice(ctx, aside, None if text[:1] == "/" else text)]
+
+    async def _date_answer(
+        self, ctx: Ctx, asked: dict[str, Any] | None, parts: list[str]
+    ) -> list[Reply]:
+        """The date meant: handle the message again with it; or wait for it typed again."""
+        text = dates.answer(ctx, asked, parts)
+        if text is None:
+            return [Reply(ctx.t("dq.again"))]
+        return await self._route_text(ctx, text)
 
     async def _take_back(self, ctx: Ctx, left: dict[str, Any] | None) -> list[Reply]:
         """The message that left a form was its answer after all: reopen the form with it."""
@@ -175,7 +217,7 @@ class Router:
         number = parse_small_int(text)
         if number is not None:
             if not 1 <= number <= len(offered):
-                raise UserError("error.pick_range", n=len(offered))
+                raise _OffScreen("error.pick_range", n=len(offered))
             return offered[number - 1][1]
         typed = _NOT_LABEL.sub("", text).casefold()
         for label, payload in offered:
