@@ -38,6 +38,7 @@ class InboundMessage:
     display_name: str | None = None
     is_group: bool = False
     attachments: tuple[Attachment, ...] = ()
+    forwarded: bool = False  # someone else's words passed on: never the sender's own report
 
 
 @dataclass(frozen=True)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, Literal
 
-from handlers.chat import dates, interrupt, onboarding
+from handlers.chat import dates, forwarded, interrupt, onboarding
 from handlers.chat.context import ChatConfig, Conversation, Ctx, UserError
-from handlers.chat.routes import Routes
+from handlers.chat.routes import Routes, TextHandler
 from handlers.clock import Clock
 from handlers.i18n import add_texts, t
 from handlers.messages import InboundMessage, Reply, numbered_choices
@@ -149,6 +149,8 @@ class Router:
             return await self._date_answer(ctx, asked, payload.split(":")[1:])
         if payload:
             return await self._on_payload(ctx, payload)
+        if ctx.msg.forwarded:  # someone else's words: a note to file, not the rep's report
+            return await self._with_notice(ctx, forwarded.offer, text)
         if not text and ctx.msg.attachments and self.routes.attachments is not None:
             return await self.routes.attachments(ctx, "")
         if not text:
@@ -176,14 +178,20 @@ class Router:
             command = (self.routes.free_text, text)
         if command is None:
             return await self.routes.free_text(ctx, text)
-        # A command or a new intent abandons the form in progress, and says so. A command
-        # word (拜访…, 提醒…) might have been meant as the answer: that can be taken back.
-        aside = interrupt.set_aside(ctx) if ctx.conv.state is not None else None
         handler, args = command
+        return await self._with_notice(ctx, handler, args, text[:1] != "/" and text)
+
+    @staticmethod
+    async def _with_notice(
+        ctx: Ctx, handler: TextHandler, args: str, answer: str | Literal[False] = False
+    ) -> list[Reply]:
+        """Run `handler` after leaving the form in progress, and say it was left. A command
+        word (拜访…, 提醒…) might have been meant as the answer: `answer` can be taken back."""
+        aside = interrupt.set_aside(ctx) if ctx.conv.state is not None else None
         replies = await handler(ctx, args)
         if aside is None:
             return replies
-        return [*replies, interrupt.notice(ctx, aside, None if text[:1] == "/" else text)]
+        return [*replies, interrupt.notice(ctx, aside, answer or None)]
 
     async def _date_answer(
         self, ctx: Ctx, asked: dict[str, Any] | None, parts: list[str]
