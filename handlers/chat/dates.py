@@ -65,6 +65,7 @@ class DateQuestion(Exception):
     reason: str
     ago: int = 0
     text: str = ""  # the message to handle again once answered; the router fills it in
+    payload: str = ""  # or the button that was pressed
 
     def __post_init__(self) -> None:
         super().__init__(self.reason)
@@ -127,14 +128,16 @@ def remembered(ctx: Ctx, question: DateQuestion) -> dict[str, object]:
     dates already confirmed for it (a visit may have two in doubt)."""
     return {
         "text": question.text,
+        "payload": question.payload,
         "parsed": question.parsed.isoformat(),
         "readings": [r.isoformat() for r in question.readings],
         "confirmed": dict(ctx.confirmed),
     }
 
 
-def answer(ctx: Ctx, asked: dict[str, object] | None, parts: list[str]) -> str | None:
-    """The message to handle again with the picked reading confirmed; None to type again."""
+def answer(ctx: Ctx, asked: dict[str, object] | None, parts: list[str]) -> tuple[str, str] | None:
+    """The (text, button payload) to handle again with the picked reading confirmed; None
+    when the user will type the date again."""
     readings = asked.get("readings") if asked else None
     if not asked or not isinstance(readings, list):
         raise UserError("dq.stale")
@@ -146,7 +149,7 @@ def answer(ctx: Ctx, asked: dict[str, object] | None, parts: list[str]) -> str |
     ctx.confirmed[str(asked["parsed"])] = str(readings[int(pick)])
     for reading in readings:  # the reading picked is itself right: don't ask about it again
         ctx.confirmed.setdefault(str(reading), str(reading))
-    return str(asked["text"])
+    return str(asked.get("text") or ""), str(asked.get("payload") or "")
 
 
 def _full(ctx: Ctx, value: datetime) -> str:

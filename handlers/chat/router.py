@@ -148,7 +148,7 @@ class Router:
         if payload and payload.split(":")[0] == dates.ASK:
             return await self._date_answer(ctx, asked, payload.split(":")[1:])
         if payload:
-            return await self._on_payload(ctx, payload)
+            return await self._route_payload(ctx, payload)
         if ctx.msg.forwarded:  # someone else's words: a note to file, not the rep's report
             return await self._with_notice(ctx, forwarded.offer, text)
         if not text and ctx.msg.attachments and self.routes.attachments is not None:
@@ -167,6 +167,14 @@ class Router:
             return await self._route(ctx, text)
         except dates.DateQuestion as question:
             question.text = text
+            raise
+
+    async def _route_payload(self, ctx: Ctx, payload: str) -> list[Reply]:
+        """A button's handler; a date in doubt remembers the button to press it again."""
+        try:
+            return await self._on_payload(ctx, payload)
+        except dates.DateQuestion as question:
+            question.payload = payload
             raise
 
     async def _route(self, ctx: Ctx, text: str) -> list[Reply]:
@@ -197,9 +205,12 @@ class Router:
         self, ctx: Ctx, asked: dict[str, Any] | None, parts: list[str]
     ) -> list[Reply]:
         """The date meant: handle the message again with it; or wait for it typed again."""
-        text = dates.answer(ctx, asked, parts)
-        if text is None:
+        again = dates.answer(ctx, asked, parts)
+        if again is None:
             return [Reply(ctx.t("dq.again"))]
+        text, payload = again
+        if payload:
+            return await self._route_payload(ctx, payload)
         return await self._route_text(ctx, text)
 
     async def _take_back(self, ctx: Ctx, left: dict[str, Any] | None) -> list[Reply]:

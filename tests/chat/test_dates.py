@@ -85,3 +85,20 @@ async def test_english_date_questions(world: World) -> None:
     assert "more than a year ahead" in reply and "Yes, Sat 01 Jan 2028" in reply
     assert "type it again" in reply
     assert not any("\u4e00" <= ch <= "\u9fff" for ch in reply)
+
+
+async def test_a_button_that_raised_the_question_is_pressed_again(
+    people: dict[str, Chat], world: World
+) -> None:
+    rep = people["rep_a"]
+    await _customer_with_deal(rep)
+    reply = await rep.say("2020年1月1日 陈静 有点意思")
+    assert "记为拜访" in reply
+    number = next(line for line in reply.splitlines() if "记为拜访" in line).split(".")[0].strip()
+    assert "一年多以前" in await rep.say(number)
+    assert "哪个客户" in await rep.say("1")  # the button pressed again, with the date confirmed
+    card = await rep.say("陈静")
+    assert "请确认" in card and "2020年1月1日" in card
+    assert "已记录" in await rep.say("1")
+    [visit] = await _rows(world, Activity)
+    assert visit.happened_at.year == 2020
