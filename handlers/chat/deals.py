@@ -44,8 +44,8 @@ add_texts(
         "dl.pick_stage": ("推进到哪个阶段？", "Move to which stage?"),
         "dl.moved": ("✅ 「{title}」：{old} → {new}", '✅ "{title}": {old} → {new}'),
         "dl.ask_reason": (
-            "{outcome}的原因是什么？（回复「跳过」可不填）",
-            'Why was it {outcome}? (reply "skip" to leave it blank)',
+            "「{title}」{outcome}的原因是什么？（回复「跳过」可不填）",
+            'Why was "{title}" {outcome}? (reply "skip" to leave it blank)',
         ),
         "dl.ask_customer": ("给哪个客户建商机？", "Which customer is the deal for?"),
         "dl.pick_customer": ("选一个客户：", "Pick the customer:"),
@@ -145,7 +145,8 @@ async def on_payload(ctx: Ctx, parts: list[str]) -> list[Reply]:
         return [Reply(ctx.t("dl.pick_stage"), choices, private=True)]
     if action in ("won", "lost"):
         ctx.conv.go("dl.reason", deal_id=deal.id, outcome=action)
-        return [Reply(ctx.t("dl.ask_reason", outcome=ctx.t(f"outcome.{action}")))]
+        outcome = ctx.t(f"outcome.{action}")  # named: a second won/lost may follow at once
+        return [Reply(ctx.t("dl.ask_reason", outcome=outcome, title=deal.title), private=True)]
     if action == "mv" and len(parts) > 2 and parts[2] in pipeline.by_key:
         return await _move(ctx, deal, parts[2], pipeline)
     raise UserError("error.stale_button")
