@@ -22,8 +22,10 @@ _NEW = {"deal_won", "deal_lost", "log_visit", "set_reminder", "show_pipeline", "
 _NEEDS_CUSTOMER = {"deal_won", "deal_lost", "log_visit"}
 # Free-content answers (what happened, what to remind of) may say anything: never left.
 _OPEN_TEXT = {"vi.text", "vi.summary", "rm.text"}
-# Each form's own kind of sentence is an answer there: a time with 提醒 in rm.when.
+# Each form's own kind of sentence is an answer there: a time with 提醒 in rm.when. Not on
+# the visit card (vi.confirm): a new visit typed there is the next visit, not an edit.
 _OWN = {"vi": "log_visit", "rm": "set_reminder"}
+_NOT_OWN = {"vi.confirm"}
 BACK = "cv:back"
 
 add_texts(
@@ -50,7 +52,8 @@ async def is_new_intent(ctx: Ctx, text: str) -> bool:
         return False
     understood = understand(text, ctx.local_now(), ctx.config.default_hour)
     intent = understood.intent
-    if intent not in _NEW or _OWN.get(state.split(".")[0]) == intent:
+    own = None if state in _NOT_OWN else _OWN.get(state.split(".")[0])
+    if intent not in _NEW or intent == own:
         return False
     if intent not in _NEEDS_CUSTOMER:
         return True

@@ -102,3 +102,14 @@ async def test_out_of_range_in_english(world: World) -> None:
     async with world.uows() as uow:
         [row] = (await uow.session.scalars(select(Reminder))).all()
     assert row.status == "done"
+
+
+async def test_a_new_visit_on_an_open_card_starts_the_next_one(
+    people: dict[str, Chat], world: World
+) -> None:
+    rep = people["rep_a"]
+    await _two_customers_with_deals(rep)
+    assert "请确认" in await rep.say("今天拜访了华为张三，聊了报价")
+    reply = await rep.say("下午拜访了腾讯李四，谈了续约")
+    assert "李四" in reply and "已先放下" in reply and "拜访记录" in reply
+    assert "已记录" in await rep.say("1") and "李四" in rep.last[0].text
