@@ -32,6 +32,14 @@ add_texts(
             "{day}今年已经过去了（{past}）。是指哪一天？",
             "{day} has already passed this year ({past}). Which date do you mean?",
         ),
+        "dq.next_year": (
+            "{day}今年已经过去了，是指明年的 {when} 吗？",
+            "{day} has already passed this year. Do you mean {when}, next year?",
+        ),
+        "dq.last_year": (
+            "{day}今年还没到，是指去年的 {when} 吗？",
+            "{day} hasn't come yet this year. Do you mean {when}, last year?",
+        ),
         "dq.past": ("{when} 已经过去了。确定是这一天吗？", "{when} has passed. Is that right?"),
         "dq.old": (
             "{when} 是一年多以前了。确定是这一天吗？",
@@ -63,7 +71,6 @@ class DateQuestion(Exception):
     parsed: datetime
     readings: list[datetime]
     reason: str
-    ago: int = 0
     text: str = ""  # the message to handle again once answered; the router fills it in
     payload: str = ""  # or the button that was pressed
 
@@ -85,13 +92,10 @@ def sure(ctx: Ctx, value: datetime, purpose: Purpose, text: str) -> datetime:
 def _doubt(ctx: Ctx, value: datetime, purpose: Purpose, year_given: bool) -> DateQuestion | None:
     today = ctx.local_now().date()
     day = value.astimezone(ctx.tz).date()
-    if purpose == "due":
-        # The parser moved a day-and-month just gone to next year: offer both years.
-        last_year = None if year_given else _year_earlier(day)
-        if last_year is not None and timedelta(0) < today - last_year <= ROLL_WINDOW:
-            earlier = value.replace(year=last_year.year)
-            return DateQuestion(value, [earlier, value], "dq.rolled", (today - last_year).days)
-        if day < today:
+    rolled = None if year_given else _rolled(day, today)
+    if rolled is not None:
+        return _rolled_question(value, rolled, purpose)
+    if purpose == "due" and day < today:
             return DateQuestion(value, [value], "dq.old" if today - day > YEAR else "dq.past")
     if purpose == "happened" and today - day > YEAR:
         return DateQuestion(value, [value], "dq.old")
@@ -100,9 +104,33 @@ def _doubt(ctx: Ctx, value: datetime, purpose: Purpose, year_given: bool) -> Dat
     return None
 
 
-def _year_earlier(day: date) -> date | None:
+def _rolled(day: date, today: date) -> date | None:
+    """This year's same day-and-month, when the parser moved a day written without a year
+    to the next year (a day just gone) or the last (a day still ahead, for past events)."""
+    for years in (-1, 1):
+        other = _shift_year(day, years)
+        near = other is not None and timedelta(0) < abs(today - other) <= ROLL_WINDOW
+        if other is not None and near and other.year == today.year:
+            return other
+    return None
+
+
+def _rolled_question(value: datetime, this_year: date, purpose: Purpose) -> DateQuestion | None:
+    """A due date may have meant this year's (just passed); a follow-up must be ahead and a
+    visit behind, so they only confirm the year the parser chose."""
+    same_day = value.replace(year=this_year.year)
+    if purpose == "due":
+        return DateQuestion(value, [same_day, value], "dq.rolled")
+    if purpose == "ahead" and value > same_day:
+        return DateQuestion(value, [value], "dq.next_year")
+    if purpose == "happened" and value < same_day:
+        return DateQuestion(value, [value], "dq.last_year")
+    return None
+
+
+def _shift_year(day: date, years: int) -> date | None:
     try:
-        return day.replace(year=day.year - 1)
+        return day.replace(year=day.year + years)
     except ValueError:  # 29 February
         return None
 
@@ -112,6 +140,8 @@ def ask(ctx: Ctx, question: DateQuestion) -> Reply:
     first = question.readings[0]
     if question.reason == "dq.rolled":
         text = ctx.t("dq.rolled", day=_month_day(ctx, first), past=_full(ctx, first))
+    elif question.reason in ("dq.next_year", "dq.last_year"):
+        text = ctx.t(question.reason, day=_month_day(ctx, first), when=_full(ctx, first))
     else:
         text = ctx.t(question.reason, when=_full(ctx, first))
     label = "dq.btn_pick" if len(question.readings) == 1 else "dq.btn_date"

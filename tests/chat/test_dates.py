@@ -102,3 +102,21 @@ async def test_a_button_that_raised_the_question_is_pressed_again(
     assert "已记录" in await rep.say("1")
     [visit] = await _rows(world, Activity)
     assert visit.happened_at.year == 2020
+
+
+async def test_a_day_without_a_year_moved_a_year_is_confirmed(world: World) -> None:
+    """On Mon 23 Nov: a reminder for 11月20日 became next year's, a visit on 11月30日 last
+    year's; both are asked about (in both languages) before anything is saved."""
+    people = await join_all(world, "zh")
+    zh = people["rep_a"]
+    await _customer_with_deal(zh)
+    reply = await zh.say("/remind 11月20日 催款")
+    assert "是指明年的 2027年11月20日" in reply and await _rows(world, Reminder) == []
+    assert "提醒你" in await zh.say("1")
+    reply = await zh.say("/visit 11月30日拜访了招商银行陈静，聊了方案")
+    assert "今年还没到，是指去年的 2025年11月30日" in reply
+    assert "没有保存" in await zh.say("2") and await _rows(world, Activity) == []
+    en = people["rep_b"]
+    await en.say("/lang en")
+    reply = await en.say("/remind 20 Nov call the bank")
+    assert "has already passed this year" in reply and "next year" in reply
