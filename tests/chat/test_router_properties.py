@@ -73,9 +73,11 @@ _prefixes = st.sampled_from(
      "pool:claim", "ho:ok", "dup:merge", "nope"]
 )
 _forged = st.builds(lambda p, n: f"{p}:{n}", _prefixes, _numbers | st.text(max_size=12))
-# A step: ("text", …), ("payload", …) or ("press", index into the buttons last shown).
+# A step: ("text", …), ("forward", …) a message forwarded by the rep, ("payload", …) or
+# ("press", index into the buttons last shown).
 _step = (
     st.tuples(st.just("text"), _dated | _line | st.text(max_size=40) | _numbers | _when)
+    | st.tuples(st.just("forward"), _dated | st.text(max_size=40))
     | st.tuples(st.just("payload"), _forged)
     | st.tuples(st.just("press"), st.integers(0, 12).map(str))
 )
@@ -125,6 +127,8 @@ async def _say(rep: Chat, kind: str, value: str) -> tuple[str, str]:
         return await rep.say(payload=shown[int(value) % len(shown)].payload), ""
     if kind == "payload":
         return await rep.say(payload=value), ""
+    if kind == "forward":
+        return await rep.say(value, forwarded=True), value
     return await rep.say(value), value
 
 
