@@ -26,6 +26,10 @@ _CONTROL = re.compile(r"\x1b\[[0-9;]*[A-Za-z]|[\x00-\x08\x0b-\x1f\x7f]")
 add_texts(
     {
         "error.pick_range": ("请回复 1–{n} 之间的数字。", "Please pick a number from 1 to {n}."),
+        "error.nothing_to_pick": (
+            "现在没有可以选的选项。发送 /today 看待办，或 /help 看我能做什么。",
+            "There's nothing on screen to pick from. Send /today for your tasks or /help.",
+        ),
         "error.number_overflow": (
             "有个数字超出了范围，没有保存任何内容。",
             "A number in that is out of range; nothing was saved.",
@@ -184,6 +188,8 @@ class Router:
             if not await interrupt.is_new_intent(ctx, text):
                 return await self.routes.states[ctx.conv.state.split(".")[0]](ctx, text)
             command = (self.routes.free_text, text)
+        if command is None and parse_small_int(text) is not None:
+            raise UserError("error.nothing_to_pick")  # a menu number with no menu on screen
         if command is None:
             return await self.routes.free_text(ctx, text)
         handler, args = command

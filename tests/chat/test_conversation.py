@@ -91,6 +91,7 @@ async def test_out_of_range_numbers_ask_for_one_on_screen(people: dict[str, Chat
         reply = await rep.say(bad)
         assert "1–4" in reply and "记为拜访" not in reply, (bad, reply)
     assert "改到" in await rep.say("2")  # the choices stayed on screen
+    assert "没有可以选的选项" in await rep.say("3")  # the reply before showed no choices
 
 
 async def test_out_of_range_in_english(world: World) -> None:
@@ -99,6 +100,7 @@ async def test_out_of_range_in_english(world: World) -> None:
     await rep.say("/today")
     assert "from 1 to 4" in await rep.say("-1")
     assert "Done" in await rep.say("1")
+    assert "nothing on screen to pick" in await rep.say("1")
     async with world.uows() as uow:
         [row] = (await uow.session.scalars(select(Reminder))).all()
     assert row.status == "done"
