@@ -41,6 +41,7 @@ class InboundMessage:
     # When we received it (sent_at is the sender's clock); set by adapters that handle a
     # message later than they accept it (WeChat's durable inbox). None: handled at once.
     received_at: datetime | None = None
+    forwarded: bool = False  # someone else's words passed on: never the sender's own report
 
 
 @dataclass(frozen=True)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
+from typing import Any
 
 from handlers.messages import BUTTON_CHANNELS, Reply, reply_to_dict
 from handlers.services.schedule import OrgSchedule, org_schedule
@@ -16,6 +17,8 @@ from store.repos.outbox import outbox_row
 from store.uow import UnitOfWork
 
 SlotWork = Callable[[UnitOfWork, Slot, datetime], Awaitable[int]]
+ChatKey = tuple[str, str, str]
+SHOWN_FOR = timedelta(hours=12)  # older choices have scrolled away: numbering starts again
 
 
 @dataclass(frozen=True)
@@ -65,15 +68,15 @@ async def queue_for_users(
 ) -> int:
     """One outbox row per (user, reply, idempotency key); users without a live identity skipped."""
     identities = await uow.jobs.identities([user.id for user, _, _ in items])
-    rows, offers = [], Offers()
+    rows, offers = [], await Offers.on_screen(uow, identities.values(), now)
     for user, reply, key in items:
         identity = identities.get(user.id)
         if identity is not None:
             recipient = identity.chat_id or identity.external_id
-            rows.append(outbox_row(identity.channel, recipient, reply_to_dict(reply), key, now))
-            offers.add(identity, reply)
+            body = offers.body(identity, reply, user.lang)
+            rows.append(outbox_row(identity.channel, recipient, body, key, now))
     added = await uow.outbox.enqueue_many(rows)
-    await uow.chat.offer_choices(offers.by_chat, now)
+    await uow.chat.offer_choices(offers.added, now)
     return added
 
 
@@ -81,18 +84,49 @@ class Offers:
     """A job message's choices, to be picked by typed number where they show as numbers.
 
     The router remembers the choices of its own replies; a job's message must be remembered
-    here, or "1" after a reminder on WeCom or the console would mean nothing. The last message
-    to a chat wins, as the last one seen there does.
+    here, or "1" after a reminder on WeCom or the console would mean nothing. Numbers follow
+    the choices still on screen in that chat (two reminders show 1–5 and 6–10, not 1–5
+    twice), and each body carries `first_choice` so the channel prints the same numbers.
     """
 
-    def __init__(self) -> None:
-        self.by_chat: dict[tuple[str, str, str], list[list[str]]] = {}
+    def __init__(self, shown: dict[ChatKey, list[list[str]]] | None = None) -> None:
+        self.by_chat: dict[ChatKey, list[list[str]]] = {
+            key: list(choices) for key, choices in (shown or {}).items()
+        }
+        self._added: set[ChatKey] = set()
 
-    def add(self, identity: Identity, reply: Reply) -> None:
-        if reply.choices and identity.channel not in BUTTON_CHANNELS:
-            chat = identity.chat_id or identity.external_id
-            key = (identity.channel, chat, identity.external_id)
-            self.by_chat[key] = [[c.label, c.payload] for c in reply.choices]
+    @classmethod
+    async def on_screen(
+        cls, uow: UnitOfWork, identities: Iterable[Identity], now: datetime
+    ) -> Offers:
+        """Offers that continue the numbering of what these chats were offered lately."""
+        keys = [_chat_key(i) for i in identities if i.channel not in BUTTON_CHANNELS]
+        return cls(await uow.chat.offered(keys, now - SHOWN_FOR))
+
+    def add(self, identity: Identity, reply: Reply) -> int:
+        """Remember the reply's choices; the number its first choice is shown with."""
+        if not reply.choices or identity.channel in BUTTON_CHANNELS:
+            return 1
+        key = _chat_key(identity)
+        offered = self.by_chat.setdefault(key, [])
+        first = len(offered) + 1
+        offered.extend([c.label, c.payload] for c in reply.choices)
+        self._added.add(key)
+        return first
+
+    def body(self, identity: Identity, reply: Reply, lang: str) -> dict[str, Any]:
+        """The outbox body of `reply`, numbered after what the chat already shows."""
+        first = self.add(identity, reply)
+        return {**reply_to_dict(reply), "lang": lang, "first_choice": first}
+
+    @property
+    def added(self) -> dict[ChatKey, list[list[str]]]:
+        """Every chat given new choices, with all its choices on screen."""
+        return {key: self.by_chat[key] for key in self._added}
+
+
+def _chat_key(identity: Identity) -> ChatKey:
+    return (identity.channel, identity.chat_id or identity.external_id, identity.external_id)
 
 
 async def run_daily(

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import handlers.chat.reminders  # noqa: F401  (registers the rm.btn_* button labels we reuse)
 from handlers.i18n import add_texts, fmt_dt, t
-from handlers.messages import Choice, Reply, reply_to_dict
+from handlers.messages import Choice, Reply
 from jobs.common import Offers
 from jobs.context import JobContext
 from store.models import Identity, Reminder, User
@@ -60,19 +60,16 @@ async def queue_reminders(uow: UnitOfWork, reminders: Sequence[Reminder], now: d
     users = await uow.jobs.users(user_ids)
     identities = await uow.jobs.identities(user_ids)
     names = await uow.jobs.customer_names([r.customer_id for r in reminders if r.customer_id])
-    rows, offers = [], Offers()
+    rows, offers = [], await Offers.on_screen(uow, identities.values(), now)
     for reminder in reminders:
         user, identity = users.get(reminder.user_id), identities.get(reminder.user_id)
         if user is None or identity is None or not user.active:
             continue  # nowhere to send: it still shows as overdue in the morning brief
         name = names.get(reminder.customer_id) if reminder.customer_id else None
-        reply = reminder_reply(reminder, user, name)
-        rows.append(
-            outbox_row(*_address(identity), reply_to_dict(reply), reminder_key(reminder), now)
-        )
-        offers.add(identity, reply)
+        body = offers.body(identity, reminder_reply(reminder, user, name), user.lang)
+        rows.append(outbox_row(*_address(identity), body, reminder_key(reminder), now))
     added = await uow.outbox.enqueue_many(rows)
-    await uow.chat.offer_choices(offers.by_chat, now)
+    await uow.chat.offer_choices(offers.added, now)
     await uow.jobs.mark_reminders([r.id for r in reminders], "sent", now)
     return added
 

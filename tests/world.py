@@ -46,6 +46,7 @@ class Chat:
         text: str | None = None,
         payload: str | None = None,
         attachments: tuple[Attachment, ...] = (),
+        forwarded: bool = False,
     ) -> str:
         self.counter += 1
         msg = InboundMessage(
@@ -59,6 +60,7 @@ class Chat:
             locale=self.lang,
             display_name=self.who,
             attachments=attachments,
+            forwarded=forwarded,
         )
         self.last = await self.world.router.handle(msg)
         return render(self.last)

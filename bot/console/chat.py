@@ -14,9 +14,10 @@ from handlers.messages import InboundMessage, Reply
 CHANNEL = "console"
 
 
-def render(replies: Sequence[Reply]) -> str:
-    """Replies as plain text; choices numbered across the whole batch, as the router counts."""
-    blocks, number = [], 0
+def render(replies: Sequence[Reply], first: int = 1) -> str:
+    """Replies as plain text; choices numbered across the whole batch, as the router counts
+    (from `first`: a job's message continues the numbers already on screen)."""
+    blocks, number = [], first - 1
     for reply in replies:
         lines = [reply.text]
         for choice in reply.choices:

@@ -23,7 +23,7 @@ async def print_console_rows(app: App, out: TextIO = sys.stdout, limit: int = 50
     async with app.uows() as uow:
         rows = await uow.outbox.claim(app.clock.now(), limit, LEASE, channels=(CHANNEL,))
         for row in rows:
-            text = render([reply_from_dict(row.body)])
+            text = render([reply_from_dict(row.body)], int(row.body.get("first_choice", 1)))
             image = " [+chart image]" if row.body.get("image_png") else ""
             out.write(f"\n📨 → {row.recipient}{image}\n{text}\n")
             await uow.outbox.mark_sent(row.id, None)

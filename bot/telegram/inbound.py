@@ -74,6 +74,7 @@ def to_inbound(update: Update, me: BotIdentity, now: datetime) -> Inbound | None
         display_name=user.full_name,
         is_group=is_group,
         attachments=attachments,
+        forwarded=message.forward_origin is not None,
     )
     return Inbound(msg, message.chat.id, is_group, message.message_id)
 

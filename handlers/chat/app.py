@@ -9,6 +9,7 @@ from handlers.chat import (
     deals,
     digest,
     dupes,
+    forwarded,
     funnel,
     help,
     intents,
@@ -65,6 +66,7 @@ FEATURES = (
     team,  # team operations
     funnel,  # team operations
     data,  # team operations
+    forwarded,
     intents,
 )
 

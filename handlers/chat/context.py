@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from handlers.i18n import fmt_date, fmt_dt, t
 from handlers.messages import InboundMessage
+from handlers.numbers import parse_id
 from store.models import User
 from store.scope import Scope
 from store.uow import UnitOfWork
@@ -54,6 +55,7 @@ class Ctx:
     now: datetime
     config: ChatConfig
     conv: Conversation
+    confirmed: dict[str, str] = field(default_factory=dict)  # date asked about → date meant
 
     @property
     def lang(self) -> str:
@@ -77,8 +79,9 @@ class Ctx:
 
 
 def int_arg(parts: list[str], index: int) -> int:
-    """A numeric id from button data; anything else is a stale or forged button."""
-    try:
-        return int(parts[index])
-    except (IndexError, ValueError):
-        raise UserError("error.stale_button") from None
+    """A numeric id from button data; anything else (missing, not digits, beyond any key)
+    is a stale or forged button."""
+    value = parse_id(parts[index]) if index < len(parts) else None
+    if value is None:
+        raise UserError("error.stale_button")
+    return value

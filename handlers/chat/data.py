@@ -16,6 +16,7 @@ from handlers.chat.ops_util import guarded, one_customer, picked, require
 from handlers.chat.routes import Routes
 from handlers.i18n import add_texts
 from handlers.messages import Choice, Reply
+from handlers.numbers import parse_small_int
 from handlers.services.ops import exporter, privacy
 from handlers.services.ops.config import ops_settings
 from handlers.services.ops.tabular import TableWriter
@@ -139,8 +140,9 @@ async def retention_command(ctx: Ctx, args: str) -> list[Reply]:
     require(ctx, "admin")
     word = args.strip().lower()
     if word:
-        days = None if word in ("forever", "永久", "0") else int(word) if word.isdigit() else -1
-        if days == -1:
+        forever = word in ("forever", "永久", "0")
+        days = None if forever else parse_small_int(word)
+        if not forever and (days is None or days < 1):
             raise UserError("pv.retention_short")
         await guarded(privacy.set_retention(ctx.uow, ctx.user, ctx.user.org_id, days, ctx.now))
     org = await ctx.uow.users.org(ctx.user.org_id)

@@ -9,6 +9,7 @@ from decimal import Decimal
 from handlers.chat import pick, pipeline
 from handlers.chat.cards import deal_card
 from handlers.chat.context import Ctx, UserError, int_arg
+from handlers.chat.dates import sure
 from handlers.chat.money import read_amount
 from handlers.chat.routes import Routes
 from handlers.i18n import add_texts, fmt_money
@@ -42,8 +43,8 @@ add_texts(
         "dl.pick_stage": ("推进到哪个阶段？", "Move to which stage?"),
         "dl.moved": ("✅ 「{title}」：{old} → {new}", '✅ "{title}": {old} → {new}'),
         "dl.ask_reason": (
-            "{outcome}的原因是什么？（回复「跳过」可不填）",
-            'Why was it {outcome}? (reply "skip" to leave it blank)',
+            "「{title}」{outcome}的原因是什么？（回复「跳过」可不填）",
+            'Why was "{title}" {outcome}? (reply "skip" to leave it blank)',
         ),
         "dl.ask_customer": ("给哪个客户建商机？", "Which customer is the deal for?"),
         "dl.ask_title": ("商机名称？例如「服务器采购」", 'Deal title? e.g. "Server purchase"'),
@@ -145,7 +146,8 @@ async def on_payload(ctx: Ctx, parts: list[str]) -> list[Reply]:
         return [Reply(ctx.t("dl.pick_stage"), choices, private=True)]
     if action in ("won", "lost"):
         ctx.conv.go("dl.reason", deal_id=deal.id, outcome=action)
-        return [Reply(ctx.t("dl.ask_reason", outcome=ctx.t(f"outcome.{action}")))]
+        outcome = ctx.t(f"outcome.{action}")  # named: a second won/lost may follow at once
+        return [Reply(ctx.t("dl.ask_reason", outcome=outcome, title=deal.title), private=True)]
     if action == "mv" and len(parts) > 2 and parts[2] in pipeline.by_key:
         return await _move(ctx, deal, parts[2], pipeline)
     raise UserError("error.stale_button")
@@ -224,7 +226,7 @@ def _parse_date(ctx: Ctx, text: str) -> date:
     when = parse_when(text, ctx.local_now())
     if when is None:
         raise UserError("dl.bad_close", text=text[:30])
-    return when.start.date()
+    return sure(ctx, when.start, "due", text).astimezone(ctx.tz).date()
 
 
 async def _create(ctx: Ctx, data: dict[str, object], close: date | None) -> list[Reply]:

@@ -8,6 +8,7 @@ from handlers.chat.ops_util import guarded
 from handlers.chat.routes import Routes
 from handlers.i18n import add_texts
 from handlers.messages import Choice, Reply
+from handlers.numbers import parse_id
 from handlers.services.ops import dedupe as svc
 from store.models import Customer
 
@@ -119,9 +120,10 @@ async def _undo(ctx: Ctx, log_id: int) -> list[Reply]:
 
 async def undo_command(ctx: Ctx, args: str) -> list[Reply]:
     """/undomerge <id>: the id is on the merge's reply and in the audit log."""
-    if not args.strip().isdigit():
+    log_id = parse_id(args)
+    if log_id is None:
         raise UserError("dup.no_log")
-    return await _undo(ctx, int(args.strip()))
+    return await _undo(ctx, log_id)
 
 
 def register(routes: Routes) -> None:

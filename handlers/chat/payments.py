@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from handlers.chat import pick
 from handlers.chat.context import Ctx, UserError, int_arg
+from handlers.chat.dates import sure
 from handlers.chat.money import MAX_AMOUNT, read_amount
 from handlers.chat.routes import Routes
 from handlers.i18n import add_texts, fmt_money
@@ -88,7 +89,7 @@ async def _plan(ctx: Ctx, text: str, value: Decimal, currency: str | None) -> li
     if when is None:
         raise UserError("pay.no_date")
     query = (text[: when.span[0]] + " " + text[when.span[1] :]).strip()
-    due = when.start.astimezone(ctx.tz).date()
+    due = sure(ctx, when.start, "due", when.text).astimezone(ctx.tz).date()
     button = f"pay:p:{value}:{currency or '-'}:{due.isoformat()}:"
     found = await pick.find(ctx, query or "?", button)
     if found.customer is None:

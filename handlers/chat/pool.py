@@ -8,6 +8,7 @@ from handlers.chat.ops_util import guarded, one_customer, phone_for, picked, req
 from handlers.chat.routes import Routes
 from handlers.i18n import add_texts
 from handlers.messages import Choice, Reply
+from handlers.numbers import parse_small_int
 from handlers.services.ops import pool as svc
 from handlers.services.ops.config import ops_settings, update_settings
 
@@ -146,9 +147,10 @@ async def rules_command(ctx: Ctx, args: str) -> list[Reply]:
     if args.strip():
         require(ctx, "admin")
         numbers = args.split()
-        if len(numbers) != 4 or not all(n.isdigit() and 0 < int(n) < 10000 for n in numbers):
+        values = [parse_small_int(n) or 0 for n in numbers]
+        if len(values) != 4 or not all(0 < n < 10000 for n in values):
             raise UserError("pool.rules_usage")
-        contact, deal, warn, cap = (int(n) for n in numbers)
+        contact, deal, warn, cap = values
         await update_settings(
             ctx.uow, ctx.user, org, ctx.now,
             pool_contact_days=contact, pool_deal_days=deal, pool_warn_days=warn, claim_cap=cap,

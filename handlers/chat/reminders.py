@@ -7,6 +7,7 @@ from datetime import datetime, time, timedelta
 
 from handlers.chat import pick
 from handlers.chat.context import Ctx, UserError, int_arg
+from handlers.chat.dates import sure
 from handlers.chat.routes import Routes
 from handlers.i18n import add_texts
 from handlers.messages import Choice, Reply
@@ -67,7 +68,7 @@ async def remind(ctx: Ctx, text: str) -> list[Reply]:
     if when is None:
         ctx.conv.go("rm.when", text=text)
         return [Reply(ctx.t("rm.ask_when"))]
-    return await _create(ctx, text, when.start)
+    return await _create(ctx, text, sure(ctx, when.start, "ahead", text))
 
 
 async def _create(ctx: Ctx, text: str, due: datetime) -> list[Reply]:
@@ -95,10 +96,11 @@ async def on_state(ctx: Ctx, text: str) -> list[Reply]:
     when = parse_when(text, ctx.local_now(), ctx.config.default_hour)
     if when is None:
         raise UserError("rm.bad_when", text=text[:40])
+    due = sure(ctx, when.start, "ahead", text)
     if ctx.conv.state == "rm.when":
-        return await _create(ctx, str(ctx.conv.data["text"]), when.start)
+        return await _create(ctx, str(ctx.conv.data["text"]), due)
     reminder = await _own(ctx, int(ctx.conv.data["reminder_id"]))
-    return await _move(ctx, reminder, when.start)
+    return await _move(ctx, reminder, due)
 
 
 async def today(ctx: Ctx, _args: str) -> list[Reply]:

@@ -5,13 +5,15 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Awaitable, Callable
+from typing import Any, Literal
 
-from handlers.chat import onboarding
+from handlers.chat import dates, forwarded, interrupt, onboarding
 from handlers.chat.context import ChatConfig, Conversation, Ctx, UserError
-from handlers.chat.routes import Routes
+from handlers.chat.routes import Routes, TextHandler
 from handlers.clock import Clock
-from handlers.i18n import t
+from handlers.i18n import add_texts, t
 from handlers.messages import InboundMessage, Reply, numbered_choices
+from handlers.numbers import oversized_number, parse_small_int
 from handlers.services.access import scope_for
 from store.errors import is_unavailable
 from store.uow import UnitOfWork, UnitOfWorkFactory
@@ -22,13 +24,34 @@ CANCEL_WORDS = {"/cancel", "取消", "cancel"}
 _NOT_LABEL = re.compile(r"[^\w]+")
 _CONTROL = re.compile(r"\x1b\[[0-9;]*[A-Za-z]|[\x00-\x08\x0b-\x1f\x7f]")
 
+add_texts(
+    {
+        "error.pick_range": ("请回复 1–{n} 之间的数字。", "Please pick a number from 1 to {n}."),
+        "error.nothing_to_pick": (
+            "现在没有可以选的选项。发送 /today 看待办，或 /help 看我能做什么。",
+            "There's nothing on screen to pick from. Send /today for your tasks or /help.",
+        ),
+        "error.number_overflow": (
+            "有个数字超出了范围，没有保存任何内容。",
+            "A number in that is out of range; nothing was saved.",
+        ),
+    }
+)
+
+
+class _OffScreen(UserError):
+    """A number that is not among the choices on screen: those choices stay pickable."""
+
 
 class _HandlerFailed(Exception):
-    """A handler gave up: its transaction is undone and these replies are sent instead."""
+    """A handler gave up: its transaction is undone and these replies are sent instead;
+    `remember` goes into the conversation (a question asked instead of saving)."""
 
-    def __init__(self, replies: list[Reply]) -> None:
+    def __init__(
+        self, replies: list[Reply], remember: dict[str, Any] | None = None, keep: bool = False
+    ) -> None:
         super().__init__()
-        self.replies = replies
+        self.replies, self.remember, self.keep = replies, remember, keep
 
 
 class Router:
@@ -51,10 +74,13 @@ class Router:
         try:
             return await self._attempt(msg, on_replies)
         except _HandlerFailed as failure:
-            return await self._attempt(msg, on_replies, failure.replies)
+            return await self._attempt(msg, on_replies, failure)
 
     async def _attempt(
-        self, msg: InboundMessage, on_replies: OnReplies | None, failed: list[Reply] | None = None
+        self,
+        msg: InboundMessage,
+        on_replies: OnReplies | None,
+        failed: _HandlerFailed | None = None,
     ) -> list[Reply]:
         async with self.uows() as uow:
             now = self.clock.now()
@@ -75,8 +101,16 @@ class Router:
             ctx = Ctx(
                 uow, msg, found.user, await scope_for(uow, found.user), now, self.config, conv
             )
-            replies = failed if failed is not None else await self._guarded(ctx)
-            await self._save_conversation(uow, (key, row is not None), ctx, replies)
+            if failed is None:
+                replies = await self._guarded(ctx)
+                await self._save_conversation(uow, (key, row is not None), ctx, replies)
+            elif failed.keep:  # the form and the choices on screen stay: answer again
+                replies = failed.replies
+            else:  # the form stays; a question asked instead is remembered with it
+                replies = failed.replies
+                ctx.conv.data.pop("_left", None)
+                ctx.conv.data.update(failed.remember or {})
+                await self._save_conversation(uow, (key, row is not None), ctx, replies)
             await self._commit(uow, replies, on_replies)
             return replies
 
@@ -90,8 +124,15 @@ class Router:
         """The handler's replies; when it fails, _HandlerFailed with the answer to give instead."""
         try:
             return await self._dispatch(ctx)
+        except dates.DateQuestion as question:
+            remember = {"_date_ask": dates.remembered(ctx, question)}
+            raise _HandlerFailed([dates.ask(ctx, question)], remember) from question
         except UserError as err:
-            raise _HandlerFailed([Reply(t(ctx.lang, err.key, **err.values))]) from err
+            keep = isinstance(err, _OffScreen)
+            raise _HandlerFailed([Reply(t(ctx.lang, err.key, **err.values))], keep=keep) from err
+        except ArithmeticError as err:  # a number past what Decimal or the database holds
+            log.warning("number out of range in a %s message: %r", ctx.msg.channel, err)
+            raise _HandlerFailed([Reply(t(ctx.lang, "error.number_overflow"))]) from err
         except Exception as err:
             if is_unavailable(err):  # not the handler's fault: the message is tried again
                 raise
@@ -102,10 +143,21 @@ class Router:
         text = clean_text(ctx.msg.text)
         payload = ctx.msg.payload or self._chosen(ctx.conv, text)
         ctx.conv.data.pop("_choices", None)
+        left = ctx.conv.data.pop("_left", None)  # a form set aside: only the next message
+        asked = ctx.conv.data.pop("_date_ask", None)  # a date question: only the next message
         if len(text) > ctx.config.max_text:
             raise UserError("error.too_long", size=len(text), limit=ctx.config.max_text)
+        huge = oversized_number(text)
+        if huge is not None:
+            raise UserError("error.number_range", text=huge[:24])
+        if payload == interrupt.BACK:
+            return await self._take_back(ctx, left)
+        if payload and payload.split(":")[0] == dates.ASK:
+            return await self._date_answer(ctx, asked, payload.split(":")[1:])
         if payload:
-            return await self._on_payload(ctx, payload)
+            return await self._route_payload(ctx, payload)
+        if ctx.msg.forwarded:  # someone else's words: a note to file, not the rep's report
+            return await self._with_notice(ctx, forwarded.offer, text)
         if not text and ctx.msg.attachments and self.routes.attachments is not None:
             return await self.routes.attachments(ctx, "")
         if not text:
@@ -114,15 +166,68 @@ class Router:
             had_form = ctx.conv.state is not None
             ctx.conv.end()
             return [Reply(ctx.t("cancel.done" if had_form else "cancel.nothing"))]
+        return await self._route_text(ctx, text)
+
+    async def _route_text(self, ctx: Ctx, text: str) -> list[Reply]:
+        """A command, a form's answer, or free text; a date in doubt remembers the text."""
+        try:
+            return await self._route(ctx, text)
+        except dates.DateQuestion as question:
+            question.text = text
+            raise
+
+    async def _route_payload(self, ctx: Ctx, payload: str) -> list[Reply]:
+        """A button's handler; a date in doubt remembers the button to press it again."""
+        try:
+            return await self._on_payload(ctx, payload)
+        except dates.DateQuestion as question:
+            question.payload = payload
+            raise
+
+    async def _route(self, ctx: Ctx, text: str) -> list[Reply]:
         command = self.routes.split_command(text)
-        if command is not None:
-            ctx.conv.end()  # a new command abandons the form in progress
-            handler, args = command
-            return await handler(ctx, args)
-        if ctx.conv.state is not None:
-            return await self.routes.states[ctx.conv.state.split(".")[0]](ctx, text)
         assert self.routes.free_text is not None
-        return await self.routes.free_text(ctx, text)
+        if command is None and ctx.conv.state is not None:
+            if not await interrupt.is_new_intent(ctx, text):
+                return await self.routes.states[ctx.conv.state.split(".")[0]](ctx, text)
+            command = (self.routes.free_text, text)
+        if command is None and parse_small_int(text) is not None:
+            raise UserError("error.nothing_to_pick")  # a menu number with no menu on screen
+        if command is None:
+            return await self.routes.free_text(ctx, text)
+        handler, args = command
+        return await self._with_notice(ctx, handler, args, text[:1] != "/" and text)
+
+    @staticmethod
+    async def _with_notice(
+        ctx: Ctx, handler: TextHandler, args: str, answer: str | Literal[False] = False
+    ) -> list[Reply]:
+        """Run `handler` after leaving the form in progress, and say it was left. A command
+        word (拜访…, 提醒…) might have been meant as the answer: `answer` can be taken back."""
+        aside = interrupt.set_aside(ctx) if ctx.conv.state is not None else None
+        replies = await handler(ctx, args)
+        if aside is None:
+            return replies
+        return [*replies, interrupt.notice(ctx, aside, answer or None)]
+
+    async def _date_answer(
+        self, ctx: Ctx, asked: dict[str, Any] | None, parts: list[str]
+    ) -> list[Reply]:
+        """The date meant: handle the message again with it; or wait for it typed again."""
+        again = dates.answer(ctx, asked, parts)
+        if again is None:
+            return [Reply(ctx.t("dq.again"))]
+        text, payload = again
+        if payload:
+            return await self._route_payload(ctx, payload)
+        return await self._route_text(ctx, text)
+
+    async def _take_back(self, ctx: Ctx, left: dict[str, Any] | None) -> list[Reply]:
+        """The message that left a form was its answer after all: reopen the form with it."""
+        if not left:
+            raise UserError("error.stale_button")
+        text = interrupt.take_back(ctx, left)
+        return await self.routes.states[str(left["state"]).split(".")[0]](ctx, text)
 
     async def _on_payload(self, ctx: Ctx, payload: str) -> list[Reply]:
         parts = payload.split(":")
@@ -137,8 +242,11 @@ class Router:
         offered: list[list[str]] = conv.data.get("_choices", [])
         if not offered or not text:
             return None
-        if text.isdigit() and 1 <= int(text) <= len(offered):
-            return offered[int(text) - 1][1]
+        number = parse_small_int(text)
+        if number is not None:
+            if not 1 <= number <= len(offered):
+                raise _OffScreen("error.pick_range", n=len(offered))
+            return offered[number - 1][1]
         typed = _NOT_LABEL.sub("", text).casefold()
         for label, payload in offered:
             if typed and _NOT_LABEL.sub("", label).casefold() == typed:

@@ -7,6 +7,7 @@ from handlers.chat.ops_util import colleague, require
 from handlers.chat.routes import Routes
 from handlers.i18n import add_texts
 from handlers.messages import Reply
+from handlers.numbers import parse_small_int
 from handlers.services.ops import routing
 from handlers.services.ops.config import ROUTING_RULES, ops_settings, update_settings
 from store.models import User
@@ -55,13 +56,14 @@ async def _change(ctx: Ctx, words: list[str]) -> None:
         raise UserError("rt.usage")
     rep = await _team_member(ctx, words[1])
     value = words[2] if len(words) > 2 else ""
+    number = parse_small_int(value)
+    no_cap = value.lower() in ("none", "无")
     if words[0] in ("away", "back"):
         await routing.set_rep(ctx.uow, ctx.user, rep, ctx.now, away=words[0] == "away")
-    elif words[0] == "weight" and value.isdigit() and 1 <= int(value) <= 100:
-        await routing.set_rep(ctx.uow, ctx.user, rep, ctx.now, lead_weight=int(value))
-    elif words[0] == "cap" and (value.isdigit() or value.lower() in ("none", "无")):
-        cap = int(value) if value.isdigit() else None
-        await routing.set_rep(ctx.uow, ctx.user, rep, ctx.now, lead_capacity=cap)
+    elif words[0] == "weight" and number is not None and 1 <= number <= 100:
+        await routing.set_rep(ctx.uow, ctx.user, rep, ctx.now, lead_weight=number)
+    elif words[0] == "cap" and (no_cap or (number is not None and number >= 0)):
+        await routing.set_rep(ctx.uow, ctx.user, rep, ctx.now, lead_capacity=number)
     else:
         raise UserError("rt.usage")
 

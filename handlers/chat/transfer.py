@@ -79,8 +79,8 @@ async def on_payload(ctx: Ctx, parts: list[str]) -> list[Reply]:
         return [Reply(ctx.t("ho.cancelled"))]
     require(ctx, "admin")
     leaving = await _user(ctx, int_arg(parts, 1))
-    ids = [int(i) for i in parts[2].split(".") if i.isdigit()] if len(parts) > 2 else []
-    receivers = [await _user(ctx, i) for i in ids]
+    ids = parts[2].split(".") if len(parts) > 2 and parts[2] else []
+    receivers = [await _user(ctx, int_arg(ids, i)) for i in range(len(ids))]
     result = await guarded(handover(ctx.uow, ctx.user, leaving, receivers, ctx.now))
     names = {r.id: r.name for r in receivers}
     lines = "，".join(

@@ -9,6 +9,7 @@ from typing import Any
 
 from handlers.chat.cards import Titled, customer_title
 from handlers.chat.context import Ctx, UserError
+from handlers.chat.dates import sure
 from handlers.chat.money import check_all
 from handlers.i18n import add_texts, fmt_money
 from handlers.nlu.intent import Understanding
@@ -74,11 +75,12 @@ class VisitDraft:
 
 def from_understanding(ctx: Ctx, text: str, u: Understanding) -> VisitDraft:
     check_all(text)  # "报价 -5万" reads as 5万: refuse it rather than save the wrong sign
+    follow_up = sure(ctx, u.follow_up_at, "ahead", text) if u.follow_up_at else None
     draft = VisitDraft(
         summary=text.strip(),
         kind=u.activity_type or "visit",
-        happened_at=_happened(ctx, u).isoformat(),
-        follow_up_at=u.follow_up_at.isoformat() if u.follow_up_at else None,
+        happened_at=sure(ctx, _happened(ctx, u), "happened", text).isoformat(),
+        follow_up_at=follow_up.isoformat() if follow_up else None,
         amount=str(u.amount) if u.amount is not None else None,
         currency=u.currency or "CNY",
         stage=u.stage,

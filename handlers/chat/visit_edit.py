@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from handlers.chat.context import Ctx, UserError
+from handlers.chat.dates import sure
 from handlers.chat.money import read_amount
 from handlers.chat.visit_draft import VisitDraft
 from handlers.i18n import add_texts
@@ -65,9 +66,10 @@ def apply_text(ctx: Ctx, draft: VisitDraft, step: str, text: str) -> None:
     """What the user typed for the field being edited, checked; a bad value changes nothing."""
     none = text.strip().lower() in NONE_WORDS
     if step == "vi.when":
-        draft.happened_at = parse_time(ctx, text).isoformat()
+        draft.happened_at = sure(ctx, parse_time(ctx, text), "happened", text).isoformat()
     elif step == "vi.fu":
-        draft.follow_up_at = None if none else parse_time(ctx, text).isoformat()
+        follow_up = None if none else sure(ctx, parse_time(ctx, text), "ahead", text)
+        draft.follow_up_at = follow_up.isoformat() if follow_up else None
     elif step == "vi.amount":
         amount = None if none else read_amount(text)
         if not none and amount is None:

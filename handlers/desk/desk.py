@@ -11,6 +11,7 @@ from handlers.desk.config import DeskConfig
 from handlers.desk.notify import notify_user, numbered_bodies
 from handlers.i18n import t
 from handlers.messages import Choice, InboundMessage, Reply, numbered_choices
+from handlers.numbers import parse_small_int
 from handlers.services.customers import normalize_phone
 from handlers.services.feedback import store_answer
 from store.models import CustomerLink
@@ -75,8 +76,13 @@ class Desk:
     ) -> list[Reply]:
         word = text.casefold()
         chosen = await self._pending_answer(uow, msg, word)
+        if chosen is not None and chosen.startswith("pick:"):
+            return [Reply(t(self._lang(link), "desk.pick_range", n=chosen[5:]))]
         if chosen is not None and chosen.startswith("fb:"):
             return await self._feedback(uow, link, chosen, now)
+        if chosen is None and _menu_number(word) is not None:
+            # A stray number (a second rating, a mistyped choice) is no request: no ticket.
+            return [Reply(t(self._lang(link), "desk.just_number"))]
         asked = None if chosen is None else chosen == "consent:yes"
         if word in OPT_OUT:
             await links.opt_out(uow, link, now, unsubscribed=False)
@@ -149,15 +155,18 @@ class Desk:
     @staticmethod
     async def _pending_answer(uow: UnitOfWork, msg: InboundMessage, word: str) -> str | None:
         """The payload of the choice just offered (consent, satisfaction), picked by number or
-        word; then forget the offer."""
+        word; then forget the offer. A number outside the offer keeps it: "pick:<N>"."""
         key = (msg.channel, msg.user_id, msg.user_id)
         row = await uow.chat.state(*key)
         if row is None:
             return None
-        await uow.chat.clear_state(key)
         offered: list[list[str]] = row.data.get("_choices", [])
-        if word.isdigit() and 1 <= int(word) <= len(offered):
-            return offered[int(word) - 1][1]
+        number = _menu_number(word)
+        if offered and number is not None and not 1 <= number <= len(offered):
+            return f"pick:{len(offered)}"
+        await uow.chat.clear_state(key)
+        if number is not None and offered:
+            return offered[number - 1][1]
         is_consent = any(payload.startswith("consent:") for _label, payload in offered)
         if is_consent and (word in ANSWER_YES or word in ANSWER_NO):
             return "consent:yes" if word in ANSWER_YES else "consent:no"
@@ -181,3 +190,8 @@ class Desk:
 
     def _lang(self, link: CustomerLink) -> str:
         return link.lang or self.config.default_lang
+
+
+def _menu_number(word: str) -> int | None:
+    """A short number as typed to pick from a menu (phones and codes are longer)."""
+    return parse_small_int(word) if len(word) <= 3 else None

@@ -14,6 +14,11 @@ add_texts(
             "birthday?",
         ),
         "desk.consent_yes": ("同意", "Yes, please"),
+        "desk.pick_range": ("请回复 1–{n} 之间的数字。", "Please reply a number from 1 to {n}."),
+        "desk.just_number": (
+            "收到。如果需要帮助，请直接写下您的问题，我们会转给顾问。",
+            "Got it. If you need help, write your question here and we'll pass it on.",
+        ),
         "desk.consent_no": ("不用了", "No, thanks"),
         "desk.feedback_thanks": (
             "谢谢您的评价！我们会认真参考。",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from handlers.numbers import parse_id
 from handlers.services.audit import record, snapshot
 from store.models import Feedback
 from store.uow import UnitOfWork
@@ -12,10 +13,10 @@ from store.uow import UnitOfWork
 def parse_payload(payload: str) -> tuple[int, int] | None:
     """(deal id, score) from "fb:<deal>:<score>", or None for anything else."""
     parts = payload.split(":")
-    if len(parts) != 3 or parts[0] != "fb" or not (parts[1].isdigit() and parts[2].isdigit()):
+    if len(parts) != 3 or parts[0] != "fb" or parts[2] not in ("1", "2", "3", "4", "5"):
         return None
-    score = int(parts[2])
-    return (int(parts[1]), score) if 1 <= score <= 5 else None
+    deal_id = parse_id(parts[1])
+    return None if deal_id is None else (deal_id, int(parts[2]))
 
 
 async def store_answer(

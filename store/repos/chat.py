@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple, cast
 
-from sqlalchemy import Table, and_, bindparam, delete, func, insert, select, update
+from sqlalchemy import Table, and_, bindparam, delete, func, insert, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -149,6 +149,25 @@ class ChatRepo:
         await upsert(
             self.session, ConversationState, values, STATE_KEY, ("state", "data", "updated_at")
         )
+
+    async def offered(
+        self, keys: Sequence[tuple[str, str, str]], since: datetime
+    ) -> dict[tuple[str, str, str], list[list[str]]]:
+        """The choices still on screen (offered since `since`, no form in progress) in these
+        chats, so a new message's numbers can follow them instead of repeating 1, 2, 3."""
+        if not keys:
+            return {}
+        stmt = select(ConversationState).where(
+            tuple_(*(getattr(ConversationState, c) for c in STATE_KEY)).in_(list(keys)),
+            ConversationState.state == "",
+            ConversationState.updated_at >= since,
+        )
+        found = {}
+        for row in await self.session.scalars(stmt):
+            choices = (row.data or {}).get("_choices")
+            if isinstance(choices, list) and choices:
+                found[(row.channel, row.chat_id, row.user_key)] = choices
+        return found
 
     async def offer_choices(
         self, offers: dict[tuple[str, str, str], list[list[str]]], now: datetime

@@ -78,6 +78,6 @@ async def test_deal_lost_in_english_and_bad_amount(world: World) -> None:
     )
     deal = await _deal(world)
     assert deal.currency == "USD"
-    assert "Why was it lost" in await rep.say(payload=f"dl:lost:{deal.id}")
+    assert "lost? (reply" in await rep.say(payload=f"dl:lost:{deal.id}")
     assert "→ Lost" in await rep.say("skip")
     assert (await _deal(world)).close_reason is None

@@ -90,3 +90,45 @@ async def test_typed_number_answers_the_reminder_where_choices_are_numbered(
     assert "电话" in await busy.say("1")  # a form's answer is never taken for a choice
     statuses = {r.id: r.status for r in await reminders(world)}
     assert statuses == {mine.id: "done", theirs.id: "sent"}
+
+
+async def test_reminders_shown_together_are_numbered_across_them(
+    people: dict[str, Chat], world: World, jobs: JobContext
+) -> None:
+    """Two reminders on screen showed 1–5 each and "2" acted on the last only: the numbers now
+    run on (1–4, 5–8, then 9–12 for one that arrives later) and each picks its own."""
+    from bot.console.chat import render
+    from handlers.messages import reply_from_dict
+
+    rep = people["rep_a"]
+    await rep.say("/remind 今天中午12点回访客户")
+    await rep.say("/remind 今天中午12点给王总发报价")
+    await rep.say("/remind 今天下午1点准备合同")
+    world.clock.at = NOW.replace(hour=12, minute=1)
+    assert await deliver_due_reminders(jobs) == 2
+    first, second = await outbox(world, "reminder:")
+    assert (first.body["first_choice"], second.body["first_choice"]) == (1, 5)
+    shown = render([reply_from_dict(second.body)], second.body["first_choice"])
+    assert "5. ✅ 完成" in shown and "6. ⏱ 1小时后" in shown
+    world.clock.at = NOW.replace(hour=13, minute=1)
+    assert await deliver_due_reminders(jobs) == 1
+    assert (await outbox(world, "reminder:"))[2].body["first_choice"] == 9
+    visit, quote, contract = await reminders(world)
+    assert "已完成" in await rep.say("5") and "发报价" in rep.last[0].text  # the second one
+    assert {r.id: r.status for r in await reminders(world)} == {
+        visit.id: "sent", quote.id: "done", contract.id: "sent"
+    }
+
+
+async def test_english_reminder_numbers_follow_on(world: World, jobs: JobContext) -> None:
+    from tests.world import join_all
+
+    rep = (await join_all(world, "en"))["rep_a"]
+    await rep.say("/remind today 12:00 call Li")
+    await rep.say("/remind today 12:00 send Wang the quote")
+    world.clock.at = NOW.replace(hour=12, minute=1)
+    assert await deliver_due_reminders(jobs) == 2
+    assert [r.body["first_choice"] for r in await outbox(world, "reminder:")] == [1, 5]
+    assert "pick a number from 1 to 8" in (await rep.say("9")).lower()
+    reply = await rep.say("5")
+    assert "Done" in reply and "send Wang the quote" in reply

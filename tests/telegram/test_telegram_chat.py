@@ -113,3 +113,25 @@ async def test_member_without_a_private_chat_is_told_in_the_group(tg: Harness) -
     assert f"tg://user?id={EN_REP.id}" in notice.text
     [row] = await tg.rows(f"tg:{update['update_id']}:")
     assert row.status == "failed" and row.recipient == str(EN_REP.id)
+
+
+async def test_forged_button_and_forwarded_message_end_to_end(tg: Harness) -> None:
+    """A forged `cu:show:<30 digits>` got an OverflowError; a forwarded 'Can …' was logged as
+    the rep's visit. Through real PTB both now get a plain answer and save nothing wrong."""
+    await tg.join(EN_REP, "rep_a")
+    await tg.say(EN_REP, "/newcustomer David Lee 13900000093 Acme")
+    origin = {"type": "hidden_user", "sender_user_name": "Can Wang", "date": 1_700_000_000}
+    text = "Can David Lee call me back today?"
+    [offer] = await tg.send(tg.updates.message(EN_REP, text, forward_origin=origin))
+    assert "forwarded message" in offer.text
+    [(label, data), *_] = offer.buttons
+    assert "David Lee" in label
+    forged = tg.updates.press(EN_REP, offer, data)
+    forged["callback_query"]["data"] = "cu:show:99999999999999999999999"
+    assert any("no longer valid" in c.text for c in await tg.send(forged))
+    saved = await tg.press(EN_REP, offer, data)
+    assert any("notes" in c.text for c in saved)
+    async with tg.app.uows() as uow:
+        customer = (await uow.session.scalars(select(Customer))).one()
+        assert (await uow.session.scalars(select(Activity))).first() is None
+    assert "call me back" in (customer.notes or "")

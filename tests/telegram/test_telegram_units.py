@@ -59,6 +59,14 @@ def test_location_photo_and_private_chat_conversion() -> None:
     assert inbound.msg.dedupe_key == str(updates.next_id) and not inbound.is_group
 
 
+def test_forwarded_messages_are_marked() -> None:
+    updates = Updates()
+    origin = {"type": "hidden_user", "sender_user_name": "Can Wang", "date": 1_700_000_000}
+    forwarded = _inbound(updates.message(REP, "Can you send the quote?", forward_origin=origin))
+    assert forwarded.msg.forwarded and forwarded.msg.text == "Can you send the quote?"
+    assert not _inbound(updates.message(REP, "met Li today")).msg.forwarded
+
+
 def test_group_messages_need_to_be_addressed() -> None:
     updates = Updates()
     assert _inbound(updates.message(REP, "hello all", -5)) is None

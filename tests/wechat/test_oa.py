@@ -187,7 +187,9 @@ async def test_post_sale_rating_by_number_is_stored(wx: WeChat) -> None:
         key = ("wechat_oa", OPENID, OPENID)
         await uow.chat.save_state(key, "desk.ask", offered, wx.clock.now())
         await uow.commit()
+    assert "1–5" in await wx.customer_says(OPENID, "9")  # the question stays open
     assert "谢谢您的评价" in await wx.customer_says(OPENID, "4")
+    assert "如果需要帮助" in await wx.customer_says(OPENID, "5")  # a second digit: no ticket
     async with wx.app.uows() as uow:
         rows = (await uow.session.scalars(select(Feedback))).all()
         tickets = (await uow.session.scalars(select(Ticket))).all()
