@@ -53,17 +53,17 @@ async def test_negative_payment_and_deal_amount_refused(
 async def test_negative_amounts_refused_in_english(world: World) -> None:
     rep = (await join_all(world, "en"))["rep_a"]
     await rep.say("/newcustomer David Lee 13900000052 Acme")
-    await _deal_for(rep, "David", "$30k")
-    assert "can't be negative" in await rep.say("/payment David -$5k")
-    assert "can't be negative" in await rep.say("/payment David minus 5000 USD")
+    await _deal_for(rep, "David Lee", "$30k")
+    assert "can't be negative" in await rep.say("/payment David Lee -$5k")
+    assert "can't be negative" in await rep.say("/payment David Lee minus 5000 USD")
     assert await _payments(world) == []
-    assert "3-5万" not in await rep.say("/payment David $5k")  # a range's dash is no sign
+    assert "3-5万" not in await rep.say("/payment David Lee $5k")  # a range's dash is no sign
 
 
 async def test_visit_quote_in_another_currency_is_asked_about(world: World) -> None:
     rep = (await join_all(world, "en"))["rep_a"]
     await rep.say("/newcustomer David Lee 13900000052 Acme")
-    await _deal_for(rep, "David", "$30k")
+    await _deal_for(rep, "David Lee", "$30k")
     await rep.say("/visit met David Lee today, quote 200万")
     saved = await rep.say("1")
     assert "Logged" in saved and "is $30,000; this visit says ¥2,000,000" in saved
@@ -71,13 +71,13 @@ async def test_visit_quote_in_another_currency_is_asked_about(world: World) -> N
     [deal] = await _deals(world)
     assert (deal.amount, deal.currency) == (Decimal(30000), "USD")  # nothing changed unasked
     assert "stays at $30,000" in await rep.say("2")
-    assert "Added to" in await rep.say("/payment plan David $10k Dec 30")
+    assert "Added to" in await rep.say("/payment plan David Lee $10k Dec 30")
     await rep.say("/visit met David Lee today, quote 200万")
     await rep.say("1")
     assert "amount ¥2,000,000" in await rep.say("1")
     [deal] = await _deals(world)
     assert (deal.amount, deal.currency) == (Decimal(2_000_000), "CNY")
-    assert "Recorded ¥50,000" in await rep.say("/payment David 5万")
+    assert "Recorded ¥50,000" in await rep.say("/payment David Lee 5万")
     async with world.uows() as uow:
         [dollars] = (await uow.session.scalars(select(Instalment))).all()
     assert (dollars.currency, dollars.paid_amount) == ("USD", Decimal(0))  # yuan never pay $
@@ -128,10 +128,10 @@ async def test_forged_amount_buttons_change_nothing(
 async def test_payment_in_another_currency_is_refused(world: World) -> None:
     rep = (await join_all(world, "en"))["rep_a"]
     await rep.say("/newcustomer David Lee 13900000052 Acme")
-    await _deal_for(rep, "David", "$30k")
-    reply = await rep.say("/payment David ¥5000")
+    await _deal_for(rep, "David Lee", "$30k")
+    reply = await rep.say("/payment David Lee ¥5000")
     assert "another currency than ¥5,000" in reply and "$30,000" in reply
-    assert "another currency" in await rep.say("/payment plan David 5000 RMB Dec 30")
+    assert "another currency" in await rep.say("/payment plan David Lee 5000 RMB Dec 30")
     assert await _payments(world) == []
-    assert "Recorded $5,000" in await rep.say("/payment David 5000 USD")
-    assert "Recorded $10,000" in await rep.say("/payment David 1万")  # 万 alone: the deal's
+    assert "Recorded $5,000" in await rep.say("/payment David Lee 5000 USD")
+    assert "Recorded $10,000" in await rep.say("/payment David Lee 1万")  # 万 alone: the deal's

@@ -158,7 +158,9 @@ async def test_release_notice_in_english_and_manual_release_lists_reminders(
         notice
     )
     assert gone
-    reply = await people_en["rep_b"].say(payload=f"pool:rel:{mine}")
+    asked = await people_en["rep_b"].say(payload=f"pool:rel:{mine}")
+    assert "Give Emily's lead back to the team pool?" in asked  # irreversible: asked first
+    reply = await people_en["rep_b"].say(payload=f"pool:go:{mine}")
     assert "went back to the team pool" in reply and "Reminders cancelled" in reply
     assert "带报价单回访" in reply
 
