@@ -124,14 +124,15 @@ async def _extend(ctx: Ctx, customer_id: int) -> list[Reply]:
 
 
 async def on_payload(ctx: Ctx, parts: list[str]) -> list[Reply]:
-    """pool:rel:<id> asks, pool:go:<id> releases, pool:claim:<id> claims."""
+    """pool:rel:<id> asks, pool:go:<id> releases, pool:keep:0 keeps, pool:claim:<id> claims,
+    pool:ask:<id> asks the manager for more time, pool:ext:<id> grants it."""
+    if parts[0] == "keep":  # carries no customer: nothing to look up
+        return [Reply(ctx.t("pool.kept"))]
     customer_id = int_arg(parts, 1)
     if parts[0] == "rel":
         return await _ask_release(ctx, customer_id)
     if parts[0] == "go":
         return await _release(ctx, customer_id)
-    if parts[0] == "keep":
-        return [Reply(ctx.t("pool.kept"))]
     if parts[0] == "ask":
         return await _ask(ctx, customer_id)
     if parts[0] == "ext":
