@@ -58,6 +58,8 @@ class Piece:
     offset: tuple[str, float] | None = None  # (unit, signed amount) from now
     count_weekday: tuple[int, int] | None = None  # ("2 sundays from now"): weekday, n
     tz: int | None = None            # minutes east of UTC
+    shift: tuple[str, float] | None = None  # moves the named time: "春节前一周", "the day before"
+    chain: int | None = None         # days after the previous time in the text: "第二天"
     now: bool = False
     past: bool = False
     needs_anchor: bool = False       # only meaningful next to a date ("周一晚")
@@ -122,6 +124,12 @@ def select(candidates: list[Piece]) -> list[Piece]:
     return sorted(chosen, key=lambda p: p.span[0])
 
 
+def _shifts(anchor: Piece, piece: Piece, gap: str, text: str) -> bool:
+    """ "春节前一周", "端午节后两天": an offset written straight after a date moves that date."""
+    return (gap == "" and piece.offset is not None and text[piece.span[0]] in "前后"
+            and has_date(anchor) and anchor.offset is None and anchor.shift is None)
+
+
 def group(pieces: list[Piece], text: str) -> list[Piece]:
     """Merge neighbours joined by glue words; a range ("3-4pm", "周三至周五") keeps its start."""
     groups: list[Piece] = []
@@ -129,6 +137,9 @@ def group(pieces: list[Piece], text: str) -> list[Piece]:
         if groups:
             last = groups[-1]
             gap = text[last.span[1]:piece.span[0]]
+            if _shifts(last, piece, gap, text):
+                groups[-1] = replace(last, shift=piece.offset, span=(last.span[0], piece.span[1]))
+                continue
             if _GLUE.fullmatch(gap) and _can_merge(last, piece):
                 groups[-1] = merge(last, piece)
                 continue

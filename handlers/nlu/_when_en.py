@@ -100,7 +100,9 @@ def _weekday(m: re.Match[str]) -> Piece | None:
         return _piece(m, weekday=day, week_rel=rel, past=rel < 0)
     if after:
         return _piece(m, weekday=day, weekday_mode="after")
-    modes = {"this": "this", "coming": "this", "next": "next"}
+    if mod == "next":  # Duckling's reading, and a rep's: the weekday of next calendar week
+        return _piece(m, weekday=day, week_rel=1)
+    modes = {"this": "this", "coming": "this"}
     mode = modes.get(mod or "", "last" if mod else None)
     return _piece(m, weekday=day, weekday_mode=mode, past=mode == "last")
 
@@ -204,8 +206,9 @@ def _edge(m: re.Match[str]) -> Piece:
         part = {"end": "end", "beginning": "begin", "start": "begin"}.get(m["part"], "mid")
         unit = m["u"]
     rel = _REL.get(m.groupdict().get("mod") or "", 0)
-    if unit == "day":  # end of the working day
-        return _piece(m, day_rel=rel, clock=Clock(18, 0, ambiguous=False))
+    if unit == "day":  # end of the working day; "EOD tomorrow" names the day separately
+        day = {"day_rel": rel} if m.groupdict().get("mod") else {}
+        return _piece(m, clock=Clock(18, 0, ambiguous=False), **day)
     slot = {"week": "week_rel", "month": "month_rel", "year": "year_rel",
             "quarter": "quarter_rel"}[unit]
     return _piece(m, part=part, part_of=unit, **{slot: rel})
@@ -291,6 +294,20 @@ def _holiday(m: re.Match[str]) -> Piece:
     return _piece(m, holiday=rule, year=year, year_rel=year_rel, weekday_mode=mode)
 
 
+def _anchor_shift(m: re.Match[str]) -> Piece | None:
+    """ "the day before Christmas", "an hour before 3pm": waits for the time it moves."""
+    amount = 1.0 if m["day"] else _amount(m)
+    if not amount:
+        return None
+    unit = "day" if m["day"] else _UNIT[m["u"]]
+    sign = -1 if m["dir"].startswith(("before", "prior")) else 1
+    return _piece(m, shift=(unit, sign * amount), needs_anchor=True)
+
+
+def _chain(m: re.Match[str]) -> Piece:
+    return _piece(m, chain=1)
+
+
 def _count_weekday(m: re.Match[str]) -> Piece | None:
     count = en_int(m["n"])
     return _piece(m, count_weekday=(_WD_ABBR[m["wd"]], count)) if count else None
@@ -372,6 +389,9 @@ RULES: list[Rule] = [
     _rule(r"\b(?:(?P<mod>this|next|last)\s+)?(?P<w>" + "|".join(map(re.escape, _EN_HOLIDAYS))
           + r")\b(?:\s+(?P<y>(?:19|20)\d{2})\b|\s+of\s+(?P<ymod>this|next|last)\s+year)?",
           _holiday),
+    _rule(r"\b(?:the\s+)?(?:(?P<day>day)|" + _AMOUNT + UNIT + r")\s+(?P<dir>before|after"
+          r"|prior\s+to)\b(?!\s+(?:tomorrow|yesterday|next|that)\b)", _anchor_shift),
+    _rule(r"\b(?:the\s+)?(?:next|following)\s+day\b", _chain),
     _rule(r"\bin\s+(?:about\s+|around\s+|approximately\s+|just\s+)?" + _AMOUNT + UNIT, _offset),
     _rule(r"\b" + _AMOUNT + UNIT + r"\s+(?P<dir>ago|before|earlier|back|from\s+now|from\s+today"
           r"|from\s+right\s+now|hence|later)\b", _offset),

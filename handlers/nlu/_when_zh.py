@@ -9,8 +9,8 @@ from ._calendar import HOLIDAYS
 from ._pieces import Clock, Piece, Pod, Rule
 from ._text import ZH_NUM, zh_int
 
-_DAY_WORD = {"大前": -3, "前": -2, "昨": -1, "寻": -1, "今": 0, "明": 1, "听": 1, "后": 2,
-             "大后": 3}
+_DAY_WORD = {"大前": -3, "前": -2, "昨": -1, "寻": -1, "琴": -1, "噚": -1, "今": 0, "明": 1,
+             "听": 1, "后": 2, "大后": 3}
 _REL = {"上上": -2, "上": -1, "上个": -1, "去": -1, "前": -2, "大前": -3, "下下": 2, "下": 1,
         "下个": 1, "明": 1, "后": 2, "大后": 3, "这": 0, "这个": 0, "这一": 0, "本": 0, "今": 0,
         "今个": 0, "本个": 0}
@@ -31,6 +31,7 @@ _PODS = {
     "晚间": EVENING, "夜里": EVENING, "夜间": EVENING, "夜晚": EVENING, "晚": EVENING,
     "深夜": Pod(21, 24, 22, True), "凌晨": Pod(0, 6, 5, False), "半夜": Pod(0, 6, 1, False),
     "白天": Pod(8, 18, 9, False), "早": MORNING, "晨": MORNING, "夜": EVENING,
+    "朝": MORNING,  # Cantonese 今朝 / 听朝: this / tomorrow morning
 }
 _MON = r"(?P<mon>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
 _DOM = r"(?P<dom>3[01]|[12]\d|0?[1-9]|[一二三四五六七八九十]{1,3})"
@@ -165,6 +166,10 @@ def _quarter(m: re.Match[str]) -> Piece:
     return _piece(m, quarter=zh_int(m["n"] or m["q"]))
 
 
+def _chain(m: re.Match[str]) -> Piece:
+    return _piece(m, chain=2 if m[0].startswith("第三") else 1)
+
+
 def _now(m: re.Match[str]) -> Piece:
     return _piece(m, now=True)
 
@@ -179,8 +184,9 @@ def _rule(pattern: str, build: Callable[[re.Match[str]], Piece | None]) -> Rule:
 
 RULES: list[Rule] = [
     _rule(r"现在|此时|此刻|而家|宜家|依家|马上|立刻", _now),
-    _rule(r"(?P<w>大前|大后|前|昨|今|明|后|寻|听)(?P<tail>天|日|儿|晚|早|晨|夜)(?![\d])",
-          _day_word),
+    _rule(r"(?P<w>大前|大后|前|昨|今|明|后|寻|听|琴|噚)(?P<tail>天|日|儿|晚|早|晨|夜|朝)"
+          r"(?!\d*(?:号|日|月|年))", _day_word),
+    _rule(r"(?:第二|第三)天|次日|翌日|隔天|(?<![今明后昨前])第二日", _chain),
     _rule(_NOT_NUM + _PRE + r"?个?(?:周|星期|礼拜)(?P<d>[一二三四五六日天末1-7])?"
           r"(?![次个遍趟号年月倍])", _week),
     _rule(_PRE + r"个?月份?(?P<part>初|头|中旬|上旬|下旬|中|底|末|尾)?", _month_rel),

@@ -89,15 +89,37 @@ def _resolve(p: Piece, now: datetime, default_hour: int, past_bias: bool,
     return at_time(day, default_hour, 0, now), grain, end, False
 
 
+def _chained(p: Piece, previous: When | None, now: datetime, default_hour: int,
+             ) -> tuple[datetime, Grain, datetime | None, bool] | None:
+    """ "评审完第二天": days counted from the time the text named just before."""
+    if previous is None or p.chain is None:
+        return None
+    day = previous.start.date() + timedelta(days=p.chain)
+    return at_time(day, default_hour, 0, now), "day", None, False
+
+
+def _moved(resolved: tuple[datetime, Grain, datetime | None, bool], shift: tuple[str, float],
+           ) -> tuple[datetime, Grain, datetime | None, bool]:
+    start, grain, _, timed = resolved
+    unit, amount = shift
+    moved = _shift(start, unit, amount)
+    return moved, (grain if timed else "day"), None, timed
+
+
 def _find(text: str, now: datetime, default_hour: int, past_bias: bool) -> list[When]:
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
     norm = normalize(text)
     results: list[When] = []
     for piece in _grouped(norm):
-        resolved = _resolve(piece, now, default_hour, past_bias)
+        if piece.chain is not None:
+            resolved = _chained(piece, results[-1] if results else None, now, default_hour)
+        else:
+            resolved = _resolve(piece, now, default_hour, past_bias)
         if resolved is None:
             continue
+        if piece.shift is not None:
+            resolved = _moved(resolved, piece.shift)
         start, grain, end, timed = resolved
         s, e = piece.span
         past = piece.past or (start.date() < now.date() if not timed else start < now)
