@@ -13,9 +13,11 @@ from decimal import Decimal
 from typing import Literal
 
 from . import _lexicon as lex
+from ._mention import Mention, en_mention, zh_mention
 from ._text import CJK, normalize
+from ._timing import classify
 from .amount import Amount, find_amounts
-from .when import When, find_past_whens, find_whens
+from .when import find_past_whens, find_whens
 
 __all__ = ["ActivityType", "Intent", "Understanding", "understand"]
 
@@ -37,6 +39,11 @@ class Understanding:
     stage: str | None
     summary: str
     lang: Literal["zh", "en"]
+    # Added for the customer matcher and the confirmation card; all optional.
+    mention_company: str | None = None       # the company part of the mention, as written
+    mention_person: str | None = None        # the person part (张总, Dr. Patel), as written
+    mention_company_full: str | None = None  # long form of a known short name: 招行 -> 招商银行
+    unsure: tuple[str, ...] = ()             # fields to ask about rather than state as fact
 
     def to_json_dict(self) -> dict[str, object]:
         """JSON-ready view: ISO datetimes, the amount as a decimal string."""
@@ -49,6 +56,8 @@ class Understanding:
             "follow_up_at": iso(self.follow_up_at),
             "amount": None if self.amount is None else str(self.amount),
             "currency": self.currency, "stage": self.stage, "summary": self.summary,
+            "mention_company": self.mention_company, "mention_person": self.mention_person,
+            "mention_company_full": self.mention_company_full, "unsure": list(self.unsure),
         }
 
 
@@ -69,114 +78,55 @@ def _stage(norm: str) -> str | None:
     return found[-1] if found else None  # the furthest stage the message mentions
 
 
+def _won(norm: str) -> bool:
+    return bool(lex.WON.search(norm)) and not lex.NOT_WON.search(norm)
+
+
 def _intent(norm: str, activity: ActivityType | None, stage: str | None) -> Intent:
+    """The first rule that fits, most specific first; a report of a contact outranks the asks
+    that ride along with it ("见了周经理…那天提醒我催一下" is a visit with a follow-up)."""
     if lex.HELP.search(norm):
         return "help"
-    if lex.REMIND.search(norm):
+    reported = activity is not None and bool(lex.REPORTED.search(norm))
+    if lex.PIPELINE.search(norm) and not reported:
+        return "show_pipeline"
+    if lex.REMIND.search(norm) and not reported:
         return "set_reminder"
-    if lex.WON.search(norm):
+    if lex.SHOW.search(norm) and (lex.QUESTION.search(norm) or not reported) and not _won(norm):
+        return "show_customer"
+    if _won(norm):
         return "deal_won"
     if lex.LOST.search(norm):
         return "deal_lost"
-    if lex.PIPELINE.search(norm):
-        return "show_pipeline"
-    if lex.ADVANCE.search(norm):
+    if lex.ADVANCE.search(norm) and not reported:
         return "advance_deal"
     if activity is not None:
         return "log_visit"
     if stage is not None:
-        return "advance_deal"
-    if lex.SHOW.search(norm):
+        return "log_visit" if lex.REPORTED.search(norm) or _said(norm) else "advance_deal"
+    if lex.QUESTION.search(norm) and _names_someone(norm):
         return "show_customer"
     return "unknown"
 
 
-def _mask(norm: str, spans: list[tuple[int, int]]) -> str:
-    chars = list(norm)
-    for start, end in spans:
-        chars[start:end] = " " * (end - start)
-    return "".join(chars)
+def _said(norm: str) -> bool:
+    """ "李总说pricing OK了": news from the customer, reported like a contact."""
+    return bool(re.search(r"[总工经理姐哥太]说|(?<![a-z])(?:said|says|told)(?![a-z])", norm))
 
 
-def _zh_mention(norm: str, text: str, spans: list[tuple[int, int]]) -> str | None:
-    masked = lex.NOT_NAME_ZH.sub(lambda m: " " * len(m[0]), _mask(norm, spans))
-    runs = [m for m in re.finditer(r"[\u4e00-\u9fffa-z0-9&'.·-]+", masked)
-            if len(m[0]) >= 2 or CJK.match(m[0])]
-    runs = [m for m in runs if not m[0].isdigit() and len(m[0]) <= 16]
-    titled = [m for m in runs if lex.TITLE_ZH.search(m[0])]
-    pool = titled or [m for m in runs if len(m[0]) >= 2]
-    if not pool:
-        return None
-    best = pool[0]
-    start = best.start()
-    before = [m for m in runs if m.end() == start - 1 and norm[m.end()] == "的"]
-    if before:  # "腾讯的陈姐": keep the company, it tells two 陈姐 apart
-        start = before[0].start()
-    return text[start:best.end()]
-
-
-_EN_NAME = re.compile(
-    r"(?:\b(?:mr|ms|mrs|dr|prof)\.?\s+)?[a-z][\w&.-]*(?:'s)?(?:\s+[a-z][\w&.-]*(?:'s)?){0,3}"
-)
-
-
-def _en_mention(norm: str, text: str, spans: list[tuple[int, int]]) -> str | None:
-    masked = _mask(norm, spans)
-    capitalised = re.finditer(r"(?:\b(?:Mr|Ms|Mrs|Dr|Prof)\.?\s+)?[A-Z][\w&-]*(?:'s)?"
-                              r"(?:\s+[A-Z][\w&-]*(?:'s)?)*", _mask(text, spans))
-    for m in capitalised:
-        words = [w for w in m[0].split() if w.lower().strip(".") not in lex.EN_STOP
-                 or w.lower() in lex.EN_TITLES]
-        if words and not all(w.lower().strip(".") in lex.EN_STOP for w in words):
-            phrase = " ".join(words)
-            start = text.find(phrase, m.start())
-            return text[start:start + len(phrase)] if start >= 0 else phrase
-    after_verb = re.search(r"\b(?:met|meet|visited|visit|called|call|phoned|emailed|email|"
-                           r"messaged|texted|with|to|show|find|check|lookup|look up|about)\s+"
-                           r"(?P<name>[a-z][\w&'.-]*(?:\s+[a-z][\w&'.-]*)?)", masked)
-    if after_verb:
-        words = [w for w in after_verb["name"].split() if w not in lex.EN_STOP]
-        if words and after_verb["name"].split()[0] not in lex.EN_STOP:
-            start = after_verb.start("name")
-            return text[start:start + len(" ".join(words))]
-    return None
-
-
-def _classify_times(norm: str, now: datetime, intent: Intent, ahead: list[When],
-                    behind: list[When]) -> tuple[datetime | None, datetime | None]:
-    """(happened_at, follow_up_at): a follow-up cue or a future date makes a follow-up.
-
-    `ahead` and `behind` are the same expressions read forwards and backwards in time; where
-    they differ (a bare weekday, a yearless date) a logged visit takes the backward reading.
-    """
-    past_by_span = {w.span: w for w in behind}
-    happened: datetime | None = None
-    follow: datetime | None = None
-    for w in ahead:
-        back = past_by_span.get(w.span, w)
-        cue = lex.FOLLOW_UP_CUE.search(_clause_around(norm, w.span)) is not None
-        future = w.start.date() > now.date() or (w.has_time and w.start > now)
-        ambiguous = back.start != w.start
-        if intent == "set_reminder" or cue or (future and not ambiguous) or (
-                ambiguous and intent != "log_visit"):
-            follow = follow or w.start
-        else:
-            happened = happened or back.start
-    return happened, follow
-
-
-def _clause_around(norm: str, span: tuple[int, int]) -> str:
-    """A few characters either side of span, not crossing a clause boundary."""
-    left = _CLAUSE.split(norm[max(0, span[0] - 14):span[0]])[-1]
-    right = _CLAUSE.split(norm[span[1]:span[1] + 10])[0]
-    return left + " " + right
-
-
-_CLAUSE = re.compile(r"[,，。;；!！?？\n]")
+def _names_someone(norm: str) -> bool:
+    return bool(re.search(r"[a-z]{3,}|[\u4e00-\u9fff]{2,}", norm))
 
 
 def _overlaps(a: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
     return any(a[0] < e and s < a[1] for s, e in spans)
+
+
+def _find_mention(lang: str, norm: str, text: str,
+                  spans: list[tuple[int, int]]) -> Mention | None:
+    if lang == "zh":
+        return zh_mention(norm, text, spans)
+    return en_mention(text, spans)
 
 
 def understand(text: str, now: datetime, default_hour: int = 9) -> Understanding:
@@ -191,20 +141,25 @@ def understand(text: str, now: datetime, default_hour: int = 9) -> Understanding
     ahead = [w for w in find_whens(summary, now, default_hour)
              if not _overlaps(w.span, money_spans)]
     behind = find_past_whens(summary, now, default_hour)
-    happened, follow = _classify_times(norm, now, intent, ahead, behind)
-    time_spans = [w.span for w in ahead] + money_spans
+    times = classify(norm, now, ahead, behind, lex.REMIND, intent == "set_reminder")
     mention = None
     if intent not in _NAMELESS:
-        finder = _zh_mention if lang == "zh" else _en_mention
-        mention = finder(norm, summary, time_spans)
+        mention = _find_mention(lang, norm, summary, [w.span for w in ahead] + money_spans)
     if intent == "deal_won":
         stage = "won"
     elif intent == "deal_lost":
         stage = "lost"
     amount = amounts[0] if amounts else None
+    unsure = tuple(name for name, doubt in (
+        ("customer_mention", mention is not None and not mention.sure),
+        ("follow_up_at", times.follow_up is not None and not times.follow_up_sure),
+    ) if doubt)
     return Understanding(
-        intent=intent, customer_mention=mention, activity_type=activity,
-        happened_at=happened, follow_up_at=follow,
+        intent=intent, customer_mention=mention.text if mention else None,
+        activity_type=activity, happened_at=times.happened, follow_up_at=times.follow_up,
         amount=amount.value if amount else None, currency=amount.currency if amount else None,
         stage=stage, summary=summary, lang=lang,
+        mention_company=mention.company if mention else None,
+        mention_person=mention.person if mention else None,
+        mention_company_full=mention.company_full if mention else None, unsure=unsure,
     )

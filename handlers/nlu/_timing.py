@@ -1,0 +1,150 @@
+"""Which time in a message is which: when the contact happened, when to follow up, and which
+times are only what the conversation was about.
+
+A rep writes several times in one note ("聊了明年的采购计划，下周三回访"). The follow-up is the
+time attached to a follow-up cue (回访, 再联系, follow up, remind…) or a deadline (周三前, by
+Friday), else a plain future time; times that are the topic (明年的计划, next year budget, the
+customer's trip or deadline) never are. The visit took place at the first past time.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Literal
+
+from .when import When
+
+Role = Literal["happened", "follow", "topic"]
+
+FOLLOW_CUE = re.compile(
+    r"回访|跟进|再联系|在联系|再约|在约|复访|再去|再过去|过去一趟|再打|再问|再聊|再谈|再沟通|再跟|再找"
+    r"|再确认|再催|联系他|联系她|联系一下|联系|约在|约了|约好|催一下|催|回复|给.{0,3}答复|畀覆|覆"
+    r"|发给他|发给她|发过去|发给|寄给|送过去|交方案|提醒|记得|别忘|记一下"
+    r"|(?<![a-z])(?:follow(?:ing)?[- ]?up|reach(?:ing)? out|check(?:ing)? in|check back"
+    r"|circle back"
+    r"|touch base|call (?:him|her|them|back)|callback|try again|reconvene|ping|remind|reminder"
+    r"|i'll|i will|we'll|we will|will|schedule[ds]?|booked|set for|next:|next step|send|email"
+    r"|revisit|catch up|meet again|see (?:him|her|them))(?![a-z])"
+)
+# After the time: "周三前", "下周二之前" — a deadline, so a thing to do by then.
+DEADLINE_AFTER = re.compile(r"^\s*(?:之前|以前|前|为止|before|at the latest)")
+DEADLINE_BEFORE = re.compile(r"(?<![a-z])(?:by|no later than|due)\s*$|截止到?\s*$")
+# Times that belong to the topic: the customer's plans, trips, decisions, deadlines.
+TOPIC_AFTER = re.compile(r"^\s*(?:的(?!时候|话)|'s\b)")
+TOPIC_BEFORE = re.compile(
+    r"(?:聊了?|谈了?|讨论了?|说到|提到|关于|(?<![a-z])(?:about|discussed|after|until|till"
+    r"|deadline(?: is)?)|deadline是|截止日?期?是?)\s*$"
+)
+TOPIC_WORDS = re.compile(
+    r"出差|放假|休假|度假|董事会|审计|预算|去年|明年再说|决策"
+    r"|(?<![a-z])(?:board meeting|audit|vacation|holiday|out till|out until|in \w+ until"
+    r"|budget|decision|roadmap|fiscal)(?![a-z])"
+)
+LOGGED_TODAY = re.compile(r"^\s*(?:补上|补记|补录|才记|记一下)")  # "今天补记": the logging day
+PAST_VERB = re.compile(
+    r"了|过|完|(?<![a-z])(?:met|visited|called|spoke|talked|saw|had|went|was|were|did|sent|"
+    r"emailed|texted|rang|phoned|caught up|landed)(?![a-z])"
+)
+JUST = re.compile(r"刚刚|刚才|刚(?!好)|(?<![a-z])just(?![a-z])|(?<![a-z])earlier today(?![a-z])")
+_CLAUSE = re.compile(r"[,.;!?:。，；！？、\n]|\s-\s|\s{2,}")
+_QUOTES = re.compile(r"“[^”]*”|「[^」]*」|『[^』]*』|\"[^\"]*\""
+                     r"|(?<![\w])'(?=\w).*?(?<=[\w.!?])'(?!\w)")
+
+
+@dataclass(frozen=True)
+class _Reading:
+    ahead: When
+    behind: When
+    role: Role
+    strong: bool      # tied to a cue, a deadline or a reminder, not only "in the future"
+    quoted: bool
+
+
+def _clause(norm: str, span: tuple[int, int]) -> tuple[str, str]:
+    """The clause text before and after a span."""
+    left = _CLAUSE.split(norm[max(0, span[0] - 40):span[0]])[-1]
+    right = _CLAUSE.split(norm[span[1]:span[1] + 40])[0]
+    return left, right
+
+
+def _future(w: When, now: datetime) -> bool:
+    return w.start.date() > now.date() or (w.has_time and w.start > now)
+
+
+def _nearest(ahead: When, behind: When, today: date) -> When:
+    """For a yearless date or bare weekday, the reading closer to today."""
+    return ahead if (ahead.start.date() - today) <= (today - behind.start.date()) else behind
+
+
+def _read(norm: str, now: datetime, ahead: When, behind: When, remind: re.Pattern[str],
+          quoted: bool) -> _Reading:
+    left, right = _clause(norm, ahead.span)
+    clause = left + " " + right
+    deadline = bool(DEADLINE_AFTER.match(right) or DEADLINE_BEFORE.search(left))
+    reminded = bool(remind.search(clause))
+    cue = reminded or deadline or bool(FOLLOW_CUE.search(clause))
+    topic = bool(TOPIC_AFTER.match(right) or TOPIC_BEFORE.search(left)
+                 or ahead.grain in ("year", "quarter", "month") or TOPIC_WORDS.search(clause))
+    if topic and not (reminded or (deadline and ahead.grain not in ("year", "quarter"))):
+        return _Reading(ahead, behind, "topic", False, quoted)
+    if LOGGED_TODAY.match(right):
+        return _Reading(ahead, behind, "topic", False, quoted)
+    if behind.start != ahead.start:  # a bare weekday or a yearless date: which way?
+        if cue:
+            return _Reading(ahead, behind, "follow", True, quoted)
+        pick = _nearest(ahead, behind, now.date())
+        if PAST_VERB.search(clause) or pick is behind:
+            return _Reading(behind, behind, "happened", False, quoted)
+        return _Reading(ahead, behind, "follow", False, quoted)
+    if _future(ahead, now) and (cue or ahead.start.date() > now.date()):
+        return _Reading(ahead, behind, "follow", cue, quoted)
+    if ahead.start.date() == now.date() and cue and not PAST_VERB.search(right):
+        return _Reading(ahead, behind, "follow", True, quoted)
+    return _Reading(behind, behind, "happened", False, quoted)
+
+
+def _quoted_spans(norm: str) -> list[tuple[int, int]]:
+    return [m.span() for m in _QUOTES.finditer(norm)]
+
+
+def _inside(span: tuple[int, int], quotes: list[tuple[int, int]]) -> bool:
+    return any(s <= span[0] and span[1] <= e for s, e in quotes)
+
+
+@dataclass(frozen=True)
+class Times:
+    happened: datetime | None
+    follow_up: datetime | None
+    follow_up_sure: bool
+
+
+def classify(norm: str, now: datetime, ahead: list[When], behind: list[When],
+             remind: re.Pattern[str], reminder: bool) -> Times:
+    """Sort the message's times into happened / follow-up / topic."""
+    back_by_span = {w.span: w for w in behind}
+    quotes = _quoted_spans(norm)
+    readings = [_read(norm, now, w, back_by_span.get(w.span, w), remind, _inside(w.span, quotes))
+                for w in ahead]
+    # Outside a quotation first: a pasted or forwarded text tells the background.
+    readings.sort(key=lambda r: r.quoted)
+    follows = [r for r in readings if r.role == "follow"]
+    if reminder:  # everything in the future can be what the reminder is for
+        follows += [r for r in readings if r.role == "topic" and _future(r.ahead, now)
+                    and not follows]
+    follow = _pick_follow(follows)
+    happened = next((r.ahead.start for r in readings if r.role == "happened"), None)
+    if happened is None and JUST.search(norm) and not reminder:
+        happened = now
+    return Times(happened, follow.ahead.start if follow else None,
+                 follow is not None and follow.strong)
+
+
+def _pick_follow(follows: list[_Reading]) -> _Reading | None:
+    if not follows:
+        return None
+    pool = [r for r in follows if r.strong and not r.quoted] or \
+        [r for r in follows if not r.quoted] or follows
+    strong = [r for r in pool if r.strong] or pool
+    return min(strong, key=lambda r: r.ahead.start)
