@@ -16,7 +16,7 @@ def _words(*alternatives: str) -> re.Pattern[str]:
     "Whole word" means no Latin letter either side, so English inside Chinese text
     ("李总说pricing OK了") still matches: \\b would see 说 as a word character.
     """
-    parts = [a if not a[0].isascii() else rf"(?<![a-z]){a}(?![a-z])" for a in alternatives]
+    parts = [rf"(?<![a-z]){a}(?![a-z])" if a.isascii() else a for a in alternatives]
     return re.compile("|".join(parts))
 
 
@@ -55,7 +55,8 @@ WON = _words(
     "订单下来", "落单", "won", "we won", "closed won", "closed-won", "closed the deal",
     "deal closed", "we got the deal", "got the deal", "won the deal", "signed",
     "sent over the signed",
-    "po came in", "got the po", "signed po",
+    "po came in", "got the po", "signed po", r"po[^,.;!?]{0,4}(?:下来了|到了|来了)",
+    r"订单[^,.;!?]{0,4}下来了",
 )
 NOT_WON = re.compile(r"(?:没|未|不|还没|没有|没能)(?:有)?(?:签|中标|拿下|成交)|下周签|"
                      r"will sign|to sign|going to sign|not signed|unsigned|before signing|"
@@ -90,7 +91,8 @@ ACTIVITY: dict[str, re.Pattern[str]] = {
                       "line",
                       "message", "messaged", "texted", "text", "email", "emailed", "wechat",
                       "whatsapp", "sms", "sent", "dm'd"),
-    "visit": _words("拜访", "拜防", "上门", "见了", "见到", "见面", "面谈", "去了", "到访", "走访",
+    "visit": _words("拜访", "拜防", "上门", "见了", "见到", "见面", "面谈", "去了", "去的", "到访",
+                    "走访",
                     "拜见", "吃了", "吃饭", "吃了个饭", "午饭", "晚饭", "饭局", "喝茶", "喝咖啡",
                     "嚟咗", "来了我们", "来我们公司", "来公司", "visit", "visited", "met", "meet",
                     "dropped by", "saw", "caught up", "lunch", "dinner", "coffee", "spent",
@@ -99,7 +101,8 @@ ACTIVITY: dict[str, re.Pattern[str]] = {
 # A report of something that already happened: a visit logged, even when it also asks for a
 # reminder ("去了理想汽车…那天提醒我催一下" is a visit with a follow-up).
 REPORTED = _words(
-    r"(?:拜访|拜防|见|去|打|通|聊|谈|开|吃|发|寄|回)(?:了|过|完)", "刚跟", "刚和", "刚给", "刚发",
+    r"(?:拜访|拜防|见|去|打|通|聊|谈|开|吃|发|寄|回|来)[^,.;!?。，\s]{0,2}?(?:了|过|完)",
+    "去的", "刚跟", "刚和", "刚给", "刚发",
     "刚打", "刚见", "刚去", "已经发", "已经给", "met", "visited", "called", "spoke", "talked",
     "emailed", "texted", "sent", "rang", "phoned", "caught up", "had a", "went to",
 )
@@ -127,3 +130,6 @@ TITLE_ZH = re.compile(
     r"(?:总监|总经理|经理|老师|老板|主任|处长|科长|部长|院长|校长|局长|董事长|先生|女士|小姐|"
     r"总|工|姐|哥|董|局|博士|教授|律师|医生)$"
 )
+# News from the customer's side, reported like a contact: "李总说pricing OK了", "Bill said".
+SAID = _words(r"[总工理姐哥太长师a-z]说", r"[总工理姐哥太长师]表示", r"[a-z]回复", "said", "says",
+              "told me", "replied", "got back to me", "回复说", "那边说", "说没问题")

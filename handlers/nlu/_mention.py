@@ -74,8 +74,9 @@ def _run_right(norm: str, start: int, limit: int = 10) -> int:
         ch = norm[i]
         if not (ch.isalnum() or ch in "&·-"):
             break
-        if i > start and (ch in _CUT1 or any(norm.startswith(w, i) for w in _CUT2)):
-            break
+        if i > start and (ch in _CUT1 or any(norm.startswith(w, i) for w in _CUT2)
+                          or ch.isascii() != norm[i - 1].isascii()):
+            break  # "给Hooli发proposal": a switch of script ends a name
         i += 1
     return i
 
@@ -83,7 +84,8 @@ def _run_right(norm: str, start: int, limit: int = 10) -> int:
 def _run_left(norm: str, end: int, limit: int = 10) -> int:
     """Start of a name that ends at end, stripping the verbs and words before it."""
     i = end
-    while i > 0 and end - i < limit and (norm[i - 1].isalnum() or norm[i - 1] in "&·-"):
+    while i > 0 and end - i < limit and (norm[i - 1].isalnum() or norm[i - 1] in "&·-") \
+            and (i == end or norm[i - 1].isascii() == norm[i].isascii()):
         i -= 1
     chunk = norm[i:end]
     cut = max([chunk.rfind(w) + len(w) for w in _CUT2 if w in chunk] + [0])
@@ -230,8 +232,8 @@ def _en_phrases(text: str, masked: str) -> list[tuple[int, int, bool]]:
         low = word.lower().rstrip(".").removesuffix("'s").removesuffix("’s")
         titled = low.split()[0].rstrip(".") in ("mr", "ms", "mrs", "dr", "prof") and " " in word
         capital = word[0].isupper() or titled
-        if (low in names.EN_STOP and not titled) or (word.endswith(("ed", "ing")) and not capital
-                                                   ) or low.isdigit():
+        if (low in names.EN_STOP and not titled) or len(low) < 2 or low.isdigit() or (
+                word.endswith(("ed", "ing")) and not capital):
             continue
         if not capital and not _AFTER_VERB.search(masked[:m.start()].lower()):
             continue
@@ -252,11 +254,20 @@ def _sentence_start(text: str, pos: int) -> int:
     return pos if not head or head[-1] in ".!?:;'\"" else -1
 
 
+def _linked(masked: str, phrases: list[tuple[int, int, bool]]) -> bool:
+    """ "sarah @ hooli", "janet (acme)": a lower-case name tied to another by at / @ / (."""
+    return len(phrases) > 1 and bool(
+        re.fullmatch(r"\s*(?:from|at|@|of|\(|-)\s*", masked[phrases[0][1]:phrases[1][0]], re.I))
+
+
 def en_mention(text: str, masked_spans: list[tuple[int, int]]) -> Mention | None:
     masked = "".join(" " if any(s <= i < e for s, e in masked_spans) else ch
                      for i, ch in enumerate(text))
     phrases = [p for p in _en_phrases(text, masked)
                if not _COMPETITOR_EN.search(masked[:p[0]].lower())]
+    capitalised = [p for p in phrases if p[2]]
+    if capitalised and not phrases[0][2] and not _linked(masked, phrases):
+        phrases = capitalised  # "check whether Initech paid": the capitalised name wins
     if not phrases:
         return None
     first = phrases[0]

@@ -87,6 +87,7 @@ LATIN_JARGON = _set(
 
 # English words that start with a capital letter and are still not names.
 EN_STOP = _set(
+    "whether if whats what's shes hes theyre im ive youre thats there's "
     "i we he she they it my me the a an today tomorrow yesterday tonight this next last morning "
     "afternoon evening met meet visited visit called call follow up sent send quote remind show "
     "find check and about with to for on at in of deal won lost pipeline help please monday "

@@ -44,7 +44,7 @@ TOPIC_WORDS = re.compile(
 )
 LOGGED_TODAY = re.compile(r"^\s*(?:补上|补记|补录|才记|记一下)")  # "今天补记": the logging day
 PAST_VERB = re.compile(
-    r"了|过|完|(?<![a-z])(?:met|visited|called|spoke|talked|saw|had|went|was|were|did|sent|"
+    r"了|过|完|刚|已经|已|(?<![a-z])(?:met|visited|called|spoke|talked|saw|had|went|was|were|did|sent|"
     r"emailed|texted|rang|phoned|caught up|landed)(?![a-z])"
 )
 JUST = re.compile(r"刚刚|刚才|刚(?!好)|(?<![a-z])just(?![a-z])|(?<![a-z])earlier today(?![a-z])")
@@ -85,8 +85,10 @@ def _read(norm: str, now: datetime, ahead: When, behind: When, remind: re.Patter
     deadline = bool(DEADLINE_AFTER.match(right) or DEADLINE_BEFORE.search(left))
     reminded = bool(remind.search(clause))
     cue = reminded or deadline or bool(FOLLOW_CUE.search(clause))
-    topic = bool(TOPIC_AFTER.match(right) or TOPIC_BEFORE.search(left)
-                 or ahead.grain in ("year", "quarter", "month") or TOPIC_WORDS.search(clause))
+    # A year, a quarter or a month names a plan's horizon; "一个月后再联系" still is a date.
+    horizon = ahead.grain in ("year", "quarter") or (ahead.grain == "month" and not cue)
+    topic = bool(TOPIC_AFTER.match(right) or TOPIC_BEFORE.search(left) or horizon
+                 or TOPIC_WORDS.search(clause))
     if topic and not (reminded or (deadline and ahead.grain not in ("year", "quarter"))):
         return _Reading(ahead, behind, "topic", False, quoted)
     if LOGGED_TODAY.match(right):

@@ -115,6 +115,7 @@ def _week_of(m: re.Match[str]) -> Piece:
 def _rel_day(m: re.Match[str]) -> Piece:
     word = re.sub(r"\s+", " ", m[0]).removeprefix("the ")
     table = {"today": 0, "tonight": 0, "tonite": 0, "yesterday": -1, "last night": -1,
+             "yday": -1, "yest": -1, "ystd": -1, "ytday": -1,
              "day after tomorrow": 2, "day before yesterday": -2}
     offset = table.get(word, 1)
     pod = _PODS["evening"] if word in ("tonight", "tonite", "last night") else None
@@ -332,7 +333,8 @@ def _rule(pattern: str, build: Callable[[re.Match[str]], Piece | None]) -> Rule:
 RULES: list[Rule] = [
     _rule(r"\b(?:right\s+now|just\s+now|now|asap)\b", _now),
     _rule(r"\b(?:the\s+)?day\s+(?:after\s+tomorrow|before\s+yesterday)\b|\btoday\b|\btonight\b"
-          r"|\btonite\b|\btomm?orr?ows?\b|\btmrw?\b|\byesterday\b|\blast\s+night\b", _rel_day),
+          r"|\btonite\b|\btomm?orr?ows?\b|\btmrw?\b|\btmw\b|\b2mor+ow\b|\b2moro\b|\byesterday\b"
+          r"|\by(?:t)?day\b|\byest\b|\bystd\b|\blast\s+night\b", _rel_day),
     _rule(r"\b(?:(?P<mod>this\s+coming|this|next|last|coming|past|previous|this\s+past)\s+)?"
           + WD + r"(?:\s+(?P<after>after\s+next|(?:of|from)\s+(?:next|this|last)\s+week"
           r"|(?:next|this|last)\s+week))?", _weekday),

@@ -6,7 +6,6 @@ predictable, and they run in well under a millisecond with no start-up cost.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -103,19 +102,22 @@ def _intent(norm: str, activity: ActivityType | None, stage: str | None) -> Inte
     if activity is not None:
         return "log_visit"
     if stage is not None:
-        return "log_visit" if lex.REPORTED.search(norm) or _said(norm) else "advance_deal"
-    if lex.QUESTION.search(norm) and _names_someone(norm):
-        return "show_customer"
+        return "log_visit" if lex.REPORTED.search(norm) or lex.SAID.search(norm) else (
+            "advance_deal")
+    if lex.QUESTION.search(norm):
+        return "show_customer"  # kept only if it names someone: see understand()
+    if lex.SAID.search(norm):
+        return "log_visit"
     return "unknown"
 
 
-def _said(norm: str) -> bool:
-    """ "李总说pricing OK了": news from the customer, reported like a contact."""
-    return bool(re.search(r"[总工经理姐哥太]说|(?<![a-z])(?:said|says|told)(?![a-z])", norm))
+# Abbreviations the time grammar reads as "beginning of month / year" that in a sales note
+# mean something else ("BOM成本" is the bill of materials).
+_JARGON_TIMES = frozenset({"bom", "boy"})
 
 
-def _names_someone(norm: str) -> bool:
-    return bool(re.search(r"[a-z]{3,}|[\u4e00-\u9fff]{2,}", norm))
+def _jargon(found: str, text: str) -> bool:
+    return found.strip().lower() in _JARGON_TIMES and found.strip() != text
 
 
 def _overlaps(a: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
@@ -139,12 +141,15 @@ def understand(text: str, now: datetime, default_hour: int = 9) -> Understanding
     amounts: list[Amount] = find_amounts(summary)
     money_spans = [a.span for a in amounts]
     ahead = [w for w in find_whens(summary, now, default_hour)
-             if not _overlaps(w.span, money_spans)]
+             if not _overlaps(w.span, money_spans) and not _jargon(w.text, summary)]
     behind = find_past_whens(summary, now, default_hour)
     times = classify(norm, now, ahead, behind, lex.REMIND, intent == "set_reminder")
     mention = None
     if intent not in _NAMELESS:
         mention = _find_mention(lang, norm, summary, [w.span for w in ahead] + money_spans)
+        if mention is None and intent in ("show_customer", "log_visit") and activity is None \
+                and not lex.SHOW.search(norm):
+            intent = "unknown"  # a question or remark about no one: "这周末要加班吗"
     if intent == "deal_won":
         stage = "won"
     elif intent == "deal_lost":

@@ -7,6 +7,7 @@ _resolve turns the merged piece into datetimes relative to "now".
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -19,7 +20,11 @@ from ._text import normalize
 
 __all__ = ["Grain", "When", "find_whens", "parse_when"]
 
-_RULES = _when_zh.RULES + _when_en.RULES
+_CJK = re.compile(r"[\u3000-\u9fff]")
+# English rules see Chinese characters as spaces, so "提醒我tomorrow下午" still has a word
+# boundary before "tomorrow"; rules that spell Chinese themselves (北京时间) see the text as is.
+_ZH_RULES = _when_zh.RULES + [r for r in _when_en.RULES if _CJK.search(r[0].pattern)]
+_EN_RULES = [r for r in _when_en.RULES if not _CJK.search(r[0].pattern)]
 _UNIT_GRAIN: dict[str, Grain] = {
     "second": "minute", "minute": "minute", "hour": "hour", "day": "day", "week": "week",
     "month": "month", "year": "year",
@@ -133,11 +138,13 @@ def _grouped(norm: str) -> tuple[Piece, ...]:
     twice (times ahead, then times past), and the rules' regex scan is most of the cost.
     Nothing downstream changes a piece once grouped."""
     found: list[Piece] = []
-    for pattern, build in _RULES:
-        for match in pattern.finditer(norm):
-            piece = build(match)
-            if piece is not None:
-                found.append(piece)
+    spaced = _CJK.sub(" ", norm)
+    for rules, text in ((_ZH_RULES, norm), (_EN_RULES, spaced)):
+        for pattern, build in rules:
+            for match in pattern.finditer(text):
+                piece = build(match)
+                if piece is not None:
+                    found.append(piece)
     return tuple(group(select(found), norm))
 
 
