@@ -50,8 +50,8 @@ SHOW = _words(
 QUESTION = re.compile(r"[?？]\s*$|吗\s*$|呢\s*$|(?:哪|什么|多少|几)[^,.;!]{0,6}$")
 WON = _words(
     "赢了", "赢单", "成交了", "拿下了", "拿下", "中标了", "中标", "签下来了", "签下了", "签了",
-    "已签", "签约了", "签完", "签好了", "签署了", "签合同了", "签了合同", "合同签了", "po到了",
-    "po下来", "po来了", "收到po", "下单了",
+    "标中了", "中了标", "已签", "签约了", "签完", "签好了", "签署了", "签合同了", "签了合同",
+    "合同签了", "po到了", "po下来", "po来了", "收到po", "下单了",
     "订单下来", "落单", "won", "we won", "closed won", "closed-won", "closed the deal",
     "deal closed", "we got the deal", "got the deal", "won the deal", "signed",
     "sent over the signed",
@@ -92,6 +92,7 @@ ACTIVITY: dict[str, re.Pattern[str]] = {
                       "message", "messaged", "texted", "text", "email", "emailed", "wechat",
                       "whatsapp", "sms", "sent", "dm'd"),
     "visit": _words("拜访", "拜防", "上门", "见了", "见到", "见面", "面谈", "去了", "去的", "到访",
+                    "去咗", "见咗", "倾咗",
                     "走访",
                     "拜见", "吃了", "吃饭", "吃了个饭", "午饭", "晚饭", "饭局", "喝茶", "喝咖啡",
                     "嚟咗", "来了我们", "来我们公司", "来公司", "visit", "visited", "met", "meet",
@@ -101,7 +102,7 @@ ACTIVITY: dict[str, re.Pattern[str]] = {
 # A report of something that already happened: a visit logged, even when it also asks for a
 # reminder ("去了理想汽车…那天提醒我催一下" is a visit with a follow-up).
 REPORTED = _words(
-    r"(?:拜访|拜防|见|去|打|通|聊|谈|开|吃|发|寄|回|来)[^,.;!?。，\s]{0,2}?(?:了|过|完)",
+    r"(?:拜访|拜防|见|去|打|通|聊|谈|开|吃|发|寄|回|来|嚟)[^,.;!?。，\s]{0,2}?(?:了|过|完|咗)",
     "去的", "刚跟", "刚和", "刚给", "刚发",
     "刚打", "刚见", "刚去", "已经发", "已经给", "met", "visited", "called", "spoke", "talked",
     "emailed", "texted", "sent", "rang", "phoned", "caught up", "had a", "went to",
@@ -131,5 +132,6 @@ TITLE_ZH = re.compile(
     r"总|工|姐|哥|董|局|博士|教授|律师|医生)$"
 )
 # News from the customer's side, reported like a contact: "李总说pricing OK了", "Bill said".
-SAID = _words(r"[总工理姐哥太长师a-z]说", r"[总工理姐哥太长师]表示", r"[a-z]回复", "said", "says",
-              "told me", "replied", "got back to me", "回复说", "那边说", "说没问题")
+SAID = _words(r"[总工理姐哥太长师生a-z]说", r"[总工理姐哥太长师]表示", r"[a-z]回复", "said",
+              "says", "told me", "replied", "got back to me", "回复说", "那边说", "说没问题",
+              r"(?:他|她|佢|对方|客户|采购|那边|他们)(?:说|话|讲|表示|反馈|回复|回话)")

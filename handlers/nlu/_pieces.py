@@ -130,6 +130,23 @@ def _shifts(anchor: Piece, piece: Piece, gap: str, text: str) -> bool:
             and has_date(anchor) and anchor.offset is None and anchor.shift is None)
 
 
+_SAME_CLAUSE = re.compile(r"[^,，.。;；!！?？\n]{0,40}")
+_EVENT_GAP = re.compile(r"[^,，.。;；!！?？\n\d]{1,6}")
+
+
+def _reaches(anchor: Piece, piece: Piece, gap: str, text: str) -> Piece | None:
+    """ "30 minutes before the Globex call at 3pm", "3点开会前半小时": a shift by minutes or
+    hours moves the time of the event named between them, within one clause."""
+    if anchor.shift and anchor.needs_anchor and (has_date(piece) or piece.clock is not None) \
+            and _SAME_CLAUSE.fullmatch(gap):
+        return replace(piece, shift=anchor.shift)  # span: the time only, the event may be a name
+    short = piece.offset is not None and piece.offset[0] in ("minute", "hour")
+    if short and text[piece.span[0]] == "前" and anchor.clock is not None \
+            and _EVENT_GAP.fullmatch(gap):
+        return replace(anchor, shift=piece.offset)
+    return None
+
+
 def group(pieces: list[Piece], text: str) -> list[Piece]:
     """Merge neighbours joined by glue words; a range ("3-4pm", "周三至周五") keeps its start."""
     groups: list[Piece] = []
@@ -139,6 +156,10 @@ def group(pieces: list[Piece], text: str) -> list[Piece]:
             gap = text[last.span[1]:piece.span[0]]
             if _shifts(last, piece, gap, text):
                 groups[-1] = replace(last, shift=piece.offset, span=(last.span[0], piece.span[1]))
+                continue
+            reached = _reaches(last, piece, gap, text)
+            if reached is not None:
+                groups[-1] = reached
                 continue
             if _GLUE.fullmatch(gap) and _can_merge(last, piece):
                 groups[-1] = merge(last, piece)

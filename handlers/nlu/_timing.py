@@ -44,10 +44,14 @@ TOPIC_WORDS = re.compile(
 )
 LOGGED_TODAY = re.compile(r"^\s*(?:补上|补记|补录|才记|记一下)")  # "今天补记": the logging day
 PAST_VERB = re.compile(
-    r"了|过|完|刚|已经|已|(?<![a-z])(?:met|visited|called|spoke|talked|saw|had|went|was|were|did|sent|"
+    r"了|过|完|咗|刚|已经|已|(?<![a-z])(?:met|visited|called|spoke|talked|saw|had|went|was|were|did|sent|"
     r"emailed|texted|rang|phoned|caught up|landed)(?![a-z])"
 )
 JUST = re.compile(r"刚刚|刚才|刚(?!好)|(?<![a-z])just(?![a-z])|(?<![a-z])earlier today(?![a-z])")
+BARE_PART_OF_DAY = re.compile(
+    r"(?i)\s*(?:lunch(?:time)?|breakfast|dinner|morning|afternoon|evening|night|上午|下午|中午|晚上"
+    r"|早上|傍晚|午饭|晚饭)\s*"
+)
 _CLAUSE = re.compile(r"[,.;!?:。，；！？、\n]|\s-\s|\s{2,}")
 _QUOTES = re.compile(r"“[^”]*”|「[^」]*」|『[^』]*』|\"[^\"]*\""
                      r"|(?<![\w])'(?=\w).*?(?<=[\w.!?])'(?!\w)")
@@ -136,7 +140,10 @@ def classify(norm: str, now: datetime, ahead: list[When], behind: list[When],
         follows += [r for r in readings if r.role == "topic" and _future(r.ahead, now)
                     and not follows]
     follow = _pick_follow(follows)
-    happened = next((r.ahead.start for r in readings if r.role == "happened"), None)
+    # "Lunch with Priya … yesterday": a bare part of day names the meal, a dated time the day.
+    past = sorted((r for r in readings if r.role == "happened"),
+                  key=lambda r: bool(BARE_PART_OF_DAY.fullmatch(r.ahead.text)))
+    happened = past[0].ahead.start if past else None
     if happened is None and JUST.search(norm) and not reminder:
         happened = now
     return Times(happened, follow.ahead.start if follow else None,

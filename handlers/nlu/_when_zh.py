@@ -205,7 +205,7 @@ RULES: list[Rule] = [
           r"(?:\s*(?:(?P<half>半)|(?P<q>[一三])刻|整|(?P<zi2>" + _MIN + r")个字"
           r"|(?:踏|搭)(?P<zi>" + _MIN + r")|过?(?P<zero>[零〇])?(?P<m>" + _MIN + r")"
           r"(?P<fen>分钟|分)?))?" + _NUM_END + r"(?!个(?!字)|[零一二两三四五六七八九十])", _clock),
-    _rule(r"(?P<dir>上|前|下|后|过|再过)(?P<n>\d+|" + ZH_NUM + r"|几)个?(?P<u>" + _UNITS + ")",
+    _rule(r"(?P<dir>上|前|下|后|过|再过)(?P<n>\d+|" + ZH_NUM + r"|几|半)个?(?P<u>" + _UNITS + ")",
           _offset),
     _rule(r"(?P<n>\d+(?:\.\d+)?|" + ZH_NUM + r"|半|几)个?(?P<half>半)?(?P<u>" + _UNITS + r")"
           r"(?P<half2>半)?(?P<dir>之后|以后|之前|以前|之内|以内|后|前|内)", _offset),
