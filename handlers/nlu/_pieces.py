@@ -59,7 +59,8 @@ class Piece:
     count_weekday: tuple[int, int] | None = None  # ("2 sundays from now"): weekday, n
     tz: int | None = None            # minutes east of UTC
     shift: tuple[str, float] | None = None  # moves the named time: "春节前一周", "the day before"
-    chain: int | None = None         # days after the previous time in the text: "第二天"
+    # Counted from the time the text named before: "第二天" (day, 1), "提前半小时" (hour, -0.5)
+    chain: tuple[str, float] | None = None
     now: bool = False
     past: bool = False
     needs_anchor: bool = False       # only meaningful next to a date ("周一晚")
@@ -167,5 +168,7 @@ def group(pieces: list[Piece], text: str) -> list[Piece]:
             if _RANGE.fullmatch(gap) and _same_kind(last, piece):
                 last.span = (last.span[0], piece.span[1])
                 continue
+        if piece.shift and piece.needs_anchor and groups:  # "at 3pm, remind me 30 min before"
+            piece = replace(piece, chain=piece.shift, shift=None, needs_anchor=False)
         groups.append(piece)
     return [g for g in groups if not g.needs_anchor]

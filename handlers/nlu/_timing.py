@@ -104,7 +104,8 @@ def _read(norm: str, now: datetime, ahead: When, behind: When, remind: re.Patter
         if PAST_VERB.search(clause) or pick is behind:
             return _Reading(behind, behind, "happened", False, quoted)
         return _Reading(ahead, behind, "follow", False, quoted)
-    if _future(ahead, now) and (cue or ahead.start.date() > now.date()):
+    later_today = ahead.has_time and not PAST_VERB.search(clause)  # "下午三点半和陈总开会"
+    if _future(ahead, now) and (cue or ahead.start.date() > now.date() or later_today):
         return _Reading(ahead, behind, "follow", cue, quoted)
     if ahead.start.date() == now.date() and cue and not PAST_VERB.search(right):
         return _Reading(ahead, behind, "follow", True, quoted)
@@ -124,6 +125,7 @@ class Times:
     happened: datetime | None
     follow_up: datetime | None
     follow_up_sure: bool
+    happened_span: tuple[int, int] | None  # where the visit's time is written, if it is
 
 
 def classify(norm: str, now: datetime, ahead: list[When], behind: list[When],
@@ -144,10 +146,18 @@ def classify(norm: str, now: datetime, ahead: list[When], behind: list[When],
     past = sorted((r for r in readings if r.role == "happened"),
                   key=lambda r: bool(BARE_PART_OF_DAY.fullmatch(r.ahead.text)))
     happened = past[0].ahead.start if past else None
-    if happened is None and JUST.search(norm) and not reminder:
-        happened = now
+    span = past[0].ahead.span if past else None
+    if happened is None and (just := JUST.search(norm)) and not reminder:
+        happened, span = now, just.span()
     return Times(happened, follow.ahead.start if follow else None,
-                 follow is not None and follow.strong)
+                 follow is not None and follow.strong, span)
+
+
+def clause_of(norm: str, span: tuple[int, int]) -> tuple[int, int]:
+    """Bounds of the clause holding span."""
+    starts = [m.end() for m in _CLAUSE.finditer(norm, 0, span[0])]
+    end = _CLAUSE.search(norm, span[1])
+    return (starts[-1] if starts else 0), (end.start() if end else len(norm))
 
 
 def _pick_follow(follows: list[_Reading]) -> _Reading | None:

@@ -306,7 +306,7 @@ def _anchor_shift(m: re.Match[str]) -> Piece | None:
 
 
 def _chain(m: re.Match[str]) -> Piece:
-    return _piece(m, chain=1)
+    return _piece(m, chain=("day", 1))
 
 
 def _count_weekday(m: re.Match[str]) -> Piece | None:

@@ -166,8 +166,11 @@ def _quarter(m: re.Match[str]) -> Piece:
     return _piece(m, quarter=zh_int(m["n"] or m["q"]))
 
 
-def _chain(m: re.Match[str]) -> Piece:
-    return _piece(m, chain=2 if m[0].startswith("第三") else 1)
+def _chain(m: re.Match[str]) -> Piece | None:
+    if m["n"]:  # "提前半小时": before the time named just before
+        amount = 0.5 if m["n"] == "半" else float(zh_int(m["n"]) or 0)
+        return _piece(m, chain=(_UNIT[m["u"]], -amount)) if amount else None
+    return _piece(m, chain=("day", 2 if m[0].startswith("第三") else 1))
 
 
 def _now(m: re.Match[str]) -> Piece:
@@ -186,7 +189,8 @@ RULES: list[Rule] = [
     _rule(r"现在|此时|此刻|而家|宜家|依家|马上|立刻", _now),
     _rule(r"(?P<w>大前|大后|前|昨|今|明|后|寻|听|琴|噚)(?P<tail>天|日|儿|晚|早|晨|夜|朝)"
           r"(?!\d*(?:号|日|月|年))", _day_word),
-    _rule(r"(?:第二|第三)天|次日|翌日|隔天|(?<![今明后昨前])第二日", _chain),
+    _rule(r"(?:第二|第三)天|次日|翌日|隔天|(?<![今明后昨前])第二日"
+          r"|提前(?P<n>\d+|" + ZH_NUM + r"|半)个?(?P<u>分钟|小时|钟头|天)", _chain),
     _rule(_NOT_NUM + _PRE + r"?个?(?:周|星期|礼拜)(?P<d>[一二三四五六日天末1-7])?"
           r"(?![次个遍趟号年月倍])", _week),
     _rule(_PRE + r"个?月份?(?P<part>初|头|中旬|上旬|下旬|中|底|末|尾)?", _month_rel),

@@ -39,8 +39,8 @@ _MULT = {
 }
 _ZH_NUM = "[零一二两三四五六七八九十百千万亿]"
 _PATTERN = re.compile(
-    r"(?<![a-z\d.,])(?:(?P<pre>us\$|hk\$|rmb|cny|usd|eur|gbp|hkd|jpy|[¥$€£])\s*)?"
-    r"(?(pre)|(?<![a-z\d.,]))(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.点]\d+)?"
+    r"(?<![a-z\d.])(?<!\d,)(?:(?P<pre>us\$|hk\$|rmb|cny|usd|eur|gbp|hkd|jpy|[¥$€£])\s*)?"
+    r"(?(pre)|(?<![a-z\d.])(?<!\d,))(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.点]\d+)?"
     r"|(?=[百千万亿]*[零一二两三四五六七八九十])" + _ZH_NUM + r"+(?:点[零一二三四五六七八九]+"
     + _ZH_NUM + r"*)?)"
     r"(?:\s*(?P<mult>百万|千万|万|亿|千|百|thousand|million|billion|mn|bn|k|m|w)(?![a-z]))?"

@@ -14,7 +14,7 @@ from typing import Literal
 from . import _lexicon as lex
 from ._mention import Mention, en_mention, zh_mention
 from ._text import CJK, normalize
-from ._timing import classify
+from ._timing import classify, clause_of
 from .amount import Amount, find_amounts
 from .when import find_past_whens, find_whens
 
@@ -66,9 +66,14 @@ def detect_lang(text: str) -> Literal["zh", "en"]:
     return "zh" if cjk and cjk * 3 >= latin else "en"
 
 
-def _activity(norm: str) -> ActivityType | None:
+def _activity(norm: str, near: tuple[int, int] | None = None) -> ActivityType | None:
+    """The first contact the message reports; within the clause of the visit's time if one
+    names it ("上个月拜访过的李行长，今天又打了个电话" is a call)."""
     hits = [(m.start(), kind) for kind, pattern in lex.ACTIVITY.items()
-            if (m := pattern.search(norm))]
+            for m in pattern.finditer(norm)]
+    if near is not None:
+        close = [h for h in hits if near[0] <= h[0] < near[1]]
+        hits = close or hits
     return min(hits)[1] if hits else None  # type: ignore[return-value]
 
 
@@ -87,10 +92,10 @@ def _intent(norm: str, activity: ActivityType | None, stage: str | None) -> Inte
     if lex.HELP.search(norm):
         return "help"
     reported = activity is not None and bool(lex.REPORTED.search(norm))
-    if lex.PIPELINE.search(norm) and not reported:
-        return "show_pipeline"
     if lex.REMIND.search(norm) and not reported:
         return "set_reminder"
+    if lex.PIPELINE.search(norm) and not reported:
+        return "show_pipeline"
     if lex.SHOW.search(norm) and (lex.QUESTION.search(norm) or not reported) and not _won(norm):
         return "show_customer"
     if _won(norm):
@@ -144,6 +149,8 @@ def understand(text: str, now: datetime, default_hour: int = 9) -> Understanding
              if not _overlaps(w.span, money_spans) and not _jargon(w.text, summary)]
     behind = find_past_whens(summary, now, default_hour)
     times = classify(norm, now, ahead, behind, lex.REMIND, intent == "set_reminder")
+    if times.happened_span is not None and activity is not None:
+        activity = _activity(norm, clause_of(norm, times.happened_span))
     mention = None
     if intent not in _NAMELESS:
         mention = _find_mention(lang, norm, summary, [w.span for w in ahead] + money_spans)

@@ -99,8 +99,11 @@ def _chained(p: Piece, previous: When | None, now: datetime, default_hour: int,
     """ "评审完第二天": days counted from the time the text named just before."""
     if previous is None or p.chain is None:
         return None
-    day = previous.start.date() + timedelta(days=p.chain)
-    return at_time(day, default_hour, 0, now), "day", None, False
+    unit, amount = p.chain
+    if unit in ("day", "week", "month", "year"):
+        day = _shift(previous.start, unit, amount).date()
+        return at_time(day, default_hour, 0, now), "day", None, False
+    return _shift(previous.start, unit, amount), "minute", None, True
 
 
 def _moved(resolved: tuple[datetime, Grain, datetime | None, bool], shift: tuple[str, float],
