@@ -107,7 +107,8 @@ REPORTED = _words(
     r"(?:拜访|拜防|见|去|打|通|聊|谈|开|吃|发|寄|回|来|嚟)[^,.;!?。，\s]{0,2}?(?:了|过|完|咗)",
     "去的", "刚跟", "刚和", "刚给", "刚发",
     "刚打", "刚见", "刚去", "已经发", "已经给", "met", "visited", "called", "spoke", "talked",
-    "emailed", "texted", "sent", "rang", "phoned", "caught up", "had a", "went to",
+    "emailed", "texted", "sent", "rang", "phoned", "caught up", "had a", "went to", "discussed",
+    "聊了", "谈了", "聊过", "谈过", "沟通了", "讨论了",
 )
 # Pipeline stage keys in order, so "the furthest stage mentioned" is well defined.
 STAGES: list[tuple[str, re.Pattern[str]]] = [

@@ -249,6 +249,12 @@ def _en_phrases(text: str, masked: str) -> list[tuple[int, int, bool]]:
     return phrases
 
 
+_CORPORATE = re.compile(
+    r"(?i)\b(?:inc|corp|corporation|industries|enterprises?|ent|group|ltd|llc|co|bank|systems"
+    r"|technologies|tech|labs|holdings|partners|hq|international|solutions|software)\.?$"
+)
+
+
 def _sentence_start(text: str, pos: int) -> int:
     head = text[:pos].rstrip()
     return pos if not head or head[-1] in ".!?:;'\"" else -1
@@ -282,10 +288,10 @@ def en_mention(text: str, masked_spans: list[tuple[int, int]]) -> Mention | None
         elif text[end:end + 2] in ("'s", "’s") and gap.strip() in ("'s", "’s"):
             company, person = (start, end), nxt[:2]
             end = nxt[1]
-    if person is None and company is None:
+    if person is None and company is None:  # one name alone: say which only when it shows
         if re.match(r"(?:mr|ms|mrs|dr|prof)\b", text[start:end], re.I):
             person = (start, end)
-        else:
+        elif _CORPORATE.search(text[start:end]) or text[end:end + 2] in ("'s", "’s"):
             company = (start, end)
     return Mention(text[start:end], text[company[0]:company[1]] if company else None,
                    text[person[0]:person[1]] if person else None, None, True)

@@ -83,7 +83,7 @@ def _nearest(ahead: When, behind: When, today: date) -> When:
 
 
 def _read(norm: str, now: datetime, ahead: When, behind: When, remind: re.Pattern[str],
-          quoted: bool) -> _Reading:
+          quoted: bool, reported: bool) -> _Reading:
     left, right = _clause(norm, ahead.span)
     clause = left + " " + right
     deadline = bool(DEADLINE_AFTER.match(right) or DEADLINE_BEFORE.search(left))
@@ -100,8 +100,10 @@ def _read(norm: str, now: datetime, ahead: When, behind: When, remind: re.Patter
     if behind.start != ahead.start:  # a bare weekday or a yearless date: which way?
         if cue:
             return _Reading(ahead, behind, "follow", True, quoted)
-        pick = _nearest(ahead, behind, now.date())
-        if PAST_VERB.search(clause) or pick is behind:
+        # A report reads it the nearer way ("Met her on Saturday"); a plan looks ahead
+        # ("重阳节拜访", "Kickoff Dec 7").
+        near = reported and _nearest(ahead, behind, now.date()) is behind
+        if PAST_VERB.search(clause) or near:
             return _Reading(behind, behind, "happened", False, quoted)
         return _Reading(ahead, behind, "follow", False, quoted)
     later_today = ahead.has_time and not PAST_VERB.search(clause)  # "下午三点半和陈总开会"
@@ -129,12 +131,12 @@ class Times:
 
 
 def classify(norm: str, now: datetime, ahead: list[When], behind: list[When],
-             remind: re.Pattern[str], reminder: bool) -> Times:
+             remind: re.Pattern[str], reminder: bool, reported: bool) -> Times:
     """Sort the message's times into happened / follow-up / topic."""
     back_by_span = {w.span: w for w in behind}
     quotes = _quoted_spans(norm)
-    readings = [_read(norm, now, w, back_by_span.get(w.span, w), remind, _inside(w.span, quotes))
-                for w in ahead]
+    readings = [_read(norm, now, w, back_by_span.get(w.span, w), remind, _inside(w.span, quotes),
+                      reported) for w in ahead]
     # Outside a quotation first: a pasted or forwarded text tells the background.
     readings.sort(key=lambda r: r.quoted)
     follows = [r for r in readings if r.role == "follow"]
@@ -149,8 +151,8 @@ def classify(norm: str, now: datetime, ahead: list[When], behind: list[When],
     span = past[0].ahead.span if past else None
     if happened is None and (just := JUST.search(norm)) and not reminder:
         happened, span = now, just.span()
-    return Times(happened, follow.ahead.start if follow else None,
-                 follow is not None and follow.strong, span)
+    sure = follow is not None and (follow.strong or (reminder and len(follows) == 1))
+    return Times(happened, follow.ahead.start if follow else None, sure, span)
 
 
 def clause_of(norm: str, span: tuple[int, int]) -> tuple[int, int]:

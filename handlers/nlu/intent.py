@@ -14,9 +14,9 @@ from typing import Literal
 from . import _lexicon as lex
 from ._mention import Mention, en_mention, zh_mention
 from ._text import CJK, normalize
-from ._timing import classify, clause_of
+from ._timing import FOLLOW_CUE, Times, classify, clause_of
 from .amount import Amount, find_amounts
-from .when import find_past_whens, find_whens
+from .when import When, find_past_whens, find_whens
 
 __all__ = ["ActivityType", "Intent", "Understanding", "understand"]
 
@@ -104,15 +104,12 @@ def _intent(norm: str, activity: ActivityType | None, stage: str | None) -> Inte
         return "deal_lost"
     if lex.ADVANCE.search(norm) and not reported:
         return "advance_deal"
-    if activity is not None:
+    if activity is not None or lex.REPORTED.search(norm) or lex.SAID.search(norm):
         return "log_visit"
     if stage is not None:
-        return "log_visit" if lex.REPORTED.search(norm) or lex.SAID.search(norm) else (
-            "advance_deal")
+        return "advance_deal"
     if lex.QUESTION.search(norm):
         return "show_customer"  # kept only if it names someone: see understand()
-    if lex.SAID.search(norm):
-        return "log_visit"
     return "unknown"
 
 
@@ -123,6 +120,20 @@ _JARGON_TIMES = frozenset({"bom", "boy"})
 
 def _jargon(found: str, text: str) -> bool:
     return found.strip().lower() in _JARGON_TIMES and found.strip() != text
+
+
+def _plan_or_report(norm: str, intent: Intent, reported: bool, times: Times,
+                    first: When | None) -> Intent:
+    """A message that opens with a time ahead and reports nothing is a plan, so a reminder:
+    "明天拜访华为", "重阳节拜访", "过两天再联系美的刘总", "by Friday send Acme the quote"."""
+    if times.happened is not None or reported or times.follow_up is None or first is None:
+        return intent
+    if len(norm[:first.span[0]].strip()) > 3:
+        return intent
+    if intent == "log_visit" or (intent == "unknown" and FOLLOW_CUE.search(norm)) or (
+            intent == "advance_deal" and not lex.ADVANCE.search(norm)):
+        return "set_reminder"
+    return intent
 
 
 def _overlaps(a: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
@@ -148,14 +159,15 @@ def understand(text: str, now: datetime, default_hour: int = 9) -> Understanding
     ahead = [w for w in find_whens(summary, now, default_hour)
              if not _overlaps(w.span, money_spans) and not _jargon(w.text, summary)]
     behind = find_past_whens(summary, now, default_hour)
-    times = classify(norm, now, ahead, behind, lex.REMIND, intent == "set_reminder")
+    reported = bool(lex.REPORTED.search(norm) or lex.SAID.search(norm))
+    times = classify(norm, now, ahead, behind, lex.REMIND, intent == "set_reminder", reported)
+    intent = _plan_or_report(norm, intent, reported, times, ahead[0] if ahead else None)
     if times.happened_span is not None and activity is not None:
         activity = _activity(norm, clause_of(norm, times.happened_span))
     mention = None
     if intent not in _NAMELESS:
         mention = _find_mention(lang, norm, summary, [w.span for w in ahead] + money_spans)
-        if mention is None and intent in ("show_customer", "log_visit") and activity is None \
-                and not lex.SHOW.search(norm):
+        if mention is None and intent == "show_customer" and not lex.SHOW.search(norm):
             intent = "unknown"  # a question or remark about no one: "这周末要加班吗"
     if intent == "deal_won":
         stage = "won"
