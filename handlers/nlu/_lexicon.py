@@ -64,14 +64,16 @@ NOT_WON = re.compile(r"(?:没|未|不|还没|没有|没能)(?:有)?(?:签|中标
                      r"再约签|在约签|约签")
 LOST = _words(
     "输了", "输单", "输给", "丢单", "丢了", "黄了", "没戏了", "没戏", "飞单", "被抢了", "被抢",
-    "截胡", "掉了", "选了别家", "选了别的", "选择了别家", "别家", "标没中", "没中标", "流标",
+    "截胡", "掉了", "输咗", "输俾", "输畀", "选了竞品", "用了竞品", "选了竞争对手", "被否",
+    "否掉", "选了别家", "选了别的", "选择了别家", "别家", "标没中", "没中标", "流标",
     "失标", "落标", "放弃了", "lost", "closed lost", "closed-lost", "fell through", "went with",
     "going with", "chose another", "chose a different", "picked the", "picked another",
     "picked a different", "lost to", "we're out", "we are out", "not moving forward",
     "decided against", "passed on us", "no longer interested",
 )
 REMIND = _words(
-    "提醒", "别忘了", "别忘", "记得", "帮我记一下", "帮我记下", "帮我记着", "记一下", "闹钟",
+    "提醒", "提我", "提一提我", "别忘了", "别忘", "记得", "帮我记一下", "帮我记下", "帮我记着",
+    "记一下", "闹钟",
     "remind", "reminder", "don't let me forget", "dont let me forget", "ping me", "nudge me",
     "set a reminder", "alert me",
 )
@@ -86,17 +88,18 @@ ACTIVITY: dict[str, re.Pattern[str]] = {
                       "meeting", "meet up", "zoom", "zoom call", "teams call", "video call",
                       "webex",
                       "google meet", "demo", "conference call", "workshop", "电话会", "线上会"),
-    "call": _words("打了电话", "打电话", "电话", "打给", "通话", "致电", "回电", "来电", "打来",
+    "call": _words("打了电话", "打电话", "电话", "打给", "打畀", "打俾", "通话", "致电", "回电",
+                   "来电", "打来",
                    "打过来", "call", "called", "phoned", "phone", "rang", "ring", "voicemail",
                    "spoke to", "spoke with", "talked to", "talked with", "电画"),
     "message": _words("微信", "短信", "消息", "讯息", "邮件", "发了", "发给", "寄给", "留言",
                       "line",
                       "message", "messaged", "texted", "text", "email", "emailed", "wechat",
                       "whatsapp", "sms", "sent", "dm'd"),
-    "visit": _words("拜访", "拜防", "上门", "见了", "见到", "见面", "面谈", "去了", "去的", "到访",
+    "visit": _words("拜[访防仿方]", "上门", "见了", "见到", "见面", "面谈", "去了", "去的", "到访",
                     "去咗", "见咗", "倾咗",
                     "走访", "拜见", "吃了", "吃饭", r"吃[了完过]?[^,.;!?。，\s]{0,2}饭", "午饭",
-                    "晚饭", "饭局", "喝茶", "喝咖啡",
+                    "晚饭", "饭局", "喝茶", "喝咖啡", r"(?:饮|喝|饮)[了咗过]?[早午下]?茶",
                     "嚟咗", "来了我们", "来我们公司", "来公司", "visit", "visited", "met", "meet",
                     "dropped by", "saw", "caught up", "lunch", "dinner", "coffee", "spent",
                     "on site", "onsite", "at the conference", "expo", "booth"),
@@ -104,7 +107,7 @@ ACTIVITY: dict[str, re.Pattern[str]] = {
 # A report of something that already happened: a visit logged, even when it also asks for a
 # reminder ("去了理想汽车…那天提醒我催一下" is a visit with a follow-up).
 REPORTED = _words(
-    r"(?:拜访|拜防|见|去|打|通|聊|谈|开|吃|发|寄|回|来|嚟)[^,.;!?。，\s]{0,2}?(?:了|过|完|咗)",
+    r"(?:拜[访防仿方]|见|去|打|通|聊|谈|开|吃|饮|喝|发|寄|回|来|嚟)[^,.;!?。，\s]{0,2}?(?:了|过|完|咗)",
     "去的", "刚跟", "刚和", "刚给", "刚发",
     "刚打", "刚见", "刚去", "已经发", "已经给", "met", "visited", "called", "spoke", "talked",
     "emailed", "texted", "sent", "rang", "phoned", "caught up", "had a", "went to", "discussed",

@@ -51,7 +51,7 @@ _CUT2_WORDS = (
 )
 _CUT2 = _CUT2_WORDS.split()
 _CUT1 = set(
-    "的了在去到跟和与给把被对向找约说问催追送寄带拿签交改做吃回要想让请帮我你他她它们"
+    "同俾的了在去到跟和与给把被对向找约说问催追送寄带拿签交改做吃回要想让请帮我你他她它们"
     "是也都就还又再呢吗吧啊哦呀嘛啦喔哈嘅咗嚟睇话畀佢"
 )
 _VERB_BEFORE = re.compile(
@@ -84,8 +84,9 @@ def _run_right(norm: str, start: int, limit: int = 10) -> int:
 def _run_left(norm: str, end: int, limit: int = 10) -> int:
     """Start of a name that ends at end, stripping the verbs and words before it."""
     i = end
-    while i > 0 and end - i < limit and (norm[i - 1].isalnum() or norm[i - 1] in "&·-") \
-            and (i == end or norm[i - 1].isascii() == norm[i].isascii()):
+    while i > 0 and (end - i < limit or norm[i - 1].isascii()) and (
+            norm[i - 1].isalnum() or norm[i - 1] in "&·-") and (
+            i == end or norm[i - 1].isascii() == norm[i].isascii()):
         i -= 1
     chunk = norm[i:end]
     cut = max([chunk.rfind(w) + len(w) for w in _CUT2 if w in chunk] + [0])
@@ -135,7 +136,12 @@ def _loose_companies(norm: str, people: list[_Span]) -> list[tuple[int, int]]:
     for m in _VERB_BEFORE.finditer(norm):
         if m.end() < len(norm) and norm[m.end()].isalnum():
             spans.append((m.end(), _run_right(norm, m.end())))
-    return [(s, _trim(norm, s, e)) for s, e in spans if e > s]
+    return [(s, _trim(norm, s, e)) for s, e in spans if e > s and not _jargon(norm, s, e)]
+
+
+def _jargon(norm: str, start: int, end: int) -> bool:
+    word = norm[start:end]
+    return word.isascii() and (word in names.LATIN_JARGON or word not in names.COMPANIES)
 
 
 def _dept_start(norm: str, end: int) -> int:
@@ -154,13 +160,16 @@ def _trim(norm: str, start: int, end: int) -> int:
 
 
 def _latin_names(norm: str, text: str) -> list[_Span]:
+    """Latin names in Chinese text: capitalised ones ("理想的Alex"); lower-case English there
+    is jargon ("visit了", "budget还没approve")."""
     spans = []
     for m in _LATIN.finditer(norm):
         word = m[0]
         if word in names.LATIN_JARGON or (m.start() and norm[m.start() - 1].isalpha()
                                           and norm[m.start() - 1].isascii()):
             continue
-        spans.append(_Span(m.start(), m.end()))
+        if text[m.start()].isupper() or word in names.COMPANIES:
+            spans.append(_Span(m.start(), m.end()))
     return spans
 
 
@@ -214,7 +223,8 @@ def zh_mention(norm: str, text: str, masked: list[tuple[int, int]]) -> Mention |
 
 # --- English ---------------------------------------------------------------------------------
 
-_EN_WORD = re.compile(r"(?:(?i:mr|ms|mrs|dr|prof)\.?\s+)?[A-Za-z][\w&'’-]*(?:\.(?=\w))?")
+_EN_WORD = re.compile(
+    r"(?:(?i:mr|ms|mrs|dr|prof)\.?\s+)?[A-Za-z][A-Za-z0-9_&'’-]*(?:\.(?=[A-Za-z0-9]))?")
 _COMPETITOR_EN = re.compile(r"(?:went with|going with|chose|picked|lost to|switched to|"
                             r"signed with|选了|输给了?)\s+(?:the\s+)?$")
 _LINK = re.compile(r"\s*(?:from|at|@|of|with|\(|-|,)\s*$")
@@ -222,6 +232,9 @@ _AFTER_VERB = re.compile(
     r"(?:\b(?:met|meet|visited|visit|called|call|phoned|emailed|email|texted|text|messaged|"
     r"w/|with|to|at|@|from|show|find|check|lookup|look up|about|on|ping|spoke|saw)\s+)$"
 )
+
+
+_DEAL_AFTER = re.compile(r"(?i)\s+(?:deal|account|opportunity|opp|project|contract|renewal|po)\b")
 
 
 def _en_phrases(text: str, masked: str) -> list[tuple[int, int, bool]]:
@@ -235,7 +248,8 @@ def _en_phrases(text: str, masked: str) -> list[tuple[int, int, bool]]:
         if (low in names.EN_STOP and not titled) or len(low) < 2 or low.isdigit() or (
                 word.endswith(("ed", "ing")) and not capital):
             continue
-        if not capital and not _AFTER_VERB.search(masked[:m.start()].lower()):
+        if not capital and not _AFTER_VERB.search(masked[:m.start()].lower()) \
+                and not _DEAL_AFTER.match(masked, m.end()):
             continue
         if capital and m.start() == _sentence_start(masked, m.start()) and \
                 low.endswith(("ed", "ing")) and not titled:

@@ -69,6 +69,8 @@ class _Reading:
 def _clause(norm: str, span: tuple[int, int]) -> tuple[str, str]:
     """The clause text before and after a span."""
     left = _CLAUSE.split(norm[max(0, span[0] - 40):span[0]])[-1]
+    if norm[span[1] - 1:span[1]] == ".":  # "in jan." took the full stop with it
+        return left, ""
     right = _CLAUSE.split(norm[span[1]:span[1] + 40])[0]
     return left, right
 

@@ -128,7 +128,8 @@ def _plan_or_report(norm: str, intent: Intent, reported: bool, times: Times,
     "明天拜访华为", "重阳节拜访", "过两天再联系美的刘总", "by Friday send Acme the quote"."""
     if times.happened is not None or reported or times.follow_up is None or first is None:
         return intent
-    if len(norm[:first.span[0]].strip()) > 3:
+    leads = len(norm[:first.span[0]].strip()) <= 3 or FOLLOW_CUE.match(norm.strip()) is not None
+    if not leads:  # "Follow up with Acme next week" leads with the thing to do
         return intent
     if intent == "log_visit" or (intent == "unknown" and FOLLOW_CUE.search(norm)) or (
             intent == "advance_deal" and not lex.ADVANCE.search(norm)):
@@ -142,7 +143,7 @@ def _overlaps(a: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
 
 def _find_mention(lang: str, norm: str, text: str,
                   spans: list[tuple[int, int]]) -> Mention | None:
-    if lang == "zh":
+    if lang == "zh" or CJK.search(norm):  # the Chinese reader knows Latin names too
         return zh_mention(norm, text, spans)
     return en_mention(text, spans)
 
