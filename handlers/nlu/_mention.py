@@ -229,9 +229,14 @@ _COMPETITOR_EN = re.compile(r"(?:went with|going with|chose|picked|lost to|switc
                             r"signed with|选了|输给了?)\s+(?:the\s+)?$")
 _LINK = re.compile(r"\s*(?:from|at|@|of|with|\(|-|,)\s*$")
 _AFTER_VERB = re.compile(
-    r"(?:\b(?:met|meet|visited|visit|called|call|phoned|emailed|email|texted|text|messaged|"
-    r"w/|with|to|at|@|from|show|find|check|lookup|look up|about|on|ping|spoke|saw)\s+)$"
+    r"(?:(?:\b(?:met|meet|visited|visit|called|call|phoned|emailed|email|texted|text|messaged|"
+    r"with|to|at|from|show|find|check|lookup|look up|about|on|ping|spoke|saw)|w/|@|\()\s*)$"
 )
+# "Janet from procurement at Acme": a department between a person and the company.
+_DEPT_EN = (r"(?:the\s+)?(?:procurement|purchasing|finance|legal|it|engineering|sales|marketing"
+            r"|hr|ops|operations|accounting|ap|security|product)(?:\s+team)?")
+_LINK_EN = re.compile(
+    rf"(?i)\s*(?:(?:from|at|@|of|\(|-)\s*{_DEPT_EN}\s+)?(?:from|at|@|of|\(|-)\s*")
 
 
 _DEAL_AFTER = re.compile(r"(?i)\s+(?:deal|account|opportunity|opp|project|contract|renewal|po)\b")
@@ -296,7 +301,7 @@ def en_mention(text: str, masked_spans: list[tuple[int, int]]) -> Mention | None
     if len(phrases) > 1:
         nxt = phrases[1]
         gap = masked[end:nxt[0]]
-        if re.fullmatch(r"\s*(?:from|at|@|of|\(|-)\s*", gap, re.I):
+        if _LINK_EN.fullmatch(gap):
             person, company = (start, end), nxt[:2]
             end = nxt[1] + (1 if masked[nxt[1]:nxt[1] + 1] == ")" else 0)
         elif text[end:end + 2] in ("'s", "’s") and gap.strip() in ("'s", "’s"):

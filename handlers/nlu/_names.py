@@ -87,6 +87,7 @@ LATIN_JARGON = _set(
 
 # English words that start with a capital letter and are still not names.
 EN_STOP = _set(
+    "procurement purchasing finance legal engineering marketing accounting operations "
     "closed-won closed-lost closed-won: won: lost: "
     "whether if whats what's shes hes theyre im ive youre thats there's "
     "i we he she they it my me the a an today tomorrow yesterday tonight this next last morning "

@@ -6,6 +6,7 @@ predictable, and they run in well under a millisecond with no start-up cost.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -122,6 +123,10 @@ def _jargon(found: str, text: str) -> bool:
     return found.strip().lower() in _JARGON_TIMES and found.strip() != text
 
 
+_PLAN_VERB = re.compile(r"去|到|见|拜|找|约|送|寄|交|带|(?<![a-z])(?:visit|meet|see|send|call"
+                        r"|email|bring|drop by)(?![a-z])")
+
+
 def _plan_or_report(norm: str, intent: Intent, reported: bool, times: Times,
                     first: When | None) -> Intent:
     """A message that opens with a time ahead and reports nothing is a plan, so a reminder:
@@ -131,7 +136,8 @@ def _plan_or_report(norm: str, intent: Intent, reported: bool, times: Times,
     leads = len(norm[:first.span[0]].strip()) <= 3 or FOLLOW_CUE.match(norm.strip()) is not None
     if not leads:  # "Follow up with Acme next week" leads with the thing to do
         return intent
-    if intent == "log_visit" or (intent == "unknown" and FOLLOW_CUE.search(norm)) or (
+    if intent == "log_visit" or (intent == "unknown" and (
+            FOLLOW_CUE.search(norm) or _PLAN_VERB.search(norm))) or (
             intent == "advance_deal" and not lex.ADVANCE.search(norm)):
         return "set_reminder"
     return intent
