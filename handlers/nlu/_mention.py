@@ -49,7 +49,7 @@ _CUT2_WORDS = (
     "上周 这周 本周 月底 立项 短名单 技术 交流 数字 样品 续约 祝福 年货 粽子 拿验收 一趟 过去 "
     "回访 跟进 再约 再联系"
 )
-_CUT2 = _CUT2_WORDS.split()
+_CUT2 = re.compile("|".join(sorted(_CUT2_WORDS.split(), key=len, reverse=True)))
 _CUT1 = set(
     "同俾的了在去到跟和与给把被对向找约说问催追送寄带拿签交改做吃回要想让请帮我你他她它们"
     "是也都就还又再呢吗吧啊哦呀嘛啦喔哈嘅咗嚟睇话畀佢"
@@ -67,14 +67,14 @@ _COMPETITOR_ZH = re.compile(r"(?:输给了?|被|选了|选择了|改用|换成�
 
 def _run_right(norm: str, start: int, limit: int = 10) -> int:
     """End of a name that starts at start: up to a stop word, punctuation or a masked gap."""
-    if any(norm.startswith(w, start) for w in _CUT2):
+    if _CUT2.match(norm, start):
         return start
     i = start
     while i < len(norm) and i - start < limit:
         ch = norm[i]
         if not (ch.isalnum() or ch in "&·-"):
             break
-        if i > start and (ch in _CUT1 or any(norm.startswith(w, i) for w in _CUT2)
+        if i > start and (ch in _CUT1 or _CUT2.match(norm, i)
                           or ch.isascii() != norm[i - 1].isascii()):
             break  # "给Hooli发proposal": a switch of script ends a name
         i += 1
@@ -89,7 +89,7 @@ def _run_left(norm: str, end: int, limit: int = 10) -> int:
             i == end or norm[i - 1].isascii() == norm[i].isascii()):
         i -= 1
     chunk = norm[i:end]
-    cut = max([chunk.rfind(w) + len(w) for w in _CUT2 if w in chunk] + [0])
+    cut = max([m.end() for m in _CUT2.finditer(chunk)] + [0])
     for pos in range(len(chunk) - 1, cut - 1, -1):
         if chunk[pos] in _CUT1 and chunk[max(0, pos - 1):pos + 1] != "美的":
             cut = pos + 1

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
 
+from ._lexicon import ANY_ACTIVITY as ACTIVITY
 from .when import When
 
 Role = Literal["happened", "follow", "topic"]
@@ -104,8 +105,9 @@ def _read(norm: str, now: datetime, ahead: When, behind: When, remind: re.Patter
             return _Reading(ahead, behind, "follow", True, quoted)
         # A report reads it the nearer way ("Met her on Saturday"); a plan looks ahead
         # ("重阳节拜访", "Kickoff Dec 7").
-        near = reported and _nearest(ahead, behind, now.date()) is behind
-        if PAST_VERB.search(clause) or near:
+        near = _nearest(ahead, behind, now.date()) is behind
+        acted = ACTIVITY.search(clause) is not None  # "3月5号和张总开会，确认了需求"
+        if PAST_VERB.search(clause) or (reported and (near or acted)):
             return _Reading(behind, behind, "happened", False, quoted)
         return _Reading(ahead, behind, "follow", False, quoted)
     later_today = ahead.has_time and not PAST_VERB.search(clause)  # "下午三点半和陈总开会"

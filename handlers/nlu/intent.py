@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from functools import lru_cache
 from typing import Literal
 
 from . import _lexicon as lex
@@ -67,11 +68,16 @@ def detect_lang(text: str) -> Literal["zh", "en"]:
     return "zh" if cjk and cjk * 3 >= latin else "en"
 
 
+@lru_cache(maxsize=1024)
+def _activity_hits(norm: str) -> tuple[tuple[int, str], ...]:
+    return tuple((m.start(), kind) for kind, pattern in lex.ACTIVITY.items()
+                 for m in pattern.finditer(norm))
+
+
 def _activity(norm: str, near: tuple[int, int] | None = None) -> ActivityType | None:
     """The first contact the message reports; within the clause of the visit's time if one
     names it ("上个月拜访过的李行长，今天又打了个电话" is a call)."""
-    hits = [(m.start(), kind) for kind, pattern in lex.ACTIVITY.items()
-            for m in pattern.finditer(norm)]
+    hits = list(_activity_hits(norm))
     if near is not None:
         close = [h for h in hits if near[0] <= h[0] < near[1]]
         hits = close or hits
