@@ -50,8 +50,7 @@ SHOW = _words(
 QUESTION = re.compile(r"[?？]\s*$|吗\s*$|呢\s*$|(?:哪|什么|多少|几)[^,.;!]{0,6}$")
 WON = _words(
     "赢了", "赢单", "成交了", "拿下了", "拿下", "中标了", "中标", "签下来了", "签下了", "签了",
-    "标中了", "中了标", "已签", "签约了", "签完", "签好了", "签署了", "签合同了", "签了合同",
-    "合同签了", "po到了", "po下来", "po来了", "收到po", "下单了",
+    "标中了", "中了标", "已签", "签约了", "签完", "签好了", "签署了", "po到了", "po下来", "po来了", "收到po", "下单了",
     "订单下来", "落单", "won", "we won", "closed won", "closed-won", "closed the deal",
     "deal closed", "we got the deal", "got the deal", "won the deal", "signed",
     "sent over the signed",
@@ -61,6 +60,8 @@ WON = _words(
 NOT_WON = re.compile(r"(?:没|未|不|还没|没有|没能)(?:有)?(?:签|中标|拿下|成交)|下周签|"
                      r"will sign|to sign|going to sign|not signed|unsigned|before signing|"
                      r"可以签|准备签|要签|"
+                     # a signed contract is the commit stage here; acceptance and payment follow
+                     r"签了?合同|合同已?签|signed (?:the |a |our )?(?:contract|agreement)|"
                      r"再约签|在约签|约签")
 LOST = _words(
     "输了", "输单", "输给", "丢单", "丢了", "黄了", "没戏了", "没戏", "飞单", "被抢了", "被抢",

@@ -183,10 +183,18 @@ def _choose(norm: str, text: str, people: list[_Span], companies: list[_Span],
             if c.end <= person.start and (names.DEPARTMENT.fullmatch(gap) or gap.strip() == ""):
                 return _mention(text, c, person, c.start, person.end, True)
         return _mention(text, company, person, person.start, person.end, True)
+    if company is not None and company.known is None and _looks_like_a_name(norm, company):
+        return _mention(text, None, company, company.start, company.end, False)  # "拜访周八"
     if company is not None:
         return _mention(text, company, None, company.start, company.end,
                         company.known is not None or not loose)
     return None
+
+
+def _looks_like_a_name(norm: str, span: _Span) -> bool:
+    """Two or three characters led by a common surname: a person's name (周八, 张三)."""
+    word = norm[span.start:span.end]
+    return 2 <= len(word) <= 3 and word[0] in names.SURNAMES and not word.isascii()
 
 
 def _mention(text: str, company: _Span | None, person: _Span | None, start: int, end: int,

@@ -115,6 +115,8 @@ def _read(norm: str, now: datetime, ahead: When, behind: When, remind: re.Patter
         return _Reading(ahead, behind, "follow", cue, quoted)
     if ahead.start.date() == now.date() and cue and not PAST_VERB.search(right):
         return _Reading(ahead, behind, "follow", True, quoted)
+    if cue and not PAST_VERB.search(clause):  # "去年三月回访": a follow-up, if a wrong one
+        return _Reading(ahead, behind, "follow", True, quoted)
     return _Reading(behind, behind, "happened", False, quoted)
 
 

@@ -85,7 +85,8 @@ def _activity(norm: str, near: tuple[int, int] | None = None) -> ActivityType | 
 
 
 def _stage(norm: str) -> str | None:
-    found = [key for key, pattern in lex.STAGES if pattern.search(norm)]
+    found = [key for key, pattern in lex.STAGES
+             if pattern.search(norm) and (key != "won" or _won(norm))]
     return found[-1] if found else None  # the furthest stage the message mentions
 
 

@@ -76,8 +76,10 @@ def test_intent_and_mention(text: str, intent: str, mention: str | None) -> None
     ("text", "stage"),
     [
         ("王经理说方案下周给他", "proposal"),
-        ("华为签了合同", "won"),  # the convention: 签了 / signed is a win
-        ("Acme signed the contract", "won"),
+        ("华为签合同了", "commit"),
+        ("Acme signed the contract", "commit"),
+        ("比亚迪签了", "won"),  # signed, full stop: the 签了 is a win
+        ("Wayne Enterprises signed", "won"),
         ("合同下周签", "commit"),
         ("contract goes out for signature Friday", "commit"),
         ("张总那边回款了", "payment"),
