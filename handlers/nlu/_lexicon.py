@@ -50,7 +50,8 @@ SHOW = _words(
 QUESTION = re.compile(r"[?？]\s*$|吗\s*$|呢\s*$|(?:哪|什么|多少|几)[^,.;!]{0,6}$")
 WON = _words(
     "赢了", "赢单", "成交了", "拿下了", "拿下", "中标了", "中标", "签下来了", "签下了", "签了",
-    "标中了", "中了标", "已签", "签约了", "签完", "签好了", "签署了", "po到了", "po下来", "po来了", "收到po", "下单了",
+    "标中了", "中了标", "已签", "签约了", "签完", "签好了", "签署了", "po到了", "po下来",
+    "po来了", "收到po", "下单了",
     "订单下来", "落单", "won", "we won", "closed won", "closed-won", "closed the deal",
     "deal closed", "we got the deal", "got the deal", "won the deal", "signed",
     "sent over the signed",
