@@ -181,7 +181,10 @@ def _choose(norm: str, text: str, people: list[_Span], companies: list[_Span],
         for c in companies:
             gap = norm[c.end:person.start]
             if c.end <= person.start and (names.DEPARTMENT.fullmatch(gap) or gap.strip() == ""):
-                return _mention(text, c, person, c.start, person.end, True)
+                # "华为张总", "腾讯的陈姐" stay whole (the matcher splits them); a Latin
+                # name is looked up alone, its company rides along in Mention.company.
+                start = person.start if norm[person.start].isascii() else c.start
+                return _mention(text, c, person, start, person.end, True)
         return _mention(text, company, person, person.start, person.end, True)
     if company is not None and company.known is None and _looks_like_a_name(norm, company):
         return _mention(text, None, company, company.start, company.end, False)  # "拜访周八"
@@ -310,8 +313,7 @@ def en_mention(text: str, masked_spans: list[tuple[int, int]]) -> Mention | None
         nxt = phrases[1]
         gap = masked[end:nxt[0]]
         if _LINK_EN.fullmatch(gap):
-            person, company = (start, end), nxt[:2]
-            end = nxt[1] + (1 if masked[nxt[1]:nxt[1] + 1] == ")" else 0)
+            person, company = (start, end), nxt[:2]  # "Janet at Acme": Janet is looked up
         elif text[end:end + 2] in ("'s", "’s") and gap.strip() in ("'s", "’s"):
             company, person = (start, end), nxt[:2]
             end = nxt[1]

@@ -341,6 +341,8 @@ RULES: list[Rule] = [
           r"|(?:next|this|last)\s+week))?", _weekday),
     _rule(r"\b(?P<mod>last|next|this)\s+week'?s\s+" + WD, _week_of),
     _rule(r"\b(?:the\s+)?week\s+after\s+next\b", lambda m: _piece(m, week_rel=2)),
+    _rule(r"\b(?:over|on|at|during|for)\s+the\s+week-?end\b",
+          lambda m: _piece(m, week_rel=0, part="weekend")),
     _rule(r"\b(?P<mod>this\s+past|this|next|last|past|previous|current|coming|the\s+following"
           r"|following)\s+(?P<u>week-?ends?|wkend|week|wk|month|year|yr|quarter|qtr)\b", _period),
     _rule(r"\b(?:the\s+)?" + MON + r"(?:\s+the)?\s*(?P<d>" + DAYNUM + r")?\b"
