@@ -38,7 +38,7 @@ PIPELINE = _words(
 )
 # Status and contact questions: a lookup, never a stage change or a logged call.
 SHOW = _words(
-    "查一下", "查查", "查询", "查", "看看", "看一下", "搜索", "搜一下", "找一下", "客户资料",
+    "查一下", "查查", "查询", "查", "看看", "看一下", "看下", "帮我看", "搜索", "搜一下", "找一下", "客户资料",
     "资料",
     "电话多少", "电话是多少", "联系方式", "手机号", "到哪一步", "到哪步", "什么阶段", "哪个阶段",
     "进展如何", "进展怎么样", "怎么样了", "什么情况", "什么进展", "什么状态", "现在是什么",
@@ -49,13 +49,14 @@ SHOW = _words(
 )
 QUESTION = re.compile(r"[?？]\s*$|吗\s*$|呢\s*$|(?:哪|什么|多少|几)[^,.;!]{0,6}$")
 WON = _words(
-    "赢了", "赢单", "成交了", "拿下了", "拿下", "中标了", "中标", "签下来了", "签下了", "签了",
+    "赢了", "赢单", "成交了", "拿下了", "拿下", "搞定了", "敲定了", "落定了", "赢下", "中标了", "中标", "签下来了", "签下了", "签了",
     "标中了", "中了标", "已签", "签约了", "签完", "签好了", "签署了", "po到了", "po下来",
     "po来了", "收到po", "下单了",
     "订单下来", "落单", "won", "we won", "closed won", "closed-won", "closed the deal",
     "deal closed", "we got the deal", "got the deal", "won the deal", "signed",
     "sent over the signed",
-    "po came in", "got the po", "signed po", r"po[^,.;!?]{0,4}(?:下来了|到了|来了)",
+    "po came in", "got the po", "signed po", r"po\b[^.!?]{0,24}(?:came in|arrived|landed)",
+    r"(?:received|got) (?:the|their|a) (?:signed )?po", r"po[^,.;!?]{0,4}(?:下来了|到了|来了)",
     r"订单[^,.;!?]{0,4}下来了",
 )
 NOT_WON = re.compile(r"(?:没|未|不|还没|没有|没能)(?:有)?(?:签|中标|拿下|成交)|下周签|"
@@ -66,7 +67,7 @@ NOT_WON = re.compile(r"(?:没|未|不|还没|没有|没能)(?:有)?(?:签|中标
                      r"再约签|在约签|约签")
 LOST = _words(
     "输了", "输单", "输给", "丢单", "丢了", "黄了", "没戏了", "没戏", "飞单", "被抢了", "被抢",
-    "截胡", "掉了", "输咗", "输俾", "输畀", "选了竞品", "用了竞品", "选了竞争对手", "被否",
+    "截胡", "掉了", "凉了", "泡汤", "告吹", "没希望了", "输咗", "输俾", "输畀", "选了竞品", "用了竞品", "选了竞争对手", "被否",
     "否掉", "选了别家", "选了别的", "选择了别家", "别家", "标没中", "没中标", "流标",
     "失标", "落标", "放弃了", "lost", "closed lost", "closed-lost", "fell through", "went with",
     "going with", "chose another", "chose a different", "picked the", "picked another",
@@ -129,6 +130,7 @@ STAGES: list[tuple[str, re.Pattern[str]]] = [
                         "pricing", "negotiation", "negotiating", "议价", "谈判", "价格谈",
                         "提案")),
     ("commit", _words("客户承诺", "签了", "签约", "签合同", "合同", "承诺", "定了要买", "signed",
+                      r"(?:能|可以|要|准备|就|会|下周|月底)签",
                       "commit", "committed", "contract", "verbal", "框架协议")),
     ("acceptance", _words("验收", "acceptance", "accepted", "sign-off", "sign off")),
     ("payment", _words("回款", "收款", "付款", "打款", "到账", "paid", "payment", "invoice paid")),

@@ -47,7 +47,7 @@ _CUT2_WORDS = (
     "终于 要求 希望 说 催一下 追一下 问一下 查一下 看一下 看看 查查 更新 拿下 没戏 黄了 丢了 "
     "输了 赢了 掉了 成交 进入 推进 阶段 商机 资料 信息 电话多少 怎么样 到哪 还有 今晚 后天 下周 "
     "上周 这周 本周 月底 立项 短名单 技术 交流 数字 样品 续约 祝福 年货 粽子 拿验收 一趟 过去 "
-    "回访 跟进 再约 再联系"
+    "回访 跟进 再约 再联系 记录 拜访记录"
 )
 _CUT2 = re.compile("|".join(sorted(_CUT2_WORDS.split(), key=len, reverse=True)))
 _CUT1 = set(
@@ -262,6 +262,7 @@ def _en_phrases(text: str, masked: str) -> list[tuple[int, int, bool]]:
         titled = low.split()[0].rstrip(".") in ("mr", "ms", "mrs", "dr", "prof") and " " in word
         capital = word[0].isupper() or titled
         if (low in names.EN_STOP and not titled) or len(low) < 2 or low.isdigit() or (
+                word.isupper() and low in names.LATIN_JARGON) or (
                 word.endswith(("ed", "ing")) and not capital):
             continue
         if not capital and not _AFTER_VERB.search(masked[:m.start()].lower()) \
