@@ -77,7 +77,8 @@ DEPARTMENT = re.compile(
 )
 # Latin words in Chinese text that are jargon, not names.
 LATIN_JARGON = _set(
-    "po rfp rfq bom it qbr okr cfo ceo cto cio coo vp hr pm poc roi kpi sow nda msa sla line ok ap "
+    "po rfp rfq bom it qbr okr cfo ceo cto cio coo vp hr pm poc roi kpi sow nda msa sla "
+    "line ok ap "
     "erp crm saas api bd ai ipo ppt pdf excel teams zoom wechat demo quote quotation pricing "
     "price scope proposal feedback review push approve approved approval deck sample samples "
     "opportunity stage deal contract invoice budget follow up followup call email mail meeting "
