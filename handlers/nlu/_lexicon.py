@@ -57,7 +57,8 @@ WON = _words(
     "订单下来", "落单", "won", "we won", "closed won", "closed-won", "closed the deal",
     "deal closed", "we got the deal", "got the deal", "won the deal", "signed",
     "sent over the signed",
-    "po came in", "got the po", "signed po", r"po\b[^.!?]{0,24}(?:came in|arrived|landed)",
+    r"下了[^,.;!?，。\s]{0,4}(?:订单|单)", "po came in", "got the po", "signed po",
+    r"po\b[^.!?]{0,24}(?:came in|arrived|landed)",
     r"(?:received|got) (?:the|their|a) (?:signed )?po", r"po[^,.;!?]{0,4}(?:下来了|到了|来了)",
     r"订单[^,.;!?]{0,4}下来了",
 )
@@ -105,7 +106,8 @@ ACTIVITY: dict[str, re.Pattern[str]] = {
     "visit": _words("拜[访防仿方]", "上门", "见了", "见到", "见面", "面谈", "去了", "去的", "到访",
                     "去咗", "见咗", "倾咗",
                     "走访", "拜见", "吃了", "吃饭", r"吃[了完过]?[^,.;!?。，\s]{0,2}饭", "午饭",
-                    "晚饭", "饭局", "喝茶", "喝咖啡", r"(?:饮|喝|饮)[了咗过]?[早午下]?茶",
+                    "晚饭", "饭局", "喝茶", "喝咖啡", "喝酒", "应酬", "打球", "高尔夫",
+                    r"(?:饮|喝)[了咗过]?[早午下]?茶",
                     "嚟咗", "来了我们", "来我们公司", "来公司", "visit", "visited", "met", "meet",
                     "dropped by", "saw", "caught up", "lunch", "dinner", "coffee", "spent",
                     "on site", "onsite", "at the conference", "expo", "booth"),
@@ -114,7 +116,7 @@ ANY_ACTIVITY = re.compile("|".join(p.pattern for p in ACTIVITY.values()))
 # A report of something that already happened: a visit logged, even when it also asks for a
 # reminder ("去了理想汽车…那天提醒我催一下" is a visit with a follow-up).
 REPORTED = _words(
-    r"(?:拜[访防仿方]|见|去|打|通|聊|谈|开|吃|饮|喝|发|寄|回|来|嚟)[^,.;!?。，\s]{0,2}?(?:了|过|完|咗)",
+    r"(?:拜[访防仿方]|见|去|打|通|聊|谈|倾|开|吃|饮|喝|发|寄|回|来|嚟)[^,.;!?。，\s]{0,2}?(?:了|过|完|咗)",
     "去的", "刚跟", "刚和", "刚给", "刚发", r"(?<![要将会快就])(?:确认|明确|定|谈|讨论|看|试)了",
     "刚打", "刚见", "刚去", "已经发", "已经给", "met", "visited", "called", "spoke", "talked",
     "emailed", "texted", "sent", "rang", "phoned", "caught up", "had a", "went to", "discussed",

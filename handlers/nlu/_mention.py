@@ -168,6 +168,8 @@ def _latin_names(norm: str, text: str) -> list[_Span]:
         if word in names.LATIN_JARGON or (m.start() and norm[m.start() - 1].isalpha()
                                           and norm[m.start() - 1].isascii()):
             continue
+        if sum(ch.isdigit() for ch in word) >= 3:  # SO20261123-088: an order number
+            continue
         if text[m.start()].isupper() or word in names.COMPANIES:
             spans.append(_Span(m.start(), m.end()))
     return spans

@@ -134,6 +134,22 @@ _PLAN_VERB = re.compile(r"去|到|见|拜|找|约|送|寄|交|带|(?<![a-z])(?:v
                         r"|email|bring|drop by)(?![a-z])")
 
 
+def _about_someone(norm: str, intent: Intent, mention: Mention | None, times: Times,
+                   now: datetime) -> Intent:
+    """Fallbacks once we know who and when: a note about a named customer with a time or a
+    next step is a contact to log ("the Acme renewal is stuck in legal, check in again Dec 15");
+    a question or remark naming no one is chit-chat ("这周末要加班吗")."""
+    # "Globex is now in negotiation": "now" is a state, not when a contact took place
+    dated = times.happened not in (None, now) or times.follow_up is not None
+    if intent == "show_customer" and mention is None and not lex.SHOW.search(norm):
+        return "unknown"
+    if mention is None or not (dated or FOLLOW_CUE.search(norm)):
+        return intent
+    if intent == "unknown" or (intent == "advance_deal" and not lex.ADVANCE.search(norm)):
+        return "log_visit"
+    return intent
+
+
 def _plan_or_report(norm: str, intent: Intent, reported: bool, times: Times,
                     first: When | None) -> Intent:
     """A message that opens with a time ahead and reports nothing is a plan, so a reminder:
@@ -175,14 +191,15 @@ def understand(text: str, now: datetime, default_hour: int = 9) -> Understanding
     behind = find_past_whens(summary, now, default_hour)
     reported = bool(lex.REPORTED.search(norm) or lex.SAID.search(norm))
     times = classify(norm, now, ahead, behind, lex.REMIND, intent == "set_reminder", reported)
-    intent = _plan_or_report(norm, intent, reported, times, ahead[0] if ahead else None)
     if times.happened_span is not None and activity is not None:
         activity = _activity(norm, clause_of(norm, times.happened_span))
     mention = None
-    if intent not in _NAMELESS:
+    if intent not in ("help", "show_pipeline"):
         mention = _find_mention(lang, norm, summary, [w.span for w in ahead] + money_spans)
-        if mention is None and intent == "show_customer" and not lex.SHOW.search(norm):
-            intent = "unknown"  # a question or remark about no one: "这周末要加班吗"
+    intent = _about_someone(norm, intent, mention, times, now)
+    intent = _plan_or_report(norm, intent, reported, times, ahead[0] if ahead else None)
+    if intent in _NAMELESS:
+        mention = None
     if intent == "deal_won":
         stage = "won"
     elif intent == "deal_lost":
