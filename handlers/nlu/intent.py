@@ -14,7 +14,8 @@ from functools import lru_cache
 from typing import Literal
 
 from . import _lexicon as lex
-from ._mention import Mention, en_mention, zh_mention
+from ._mention import Mention, zh_mention
+from ._mention_en import en_mention
 from ._text import CJK, normalize
 from ._timing import FOLLOW_CUE, Times, classify, clause_of
 from .amount import Amount, find_amounts
