@@ -24,7 +24,7 @@ HELP = re.compile(
     r"^\s*(?:/?help|/start|帮助|使用说明|说明|怎么用|菜单|menu|\?|？)(?:一下)?\s*[!！。.?？,，]*"
     r"(?:\s*$|.{0,20}(?:怎么|如何|how))"
     r"|what can you do|how (?:do|can|should) i (?!get to)|how to (?:use|log|add|delete|edit)"
-    r"|你能做什么|你会做什么|你会什么|能干什么|怎么使用|有什么功能"
+    r"|你能做什么|你会做什么|你会什么|能干什么|能干嘛|能做什么|会干嘛|有什么用|怎么使用|有什么功能"
     r"|^(?:请问)?(?:怎么|如何|怎样)(?:才能)?(?:记录|记|删除|删|添加|加|修改|改|用|使用|设置|录入|登记"
     r"|查看|导出|撤销)"
 )
@@ -35,13 +35,17 @@ PIPELINE = _words(
     r"(?:哪些|多少|几个|所有)[^,.?!]{0,8}(?:单子|案子|商机|客户|项目|单)",
     r"(?:单子|案子|商机|项目)[^,.?!]{0,4}(?:有哪些|有多少|有几个)", "没关的", "还没关", "没关",
     r"看[一下]*商机", "商机列表",
+    r"(?:本月|这个月|本季|这季|今年|本周|这周)[^,.;!?]{0,8}(?:能|会)?(?:成交|签|关)[^,.;!?]{0,4}(?:多少|几|哪些)",
+    r"预计[^,.;!?]{0,8}(?:多少|几)",
 )
 # Status and contact questions: a lookup, never a stage change or a logged call.
 SHOW = _words(
     "查一下", "查查", "查询", "查", "看看", "看一下", "看下", "帮我看", "搜索", "搜一下", "找一下",
     "客户资料",
     "资料",
-    "电话多少", "电话是多少", "联系方式", "手机号", "到哪一步", "到哪步", "什么阶段", "哪个阶段",
+    "电话多少", "电话是多少", "联系方式", "手机号", "联系人", "什么时候", "最近一次",
+    "when did", "when was", "last talk", "last spoke", "last visit", "last contact", "到哪一步",
+    "到哪步", "什么阶段", "哪个阶段",
     "进展如何", "进展怎么样", "怎么样了", "什么情况", "什么进展", "什么状态", "现在是什么",
     "show", "show me", "find", "look up", "lookup", "search", "pull up", "who is", "who's",
     "whos", "info on", "details", "profile", "status of", "what's the status", "any notes",
@@ -76,7 +80,8 @@ LOST = _words(
     "失标", "落标", "放弃了", "lost", "closed lost", "closed-lost", "fell through", "went with",
     "going with", "chose another", "chose a different", "picked the", "picked another",
     "picked a different", "lost to", "we're out", "we are out", "not moving forward",
-    "decided against", "passed on us", "no longer interested",
+    "decided against", "passed on us", "no longer interested", "turned us down", "declined",
+    r"(?:decided|chose|opted) not to", r"(?:单|案子|项目|单子|商机)[^,.;!?，。]{0,2}没了",
 )
 REMIND = _words(
     "提醒", "提我", "提一提我", "别忘了", "别忘", "记得", "帮我记一下", "帮我记下", "帮我记着",
@@ -117,7 +122,8 @@ ANY_ACTIVITY = re.compile("|".join(p.pattern for p in ACTIVITY.values()))
 # reminder ("去了理想汽车…那天提醒我催一下" is a visit with a follow-up).
 REPORTED = _words(
     r"(?:拜[访防仿方]|见|去|打|通|聊|谈|倾|开|吃|饮|喝|发|寄|回|来|嚟)[^,.;!?。，\s]{0,2}?(?:了|过|完|咗)",
-    "去的", "刚跟", "刚和", "刚给", "刚发", r"(?<![要将会快就])(?:确认|明确|定|谈|讨论|看|试)了",
+    "去的", "来电", "打来", "打过来", "刚跟", "刚和", "刚给", "刚发",
+    r"(?<![要将会快就])(?:确认|明确|定|谈|讨论|看|试)了",
     "刚打", "刚见", "刚去", "已经发", "已经给", "met", "visited", "called", "spoke", "talked",
     "emailed", "texted", "sent", "rang", "phoned", "caught up", "had a", "went to", "discussed",
     "聊了", "谈了", "聊过", "谈过", "沟通了", "讨论了",

@@ -18,7 +18,6 @@ _EN_WORD = re.compile(
     r"(?:(?i:mr|ms|mrs|dr|prof)\.?\s+)?[A-Za-z][A-Za-z0-9_&'’-]*(?:\.(?=[A-Za-z0-9]))?")
 _COMPETITOR_EN = re.compile(r"(?:went with|going with|chose|picked|lost to|switched to|"
                             r"signed with|选了|输给了?)\s+(?:the\s+)?$")
-_LINK = re.compile(r"\s*(?:from|at|@|of|with|\(|-|,)\s*$")
 _AFTER_VERB = re.compile(
     r"(?:(?:\b(?:met|meet|visited|visit|called|call|phoned|emailed|email|texted|text|messaged|"
     r"with|to|at|from|show|find|check|lookup|look up|about|on|ping|spoke|saw)|w/|@|\()\s*)$"
