@@ -40,17 +40,16 @@ PIPELINE = _words(
 )
 # Status and contact questions: a lookup, never a stage change or a logged call.
 SHOW = _words(
-    "查一下", "查查", "查询", "查", "看看", "看一下", "看下", "帮我看", "搜索", "搜一下", "找一下",
-    "客户资料",
-    "资料",
-    "电话多少", "电话是多少", "联系方式", "手机号", "联系人", "什么时候", "最近一次",
-    "when did", "when was", "last talk", "last spoke", "last visit", "last contact", "到哪一步",
-    "到哪步", "什么阶段", "哪个阶段",
-    "进展如何", "进展怎么样", "怎么样了", "什么情况", "什么进展", "什么状态", "现在是什么",
-    "show", "show me", "find", "look up", "lookup", "search", "pull up", "who is", "who's",
-    "whos", "info on", "details", "profile", "status of", "what's the status", "any notes",
-    "notes on", "contacts", "contact at", "our contact", "what stage", "where are we",
-    "where do we stand", "how's the", "how is the",
+    # a bare "look / check / find" asks only when it opens the message or follows 帮我 / 请
+    r"(?:^\s*|帮我|请|给我|我想|我要)(?:查一下|查查|查询|查|看看|看一下|看下|搜索|搜一下|找一下|找)",
+    r"^\s*(?:please\s+)?(?:show|find|look up|lookup|search|check|pull up|get)(?![a-z])",
+    "帮我看", "客户资料", "资料", "电话多少", "电话是多少", "联系方式", "手机号", "联系人",
+    "什么时候", "最近一次", "到哪一步", "到哪步", "什么阶段", "哪个阶段", "进展如何", "进展怎么样",
+    "怎么样了", "什么情况", "什么进展", "什么状态", "现在是什么",
+    "when did", "when was", "last talk", "last spoke", "last visit", "last contact", "show me",
+    "who is", "who's", "whos", "info on", "details", "profile", "status of", "what's the status",
+    "any notes", "notes on", "contacts", "contact at", "our contact", "what stage",
+    "where are we", "where do we stand", "how's the", "how is the",
 )
 QUESTION = re.compile(r"[?？]\s*$|吗\s*$|呢\s*$|(?:哪|什么|多少|几)[^,.;!]{0,6}$")
 WON = _words(

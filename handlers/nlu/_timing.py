@@ -33,7 +33,8 @@ FOLLOW_CUE = re.compile(
 DEADLINE_AFTER = re.compile(r"^\s*(?:之前|以前|前|为止|before|at the latest)")
 DEADLINE_BEFORE = re.compile(r"(?<![a-z])(?:by|no later than|due)\s*$|截止到?\s*$")
 # Times that belong to the topic: the customer's plans, trips, decisions, deadlines.
-TOPIC_AFTER = re.compile(r"^\s*(?:的(?!时候|话)|'s\b)")
+# "明年的计划" is a topic; "下周二的会议" is our next contact, so not one.
+TOPIC_AFTER = re.compile(r"^\s*(?:的(?!时候|话|会议|会面|见面|拜访|电话|约|demo|演示|call)|'s\b)")
 TOPIC_BEFORE = re.compile(
     r"(?:聊了?|谈了?|讨论了?|说到|提到|关于|(?<![a-z])(?:about|discussed|after|until|till"
     r"|deadline(?: is)?)|deadline是|截止日?期?是?)\s*$"
@@ -100,6 +101,8 @@ def _read(norm: str, now: datetime, ahead: When, behind: When, remind: re.Patter
         return _Reading(ahead, behind, "topic", False, quoted)
     if LOGGED_TODAY.match(right):
         return _Reading(ahead, behind, "topic", False, quoted)
+    if reported and BARE_PART_OF_DAY.fullmatch(ahead.text) and not cue:
+        return _Reading(ahead, behind, "happened", False, quoted)  # "上午华为、下午美的"
     if behind.start != ahead.start:  # a bare weekday or a yearless date: which way?
         if cue:
             return _Reading(ahead, behind, "follow", True, quoted)

@@ -56,8 +56,10 @@ def _week(m: re.Match[str]) -> Piece | None:
     if pre is None and day is None:
         return None
     rel = _REL[pre] if pre else None
+    if day == "末" and rel is None:  # a bare 周末 is the nearest one, ahead or (logging) behind
+        return _piece(m, weekday=5)
     if day == "末":
-        return _piece(m, week_rel=rel or 0, part="weekend", past=(rel or 0) < 0)
+        return _piece(m, week_rel=rel, part="weekend", past=rel < 0)
     if day is None:
         return _piece(m, week_rel=rel, past=(rel or 0) < 0)
     if rel is not None and rel != 0:
