@@ -120,7 +120,7 @@ ANY_ACTIVITY = re.compile("|".join(p.pattern for p in ACTIVITY.values()))
 # A report of something that already happened: a visit logged, even when it also asks for a
 # reminder ("去了理想汽车…那天提醒我催一下" is a visit with a follow-up).
 REPORTED = _words(
-    r"(?:拜[访防仿方]|见|去|打|通|聊|谈|倾|开|吃|饮|喝|发|寄|回|来|嚟)[^,.;!?。，\s]{0,2}?(?:了|过|完|咗)",
+    r"(?:拜[访防仿方]|见|去|跑|打|通|聊|谈|倾|开|吃|饮|喝|发|寄|回|来|嚟)[^,.;!?。，\s]{0,2}?(?:了|过|完|咗)",
     "去的", "来电", "打来", "打过来", "刚跟", "刚和", "刚给", "刚发",
     r"(?<![要将会快就])(?:确认|明确|定|谈|讨论|看|试)了",
     "刚打", "刚见", "刚去", "已经发", "已经给", "met", "visited", "called", "spoke", "talked",
