@@ -280,3 +280,40 @@ def test_a_loose_company_guess_is_marked_unsure() -> None:
     u = read("今天去了宏远精工，聊了聊")
     assert u.customer_mention == "宏远精工"
     assert "customer_mention" in u.unsure
+
+
+# --- fallbacks once who and when are known ----------------------------------------------------
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("the Acme renewal is stuck in legal, check in again Dec 15", "log_visit"),
+    ("Initech wants 15% off for a 2-year deal, I'll check with my manager and reply by Wed",
+     "log_visit"),
+    ("Globex is now in negotiation", "advance_deal"),
+    ("明天去美的", "set_reminder"),
+    ("这个机器人能干嘛", "help"), ("怎么设置提醒？", "help"),
+    ("本月预计能成交多少？", "show_pipeline"), ("华为最近一次拜访是什么时候？", "show_customer"),
+    ("When did I last talk to Globex?", "show_customer"), ("美的的联系人都有谁", "show_customer"),
+    ("Cyberdyne decided not to move forward", "deal_lost"),
+    ("台塑那邊的案子沒了，預算被砍", "deal_lost"),
+    ("京东那个项目凉了", "deal_lost"), ("腾讯的单子搞定了！！！合同300万", "deal_won"),
+    ("Hooli's PO for $48,500 came in today!", "deal_won"),
+    ("前天拜访的那个客户，小鹏的何总，今天回微信说要再看看", "log_visit"),
+])
+def test_intent_from_who_and_when(text: str, intent: str) -> None:
+    assert read(text).intent == intent
+
+
+def test_a_bare_weekend_in_a_report_is_the_last_one() -> None:
+    u = read("周末在高尔夫球场碰到了万科的郁总，聊得挺好，他让我下周去他办公室坐坐")
+    assert (u.intent, u.activity_type, day(u.happened_at)) == ("log_visit", "visit", "2026-11-21")
+    assert day(u.follow_up_at) == "2026-11-30"
+
+
+def test_parts_of_day_in_a_report_are_when_it_happened() -> None:
+    u = read("今天跑了三家客户：上午华为、中午腾讯、下午美的，美的需求最明确，下周一给他们报价")
+    assert (day(u.happened_at), day(u.follow_up_at)) == ("2026-11-23", "2026-11-30")
+
+
+def test_our_next_meeting_is_no_topic() -> None:
+    u = read("上周四拜访了平安科技的邓总，今天他助理打电话来确认下周二的会议")
+    assert day(u.follow_up_at) == "2026-12-01"
