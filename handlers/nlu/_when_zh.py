@@ -58,7 +58,7 @@ def _week(m: re.Match[str]) -> Piece | None:
     rel = _REL[pre] if pre else None
     if day == "末" and rel is None:  # a bare 周末 is the nearest one, ahead or (logging) behind
         return _piece(m, weekday=5)
-    if day == "末":
+    if day == "末" and rel is not None:
         return _piece(m, week_rel=rel, part="weekend", past=rel < 0)
     if day is None:
         return _piece(m, week_rel=rel, past=(rel or 0) < 0)

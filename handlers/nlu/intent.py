@@ -178,33 +178,25 @@ def _find_mention(lang: str, norm: str, text: str,
     return en_mention(text, spans)
 
 
-def understand(text: str, now: datetime, default_hour: int = 9) -> Understanding:
-    """Read one message. Never raises on odd input; unclear messages come back "unknown"."""
-    summary = text.strip()
-    norm = normalize(summary)
-    lang = detect_lang(summary)
-    activity, stage = _activity(norm), _stage(norm)
-    intent = _intent(norm, activity, stage)
-    amounts: list[Amount] = find_amounts(summary)
+def _reported(norm: str) -> bool:
+    return bool(lex.REPORTED.search(norm) or lex.SAID.search(norm))
+
+
+def _read_times(summary: str, norm: str, now: datetime, default_hour: int, amounts: list[Amount],
+                intent: Intent) -> tuple[list[When], Times]:
     money_spans = [a.span for a in amounts]
     ahead = [w for w in find_whens(summary, now, default_hour)
              if not _overlaps(w.span, money_spans) and not _jargon(w.text, summary)]
     behind = find_past_whens(summary, now, default_hour)
-    reported = bool(lex.REPORTED.search(norm) or lex.SAID.search(norm))
-    times = classify(norm, now, ahead, behind, lex.REMIND, intent == "set_reminder", reported)
-    if times.happened_span is not None and activity is not None:
-        activity = _activity(norm, clause_of(norm, times.happened_span))
-    mention = None
-    if intent not in ("help", "show_pipeline"):
-        mention = _find_mention(lang, norm, summary, [w.span for w in ahead] + money_spans)
-    intent = _about_someone(norm, intent, mention, times, now)
-    intent = _plan_or_report(norm, intent, reported, times, ahead[0] if ahead else None)
-    if intent in _NAMELESS:
-        mention = None
-    if intent == "deal_won":
-        stage = "won"
-    elif intent == "deal_lost":
-        stage = "lost"
+    times = classify(norm, now, ahead, behind, lex.REMIND, intent == "set_reminder",
+                     _reported(norm))
+    return ahead, times
+
+
+def _result(summary: str, intent: Intent, mention: Mention | None, activity: ActivityType | None,
+            stage: str | None, times: Times, amounts: list[Amount]) -> Understanding:
+    if intent in ("deal_won", "deal_lost"):
+        stage = intent.removeprefix("deal_")
     amount = amounts[0] if amounts else None
     unsure = tuple(name for name, doubt in (
         ("customer_mention", mention is not None and not mention.sure),
@@ -214,8 +206,28 @@ def understand(text: str, now: datetime, default_hour: int = 9) -> Understanding
         intent=intent, customer_mention=mention.text if mention else None,
         activity_type=activity, happened_at=times.happened, follow_up_at=times.follow_up,
         amount=amount.value if amount else None, currency=amount.currency if amount else None,
-        stage=stage, summary=summary, lang=lang,
+        stage=stage, summary=summary, lang=detect_lang(summary),
         mention_company=mention.company if mention else None,
         mention_person=mention.person if mention else None,
         mention_company_full=mention.company_full if mention else None, unsure=unsure,
     )
+
+
+def understand(text: str, now: datetime, default_hour: int = 9) -> Understanding:
+    """Read one message. Never raises on odd input; unclear messages come back "unknown"."""
+    summary = text.strip()
+    norm = normalize(summary)
+    activity, stage = _activity(norm), _stage(norm)
+    intent = _intent(norm, activity, stage)
+    amounts: list[Amount] = find_amounts(summary)
+    ahead, times = _read_times(summary, norm, now, default_hour, amounts, intent)
+    if times.happened_span is not None and activity is not None:
+        activity = _activity(norm, clause_of(norm, times.happened_span))
+    mention = None
+    if intent not in ("help", "show_pipeline"):
+        masked = [w.span for w in ahead] + [a.span for a in amounts]
+        mention = _find_mention(detect_lang(summary), norm, summary, masked)
+    intent = _about_someone(norm, intent, mention, times, now)
+    intent = _plan_or_report(norm, intent, _reported(norm), times, ahead[0] if ahead else None)
+    return _result(summary, intent, None if intent in _NAMELESS else mention, activity, stage,
+                   times, amounts)
