@@ -398,6 +398,8 @@ RULES: list[Rule] = [
     _rule(r"\b(?:the\s+)?(?:(?P<day>day)|" + _AMOUNT + UNIT + r")\s+(?P<dir>before|after"
           r"|prior\s+to)\b(?!\s+(?:tomorrow|yesterday|next|that)\b)", _anchor_shift),
     _rule(r"\b(?:the\s+)?(?:next|following)\s+day\b", _chain),
+    _rule(r"\b(?:a\s+)?(?P<n>couple|few)(?:\s+of)?\s+(?P<u>day|week)s\b(?!\s+(?:ago|before|back))",
+          lambda m: _piece(m, offset=(m["u"], 2.0 if m["n"] == "couple" else 3.0))),
     _rule(r"\bin\s+(?:about\s+|around\s+|approximately\s+|just\s+)?" + _AMOUNT + UNIT, _offset),
     _rule(r"\b" + _AMOUNT + UNIT + r"\s+(?P<dir>ago|before|earlier|back|from\s+now|from\s+today"
           r"|from\s+right\s+now|hence|later)\b", _offset),

@@ -56,6 +56,8 @@ def _week(m: re.Match[str]) -> Piece | None:
     if pre is None and day is None:
         return None
     rel = _REL[pre] if pre else None
+    if day == "初":  # "下周初": the first days of that week
+        return _piece(m, week_rel=rel or 0, part="begin", past=(rel or 0) < 0)
     if day == "末" and rel is None:  # a bare 周末 is the nearest one, ahead or (logging) behind
         return _piece(m, weekday=5)
     if day == "末" and rel is not None:
@@ -193,12 +195,13 @@ RULES: list[Rule] = [
           r"(?!\d*(?:号|日|月|年))", _day_word),
     _rule(r"(?:第二|第三)天|次日|翌日|隔天|(?<![今明后昨前])第二日"
           r"|提前(?P<n>\d+|" + ZH_NUM + r"|半)个?(?P<u>分钟|小时|钟头|天)", _chain),
-    _rule(_NOT_NUM + _PRE + r"?个?(?:周|星期|礼拜)(?P<d>[一二三四五六日天末1-7])?"
+    _rule(_NOT_NUM + _PRE + r"?个?(?:周|星期|礼拜)(?P<d>[一二三四五六日天末1-7]|初(?!\d))?"
           r"(?![次个遍趟号年月倍])", _week),
     _rule(_PRE + r"个?月份?(?P<part>初|头|中旬|上旬|下旬|中|底|末|尾)?", _month_rel),
     _rule(_NOT_NUM + _MON + r"月份?(?P<part>初|头|中旬|上旬|下旬|中|底|末|尾)?(?!\d)", _month),
     _rule(_NOT_NUM + _MON + r"月" + _DOM + r"(?:号|日)?" + _NUM_END + r"(?![个分点时])", _month),
-    _rule(r"(?<![\d零〇一二两三四五六七八九十个])(?P<u>月|年)(?P<part>初|头|中旬|上旬|下旬|底|末|尾)",
+    _rule(r"(?<![\d零〇一二两三四五六七八九十个])(?P<u>月|年)(?P<part>初|头|中旬|上旬|下旬|底|末|尾"
+          r"|中(?=[,，。.前再去给见回的\s]|$))",
           _part_only),
     _rule(r"(?P<pre>大前|大后|这一|前|去|今|明|后|上|下|本)年(?P<part>初|头|底|末|尾)?",
           _year_rel),

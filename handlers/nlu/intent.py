@@ -171,8 +171,14 @@ def _overlaps(a: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
     return any(a[0] < e and s < a[1] for s, e in spans)
 
 
+_MENTION_WINDOW = 400  # who a note is about is named early; pasted pages need not be read whole
+
+
 def _find_mention(lang: str, norm: str, text: str,
                   spans: list[tuple[int, int]]) -> Mention | None:
+    if len(text) > _MENTION_WINDOW:
+        norm, text = norm[:_MENTION_WINDOW], text[:_MENTION_WINDOW]
+        spans = [s for s in spans if s[0] < _MENTION_WINDOW]
     if lang == "zh" or CJK.search(norm):  # the Chinese reader knows Latin names too
         return zh_mention(norm, text, spans)
     return en_mention(text, spans)

@@ -42,10 +42,16 @@ class When:
     has_time: bool
 
 
+def add_months_dt(now: datetime, months: int) -> datetime:
+    return datetime.combine(add_months(now.date(), months), now.timetz())
+
+
 def _shift(now: datetime, unit: str, amount: float) -> datetime:
     if unit in ("month", "year"):
-        months = round(amount * (12 if unit == "year" else 1))
-        return datetime.combine(add_months(now.date(), months), now.timetz())
+        months = amount * (12 if unit == "year" else 1)
+        if months != int(months):  # "半个月后", "一个半月后": half a month is about 15 days
+            return _shift(add_months_dt(now, int(months)), "day", 30 * (months - int(months)))
+        return add_months_dt(now, int(months))
     seconds = {"second": 1, "minute": 60, "hour": 3600, "day": 86400, "week": 604800}[unit]
     return now + timedelta(seconds=amount * seconds)
 
