@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from lunardate import LunarDate
 
-from handlers.nlu.when import find_whens, parse_when
+from handlers.nlu.when import find_past_whens, find_whens, parse_when
 
 CST = timezone(timedelta(hours=8))
 NOW = datetime(2026, 12, 6, 12, 40, tzinfo=CST)  # a Sunday lunchtime
@@ -97,3 +97,26 @@ def test_the_next_day_counts_from_the_time_before_it(text: str, expected: str) -
 
 def test_the_next_day_alone_is_not_a_time() -> None:
     assert find_whens("第二天再说", NOW) == []
+
+
+MON = datetime(2026, 11, 23, 10, 0, tzinfo=CST)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("下周初", "2026-11-30"), ("月中", "2026-11-15"), ("couple days", "2026-11-25"),
+    ("半个月后", "2026-12-08"), ("一个半月后", "2027-01-07"), ("三个月后", "2027-02-23"),
+    ("over the weekend", "2026-11-28"), ("week after next", "2026-12-07"),
+    ("yday", "2026-11-22"), ("tmrw", "2026-11-24"),
+])
+def test_ranges_and_slang(text: str, expected: str) -> None:
+    assert _at(text, MON)[:10] == expected
+
+
+def test_a_bare_weekend_reads_both_ways() -> None:
+    assert _at("周末", MON)[:10] == "2026-11-28"
+    found = find_past_whens("周末", MON)
+    assert found[0].start.date().isoformat() == "2026-11-21"
+
+
+def test_english_time_words_touching_chinese() -> None:
+    assert _at("提醒我tomorrow下午2点", MON) == "2026-11-24 14:00"
