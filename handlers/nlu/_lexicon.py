@@ -48,7 +48,9 @@ SHOW = _words(
     "怎么样了", "什么情况", "什么进展", "什么状态", "现在是什么",
     "when did", "when was", "last talk", "last spoke", "last visit", "last contact", "show me",
     "who is", "who's", "whos", "info on", "details", "profile", "status of", "what's the status",
-    "any notes", "notes on", "contacts", "contact at", "our contact", "what stage",
+    "any notes", "notes on", "phone number", "email address", "contact info",
+    r"(?:'s|’s) (?:email|phone|number|cell|mobile|address|title|wechat)", "contacts",
+    "contact at", "our contact", "what stage",
     "where are we", "where do we stand", "how's the", "how is the",
 )
 QUESTION = re.compile(r"[?？]\s*$|吗\s*$|呢\s*$|(?:哪|什么|多少|几)[^,.;!]{0,6}$")
@@ -60,7 +62,8 @@ WON = _words(
     "订单下来", "落单", "won", "we won", "closed won", "closed-won", "closed the deal",
     "deal closed", "we got the deal", "got the deal", "won the deal", "signed",
     "sent over the signed",
-    r"下了[^,.;!?，。\s]{0,4}(?:订单|单)", "po came in", "got the po", "signed po",
+    r"下了[^,.;!?，。\s]{0,4}(?:订单|单)", r"got the (?:[a-z]+ )?(?:contract|deal|order|po)",
+    "po came in", "got the po", "signed po",
     r"po\b[^.!?]{0,24}(?:came in|arrived|landed)",
     r"(?:received|got) (?:the|their|a) (?:signed )?po", r"po[^,.;!?]{0,4}(?:下来了|到了|来了)",
     r"订单[^,.;!?]{0,4}下来了",
@@ -79,7 +82,8 @@ LOST = _words(
     "失标", "落标", "放弃了", "lost", "closed lost", "closed-lost", "fell through", "went with",
     "going with", "chose another", "chose a different", "picked the", "picked another",
     "picked a different", "lost to", "we're out", "we are out", "not moving forward",
-    "decided against", "passed on us", "no longer interested", "turned us down", "declined",
+    "decided against", "passed on us", "no longer interested", "ghosted", "went dark",
+    "it's dead", "is dead", "deal is off", "turned us down", "declined",
     r"(?:decided|chose|opted) not to", r"(?:单|案子|项目|单子|商机)[^,.;!?，。]{0,2}没了",
 )
 REMIND = _words(

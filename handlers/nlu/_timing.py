@@ -177,4 +177,6 @@ def _pick_follow(follows: list[_Reading]) -> _Reading | None:
     pool = [r for r in follows if r.strong and not r.quoted] or \
         [r for r in follows if not r.quoted] or follows
     strong = [r for r in pool if r.strong] or pool
-    return min(strong, key=lambda r: r.ahead.start)
+    # "Lunch w/ Dr. Kim … tomorrow at noon": the meal word is not the day when a date is there
+    dated = [r for r in strong if not BARE_PART_OF_DAY.fullmatch(r.ahead.text)] or strong
+    return min(dated, key=lambda r: r.ahead.start)
