@@ -43,7 +43,8 @@ _PATTERN = re.compile(
     r"(?(pre)|(?<![a-z\d.])(?<!\d,))(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.点]\d+)?"
     r"|(?=[百千万亿]*[零一二两三四五六七八九十])" + _ZH_NUM + r"+(?:点[零一二三四五六七八九]+"
     + _ZH_NUM + r"*)?)"
-    r"(?:\s*(?P<mult>百万|千万|万|亿|千|百|thousand|million|billion|mn|bn|k|m|w)(?![a-z]))?"
+    r"(?:\s*(?:个(?=亿|万))?(?P<mult>百万|千万|万|亿|千|百|thousand|million|billion|mn|bn|k|m|w)"
+    r"(?![a-z]))?"
     r"(?:\s*(?P<post>块钱|块|元|人民币|美元|美金|欧元|英镑|港币|港元|日元|rmb|cny|usd|dollars?"
     r"|bucks|eur|euros?|gbp|pounds?|hkd|jpy|yen)(?![a-z]))?"
 )
