@@ -85,8 +85,9 @@ def test_find_amounts_returns_all_in_order() -> None:
     assert values == [Decimal(30000), Decimal(200000)]
 
 
-@pytest.mark.parametrize(("text", "value"), [("1.5个亿", 150_000_000), ("两个亿的项目", 200_000_000),
-                                             ("下单了，50万", 500_000)])
+@pytest.mark.parametrize(("text", "value"), [
+    ("1.5个亿", 150_000_000), ("两个亿的项目", 200_000_000), ("下单了，50万", 500_000),
+])
 def test_spoken_magnitudes_and_a_chinese_comma(text: str, value: int) -> None:
     found = parse_amount(text)
     assert found is not None and found.value == value
