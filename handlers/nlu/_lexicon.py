@@ -90,7 +90,7 @@ LOST = _words(
     r"(?:decided|chose|opted) not to", r"(?:单|案子|项目|单子|商机)[^,.;!?，。]{0,2}没了",
 )
 REMIND = _words(
-    "提醒", "提我", "提一提我", "别忘了", "别忘", "记得", "帮我记一下", "帮我记下", "帮我记着",
+    "提醒", "提我", "叫我", "记住", "备忘", "设个提醒", "提一提我", "别忘了", "别忘", "记得", "帮我记一下", "帮我记下", "帮我记着",
     "记一下", "闹钟",
     "remind", "reminder", "don't let me forget", "dont let me forget", "ping me", "nudge me",
     "set a reminder", "alert me",

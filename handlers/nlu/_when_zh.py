@@ -27,6 +27,7 @@ _PODS = {
     "早上": MORNING, "早晨": MORNING, "清早": MORNING, "一早": MORNING, "上午": MORNING,
     "中午": Pod(11, 14, 12, True), "正午": Pod(11, 14, 12, True), "午间": Pod(11, 14, 12, True),
     "下午": Pod(12, 19, 14, True), "午后": Pod(12, 19, 14, True), "晏昼": Pod(12, 19, 14, True),
+    "下昼": Pod(12, 19, 14, True), "上昼": MORNING, "朝早": MORNING,  # Cantonese
     "傍晚": Pod(17, 19, 18, True), "黄昏": Pod(17, 19, 18, True), "晚上": EVENING,
     "晚间": EVENING, "夜里": EVENING, "夜间": EVENING, "夜晚": EVENING, "晚": EVENING,
     "深夜": Pod(21, 24, 22, True), "凌晨": Pod(0, 6, 5, False), "半夜": Pod(0, 6, 1, False),
