@@ -36,12 +36,14 @@ PIPELINE = _words(
     r"(?:单子|案子|商机|项目)[^,.?!]{0,4}(?:有哪些|有多少|有几个)", "没关的", "还没关", "没关",
     r"看[一下]*商机", "商机列表",
 
+
     r"(?:本月|这个月|本季|这季|今年|本周|这周)[^,.;!?]{0,8}(?:能|会)?(?:成交|签|关)[^,.;!?]{0,4}(?:多少|几|哪些)",
     r"预计[^,.;!?]{0,8}(?:多少|几)",
 )
 # Status and contact questions: a lookup, never a stage change or a logged call.
 SHOW = _words(
     # a bare "look / check / find" asks only when it opens the message or follows 帮我 / 请
+
 
     r"(?:^\s*|帮我|请|给我|我想|我要)(?:查一下|查查|查询|查|看看|看一下|看下|搜索|搜一下|找一下|找)",
     r"^\s*(?:please\s+)?(?:show|find|look up|lookup|search|check|pull up|get)(?![a-z])",
@@ -90,7 +92,8 @@ LOST = _words(
     r"(?:decided|chose|opted) not to", r"(?:单|案子|项目|单子|商机)[^,.;!?，。]{0,2}没了",
 )
 REMIND = _words(
-    "提醒", "提我", "叫我", "记住", "备忘", "设个提醒", "提一提我", "别忘了", "别忘", "记得", "帮我记一下", "帮我记下", "帮我记着",
+    "提醒", "提我", "叫我", "记住", "备忘", "设个提醒", "提一提我", "别忘了", "别忘", "记得",
+    "帮我记一下", "帮我记下", "帮我记着",
     "记一下", "闹钟",
     "remind", "reminder", "don't let me forget", "dont let me forget", "ping me", "nudge me",
     "set a reminder", "alert me",
@@ -127,6 +130,7 @@ ANY_ACTIVITY = re.compile("|".join(p.pattern for p in ACTIVITY.values()))
 # A report of something that already happened: a visit logged, even when it also asks for a
 # reminder ("去了理想汽车…那天提醒我催一下" is a visit with a follow-up).
 REPORTED = _words(
+
 
     r"(?:拜[访防仿方]|见|去|跑|打|通|聊|谈|倾|开|吃|饮|喝|发|寄|回|来|嚟)[^,.;!?。，\s]{0,2}?(?:了|过|完|咗)",
     "去的", "来电", "打来", "打过来", "刚跟", "刚和", "刚给", "刚发",
