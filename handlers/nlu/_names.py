@@ -88,6 +88,7 @@ LATIN_JARGON = _set(
 
 # English words that start with a capital letter and are still not names.
 EN_STOP = _set(
+    "happy merry hey dear cheers congrats congratulations welcome sorry yay wow hooray "
     "procurement purchasing finance legal engineering marketing accounting operations "
     "closed-won closed-lost closed-won: won: lost: "
     "whether if whats what's shes hes theyre im ive youre thats there's "

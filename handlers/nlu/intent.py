@@ -155,7 +155,8 @@ def _plan_or_report(norm: str, intent: Intent, reported: bool, times: Times,
                     first: When | None) -> Intent:
     """A message that opens with a time ahead and reports nothing is a plan, so a reminder:
     "明天拜访华为", "重阳节拜访", "过两天再联系美的刘总", "by Friday send Acme the quote"."""
-    if times.happened is not None or reported or times.follow_up is None or first is None:
+    if times.happened is not None or reported or times.follow_up is None or first is None \
+            or lex.QUESTION.search(norm):  # "周五团建去哪" asks, it plans nothing
         return intent
     leads = len(norm[:first.span[0]].strip()) <= 3 or FOLLOW_CUE.match(norm.strip()) is not None
     if not leads:  # "Follow up with Acme next week" leads with the thing to do

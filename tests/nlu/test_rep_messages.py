@@ -317,3 +317,9 @@ def test_parts_of_day_in_a_report_are_when_it_happened() -> None:
 def test_our_next_meeting_is_no_topic() -> None:
     u = read("上周四拜访了平安科技的邓总，今天他助理打电话来确认下周二的会议")
     assert day(u.follow_up_at) == "2026-12-01"
+
+
+@pytest.mark.parametrize("text", ["哈哈好的", "收到", "今天好累啊", "周五团建去哪", "Happy Friday!",
+                                  "ok thanks", "早上好", "老板今天心情不错"])
+def test_chit_chat_stays_unknown(text: str) -> None:
+    assert read(text).intent == "unknown"
