@@ -319,7 +319,9 @@ def test_our_next_meeting_is_no_topic() -> None:
     assert day(u.follow_up_at) == "2026-12-01"
 
 
-@pytest.mark.parametrize("text", ["哈哈好的", "收到", "今天好累啊", "周五团建去哪", "Happy Friday!",
-                                  "ok thanks", "早上好", "老板今天心情不错"])
+@pytest.mark.parametrize("text", [
+    "哈哈好的", "收到", "今天好累啊", "周五团建去哪", "Happy Friday!", "ok thanks", "早上好",
+    "老板今天心情不错",
+])
 def test_chit_chat_stays_unknown(text: str) -> None:
     assert read(text).intent == "unknown"
