@@ -55,7 +55,7 @@ _CUT1 = set(
     "是也都就还又再呢吗吧啊哦呀嘛啦喔哈嘅咗嚟睇话畀佢"
 )
 _VERB_BEFORE = re.compile(
-    r"拜访了?|拜防了?|拜见了?|见了|见到了?|去了趟|去了|去的|去|到|在|跟|和|与|同|给|发给|打给|寄给"
+    r"拜[访防仿方]了?|拜见了?|见了|见到了?|去了趟|去了|去的|去|到|在|跟|和|与|同|给|发给|打给|寄给"
     r"|联系|约了|找|查一下|查查|查|看看|看一下|追一下|催一下"
 )
 _RIGHT_ANCHOR = re.compile(
@@ -90,8 +90,9 @@ def _run_left(norm: str, end: int, limit: int = 10) -> int:
         i -= 1
     chunk = norm[i:end]
     cut = max([m.end() for m in _CUT2.finditer(chunk)] + [0])
+    known = {p for m in _COMPANY_LEX.finditer(chunk) for p in range(m.start(), m.end())}
     for pos in range(len(chunk) - 1, cut - 1, -1):
-        if chunk[pos] in _CUT1 and chunk[max(0, pos - 1):pos + 1] != "美的":
+        if chunk[pos] in _CUT1 and pos not in known:  # 美的 keeps its 的
             cut = pos + 1
             break
     return i + cut
