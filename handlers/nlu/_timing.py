@@ -40,7 +40,7 @@ TOPIC_BEFORE = re.compile(
     r"|deadline(?: is)?)|deadline是|截止日?期?是?)\s*$"
 )
 TOPIC_WORDS = re.compile(
-    r"出差|放假|休假|度假|董事会|审计|预算|去年|明年再说|决策"
+    r"出差|放假|休假|度假|董事会|审计|预算|去年|决策"
     r"|(?<![a-z])(?:board meeting|audit|vacation|holiday|out till|out until|in \w+ until"
     r"|budget|decision|roadmap|fiscal)(?![a-z])"
 )
