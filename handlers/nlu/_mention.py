@@ -67,7 +67,7 @@ _COMPETITOR_ZH = re.compile(r"(?:输给了?|被|选了|选择了|改用|换成�
 
 def _run_right(norm: str, start: int, limit: int = 10) -> int:
     """End of a name that starts at start: up to a stop word, punctuation or a masked gap."""
-    if _CUT2.match(norm, start):
+    if _CUT2.match(norm, start) or norm[start] in _CUT1:  # "给他答复" names no one
         return start
     i = start
     while i < len(norm) and i - start < limit:

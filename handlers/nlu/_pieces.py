@@ -140,7 +140,10 @@ def _reaches(anchor: Piece, piece: Piece, gap: str, text: str) -> Piece | None:
     hours moves the time of the event named between them, within one clause."""
     if anchor.shift and anchor.needs_anchor and (has_date(piece) or piece.clock is not None) \
             and _SAME_CLAUSE.fullmatch(gap):
-        return replace(piece, shift=anchor.shift)  # span: the time only, the event may be a name
+        # Written together ("the day before Christmas") the span covers both; across an
+        # event ("before the Globex call at 3pm") only the time, as the event may hold a name.
+        span = (anchor.span[0], piece.span[1]) if _GLUE.fullmatch(gap) else piece.span
+        return replace(piece, shift=anchor.shift, span=span)
     short = piece.offset is not None and piece.offset[0] in ("minute", "hour")
     if short and text[piece.span[0]] == "前" and anchor.clock is not None \
             and _EVENT_GAP.fullmatch(gap):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Literal
 
 from ._lexicon import ANY_ACTIVITY as ACTIVITY
@@ -161,7 +161,19 @@ def classify(norm: str, now: datetime, ahead: list[When], behind: list[When],
     if happened is None and (just := JUST.search(norm)) and not reminder:
         happened, span = now, just.span()
     sure = follow is not None and (follow.strong or (reminder and len(follows) == 1))
-    return Times(happened, follow.ahead.start if follow else None, sure, span)
+    return Times(happened, _due(follow.ahead, now) if follow else None, sure, span)
+
+
+def _due(w: When, now: datetime) -> datetime:
+    """A period already begun ("本周内", "this month") is due at its end, not at its past start:
+    Friday for a week, the last day for a longer one."""
+    if w.start >= now or w.end is None or w.end <= now:
+        return w.start
+    friday = w.start + timedelta(days=4)
+    if w.grain == "week" and friday > now:
+        return friday
+    last = w.end - timedelta(days=1)
+    return last.replace(hour=w.start.hour, minute=w.start.minute) if last > now else w.start
 
 
 def clause_of(norm: str, span: tuple[int, int]) -> tuple[int, int]:

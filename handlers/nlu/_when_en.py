@@ -297,11 +297,13 @@ def _holiday(m: re.Match[str]) -> Piece:
 
 
 def _anchor_shift(m: re.Match[str]) -> Piece | None:
-    """ "the day before Christmas", "an hour before 3pm": waits for the time it moves."""
-    amount = 1.0 if m["day"] else _amount(m)
+    """ "the day before Christmas", "an hour before 3pm", "a week from Monday": waits for the
+    time it moves."""
+    day = m.groupdict().get("day")
+    amount = 1.0 if day else _amount(m)
     if not amount:
         return None
-    unit = "day" if m["day"] else _UNIT[m["u"]]
+    unit = "day" if day else _UNIT[m["u"]]
     sign = -1 if m["dir"].startswith(("before", "prior")) else 1
     return _piece(m, shift=(unit, sign * amount), needs_anchor=True)
 
@@ -397,6 +399,8 @@ RULES: list[Rule] = [
           _holiday),
     _rule(r"\b(?:the\s+)?(?:(?P<day>day)|" + _AMOUNT + UNIT + r")\s+(?P<dir>before|after"
           r"|prior\s+to)\b(?!\s+(?:tomorrow|yesterday|next|that)\b)", _anchor_shift),
+    _rule(r"\b" + _AMOUNT + UNIT + r"\s+(?P<dir>from)\b(?!\s+(?:now|today|right\s+now)\b)",
+          _anchor_shift),
     _rule(r"\b(?:the\s+)?(?:next|following)\s+day\b", _chain),
     _rule(r"\b(?:a\s+)?(?P<n>couple|few)(?:\s+of)?\s+(?P<u>day|week)s\b(?!\s+(?:ago|before|back))",
           lambda m: _piece(m, offset=(m["u"], 2.0 if m["n"] == "couple" else 3.0))),

@@ -325,3 +325,23 @@ def test_our_next_meeting_is_no_topic() -> None:
 ])
 def test_chit_chat_stays_unknown(text: str) -> None:
     assert read(text).intent == "unknown"
+
+
+WED = datetime(2026, 11, 25, 10, 0, tzinfo=CST)
+
+
+@pytest.mark.parametrize(("text", "due"), [
+    ("本周内给他答复", "2026-11-27"), ("this week I'll send Acme the deck", "2026-11-27"),
+    ("这个月内回访华为", "2026-11-30"), ("下周回访", "2026-11-30"),
+])
+def test_a_period_already_begun_is_due_at_its_end(text: str, due: str) -> None:
+    assert day(read(text, WED).follow_up_at) == due
+
+
+def test_an_offset_from_a_day() -> None:
+    u = read("a week from Monday call Acme", WED)
+    assert (u.intent, day(u.follow_up_at)) == ("set_reminder", "2026-12-07")
+
+
+def test_a_pronoun_is_nobody() -> None:
+    assert read("本周内给他答复", WED).customer_mention is None
