@@ -20,7 +20,8 @@ _COMPETITOR_EN = re.compile(r"(?:went with|going with|chose|picked|lost to|switc
                             r"signed with|选了|输给了?)\s+(?:the\s+)?$")
 _AFTER_VERB = re.compile(
     r"(?:(?:\b(?:met|meet|visited|visit|called|call|phoned|emailed|email|texted|text|messaged|"
-    r"with|to|at|from|show|find|check|lookup|look up|about|on|ping|spoke|saw)|w/|@|\()\s*)$"
+    r"with|to|at|from|show|find|check|lookup|look up|about|on|ping|spoke|saw|lost|won|closed"
+    r"|latest on)|w/|@|\()\s*)$"
 )
 # "Janet from procurement at Acme": a department between a person and the company.
 _DEPT_EN = (r"(?:the\s+)?(?:procurement|purchasing|finance|legal|it|engineering|sales|marketing"
@@ -29,7 +30,10 @@ _LINK_EN = re.compile(
     rf"(?i)\s*(?:(?:from|at|@|of|\(|-)\s*{_DEPT_EN}\s+)?(?:from|at|@|of|\(|-)\s*")
 
 
-_DEAL_AFTER = re.compile(r"(?i)\s+(?:deal|account|opportunity|opp|project|contract|renewal|po)\b")
+# "hooli deal lost", "initech signed!": a lower-case name before a deal word or a deal verb
+_DEAL_AFTER = re.compile(
+    r"(?i)\s*(?:\s(?:deal|account|opportunity|opp|project|contract|renewal|po)\b"
+    r"|\s(?:signed|wants|needs|went with|chose|picked|passed|approved|paid|ghosted)\b)")
 
 
 def _en_phrases(text: str, masked: str) -> list[tuple[int, int, bool]]:

@@ -345,3 +345,11 @@ def test_an_offset_from_a_day() -> None:
 
 def test_a_pronoun_is_nobody() -> None:
     assert read("本周内给他答复", WED).customer_mention is None
+
+
+@pytest.mark.parametrize(("text", "mention"), [
+    ("initech signed!!! 🎉 $340k", "initech"), ("lost hooli, price too high", "hooli"),
+    ("whats the latest on stark?", "stark"), ("hooli deal lost to salesforce :(", "hooli"),
+])
+def test_lower_case_names_from_where_they_sit(text: str, mention: str) -> None:
+    assert read(text).customer_mention == mention
