@@ -114,6 +114,7 @@ ACTIVITY: dict[str, re.Pattern[str]] = {
                    "打过来", "call", "called", "phoned", "phone", "rang", "ring", "voicemail",
                    "spoke to", "spoke with", "talked to", "talked with", "电画"),
     "message": _words("微信", "短信", "消息", "讯息", "邮件", "发了", "发给", "寄给", "留言",
+                      "回信", "来信", "电邮", "钉钉", "企业微信", "飞书",
                       "line",
                       "message", "messaged", "texted", "text", "email", "emailed", "wechat",
                       "whatsapp", "sms", "sent", "dm'd"),
