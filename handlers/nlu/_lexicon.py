@@ -16,7 +16,10 @@ def _words(*alternatives: str) -> re.Pattern[str]:
     "Whole word" means no Latin letter either side, so English inside Chinese text
     ("李总说pricing OK了") still matches: \\b would see 说 as a word character.
     """
-    parts = [rf"(?<![a-z]){a}(?![a-z])" if a.isascii() else a for a in alternatives]
+    latin = [a for a in alternatives if a.isascii()]
+    parts = [a for a in alternatives if not a.isascii()]
+    if latin:  # one shared guard: a smaller pattern compiles faster at import
+        parts.append(rf"(?<![a-z])(?:{'|'.join(latin)})(?![a-z])")
     return re.compile("|".join(parts))
 
 
@@ -37,12 +40,14 @@ PIPELINE = _words(
     r"看[一下]*商机", "商机列表",
 
 
+
     r"(?:本月|这个月|本季|这季|今年|本周|这周)[^,.;!?]{0,8}(?:能|会)?(?:成交|签|关)[^,.;!?]{0,4}(?:多少|几|哪些)",
     r"预计[^,.;!?]{0,8}(?:多少|几)",
 )
 # Status and contact questions: a lookup, never a stage change or a logged call.
 SHOW = _words(
     # a bare "look / check / find" asks only when it opens the message or follows 帮我 / 请
+
 
 
     r"(?:^\s*|帮我|请|给我|我想|我要)(?:查一下|查查|查询|查|看看|看一下|看下|搜索|搜一下|找一下|找)",
@@ -101,7 +106,8 @@ REMIND = _words(
 ADVANCE = _words(
     "推进到", "推进", "进入", "进展到", "改为", "改成", "改到", "更新到", "更新下", "更新一下",
     "阶段", "move to", "moved to", "move it to", "advance", "advanced", "stage", "bump",
-    "update the", "mark", "set stage",
+    "update the", "mark", "set stage", r"move [^,.;!?]{1,30}? to",
+    r"把[^,.;!?，。]{1,12}?(?:改|推|移|调)",
 )
 # Each activity: where it starts in the text decides which one a message reports (the first).
 ACTIVITY: dict[str, re.Pattern[str]] = {
@@ -131,6 +137,7 @@ ANY_ACTIVITY = re.compile("|".join(p.pattern for p in ACTIVITY.values()))
 # A report of something that already happened: a visit logged, even when it also asks for a
 # reminder ("去了理想汽车…那天提醒我催一下" is a visit with a follow-up).
 REPORTED = _words(
+
 
 
     r"(?:拜[访防仿方]|见|去|跑|打|通|聊|谈|倾|开|吃|饮|喝|发|寄|回|来|嚟)[^,.;!?。，\s]{0,2}?(?:了|过|完|咗)",
