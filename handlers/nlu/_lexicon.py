@@ -41,12 +41,14 @@ PIPELINE = _words(
 
 
 
+
     r"(?:本月|这个月|本季|这季|今年|本周|这周)[^,.;!?]{0,8}(?:能|会)?(?:成交|签|关)[^,.;!?]{0,4}(?:多少|几|哪些)",
     r"预计[^,.;!?]{0,8}(?:多少|几)",
 )
 # Status and contact questions: a lookup, never a stage change or a logged call.
 SHOW = _words(
     # a bare "look / check / find" asks only when it opens the message or follows 帮我 / 请
+
 
 
 
@@ -82,6 +84,7 @@ NOT_WON = re.compile(r"(?:没|未|不|还没|没有|没能)(?:有)?(?:签|中标
                      r"可以签|准备签|要签|"
                      # a signed contract is the commit stage here; acceptance and payment follow
                      r"签了?合同|合同已?签|signed (?:the |a |our )?(?:contract|agreement)|"
+                     r"signed (?:the |an? |our )?(?:nda|loi|mou|cda)|签了?(?:nda|保密协议)|"
                      r"再约签|在约签|约签")
 LOST = _words(
     "输了", "输单", "输给", "丢单", "丢了", "黄了", "没戏了", "没戏", "飞单", "被抢了", "被抢",
@@ -105,6 +108,7 @@ REMIND = _words(
 )
 ADVANCE = _words(
     "推进到", "推进", "进入", "进展到", "改为", "改成", "改到", "更新到", "更新下", "更新一下",
+    "更新为", "更新成", "调整为", "调整到",
     "阶段", "move to", "moved to", "move it to", "advance", "advanced", "stage", "bump",
     "update the", "mark", "set stage", r"move [^,.;!?]{1,30}? to",
     r"把[^,.;!?，。]{1,12}?(?:改|推|移|调)",
@@ -115,7 +119,7 @@ ACTIVITY: dict[str, re.Pattern[str]] = {
                       "meeting", "meet up", "zoom", "zoom call", "teams call", "video call",
                       "webex",
                       "google meet", "demo", "conference call", "workshop", "电话会", "线上会"),
-    "call": _words("打了电话", "打电话", "电话", "打给", "打畀", "打俾", "通话", "致电", "回电",
+    "call": _words("打了电话", "打电话", "电话", r"打[了咗]?(?:给|畀|俾)", "通话", "致电", "回电",
                    "来电", "打来",
                    "打过来", "call", "called", "phoned", "phone", "rang", "ring", "voicemail",
                    "spoke to", "spoke with", "talked to", "talked with", "电画"),
@@ -137,6 +141,7 @@ ANY_ACTIVITY = re.compile("|".join(p.pattern for p in ACTIVITY.values()))
 # A report of something that already happened: a visit logged, even when it also asks for a
 # reminder ("去了理想汽车…那天提醒我催一下" is a visit with a follow-up).
 REPORTED = _words(
+
 
 
 

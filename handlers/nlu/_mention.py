@@ -34,6 +34,7 @@ class _Span:
 _PERSON_ZH = re.compile(
     rf"(?:[小老](?=[{names.SURNAMES}](?![{names.SURNAMES}])))?[{names.SURNAMES}]"
     rf"(?:{'|'.join(sorted(names.TITLES, key=len, reverse=True))})"
+    r"(?![部额价量数结共体计之裁])"  # 顺丰总部, 总额: not a person
     rf"|[小老][{names.SURNAMES}](?![\u4e00-\u9fff]?[总经工姐哥])"
     r"(?=[^\u4e00-\u9fff]|[说的和跟那也都])"
 )
@@ -227,7 +228,9 @@ def zh_mention(norm: str, text: str, masked: list[tuple[int, int]]) -> Mention |
         if norm[max(0, span.start - 1):span.start] in ("的", "嘅", "和", "跟") and \
                 norm[span.end:span.end + 1] not in ("的", "嘅", "那"):
             people.append(span)
-    people.sort(key=lambda s: s.start)
+    known = [m.span() for m in _COMPANY_LEX.finditer(norm)]
+    people = sorted((p for p in people if not any(s < p.end and p.start < e for s, e in known)),
+                    key=lambda s: s.start)  # a person never overlaps a known company name
     companies = _zh_companies(norm, people)
     companies += [s for s in latin if s not in people
                   and all(s.end <= c.start or s.start >= c.end for c in companies)]

@@ -20,7 +20,8 @@ from .when import When
 Role = Literal["happened", "follow", "topic"]
 
 FOLLOW_CUE = re.compile(
-    r"回访|跟进|再联系|在联系|再约|在约|复访|再去|再过去|过去一趟|再打|再问|再聊|再谈|再沟通|再跟|再找"
+    r"回访|跟进|[再在](?:拜[访防仿方]|见|去|来|打|约|聊|谈|联系|跟|找|沟通|过去|发|问|催|确认|看|碰|坐)"
+    r"|复访|过去一趟"
     r"|再确认|再催|联系他|联系她|联系一下|联系|约在|约了|约好|催一下|催|回复|给.{0,3}答复|畀覆|覆"
     r"|发给他|发给她|发过去|发给|寄给|送过去|交方案|提醒|记得|别忘|记一下"
     r"|(?<![a-z])(?:follow(?:ing)?[- ]?up|reach(?:ing)? out|check(?:ing)? in|check back"
@@ -191,4 +192,7 @@ def _pick_follow(follows: list[_Reading]) -> _Reading | None:
     strong = [r for r in pool if r.strong] or pool
     # "Lunch w/ Dr. Kim … tomorrow at noon": the meal word is not the day when a date is there
     dated = [r for r in strong if not BARE_PART_OF_DAY.fullmatch(r.ahead.text)] or strong
-    return min(dated, key=lambda r: r.ahead.start)
+    # the earliest day; on that day a clock time beats a part of day (which has an end),
+    # and both beat the default hour
+    return min(dated, key=lambda r: (r.ahead.start.date(), not r.ahead.has_time,
+                                     r.ahead.end is not None, r.ahead.start))

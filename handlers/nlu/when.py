@@ -112,6 +112,19 @@ def _chained(p: Piece, previous: When | None, now: datetime, default_hour: int,
     return _shift(previous.start, unit, amount), "minute", None, True
 
 
+def _bare_clock(p: Piece) -> bool:
+    return p.clock is not None and not has_date(p) and p.tz is None and not p.now
+
+
+def _same_day(p: Piece, previous: When, now: datetime,
+              ) -> tuple[datetime, Grain, datetime | None, bool]:
+    """A clock time alone after a day ahead is on that day."""
+    assert p.clock is not None
+    hour = clock_hour(p.clock, p.pod, True)
+    start = at_time(previous.start.date(), hour, p.clock.minute, now, p.clock.second)
+    return start, ("minute" if p.clock.minute else "hour"), None, True
+
+
 def _moved(resolved: tuple[datetime, Grain, datetime | None, bool], shift: tuple[str, float],
            ) -> tuple[datetime, Grain, datetime | None, bool]:
     start, grain, _, timed = resolved
@@ -128,6 +141,8 @@ def _find(text: str, now: datetime, default_hour: int, past_bias: bool) -> list[
     for piece in _grouped(norm):
         if piece.chain is not None:
             resolved = _chained(piece, results[-1] if results else None, now, default_hour)
+        elif _bare_clock(piece) and results and results[-1].start.date() > now.date():
+            resolved = _same_day(piece, results[-1], now)  # "听日下昼得闲，约咗三点见面"
         else:
             resolved = _resolve(piece, now, default_hour, past_bias)
         if resolved is None:

@@ -353,3 +353,24 @@ def test_a_pronoun_is_nobody() -> None:
 ])
 def test_lower_case_names_from_where_they_sit(text: str, mention: str) -> None:
     assert read(text).customer_mention == mention
+
+
+def test_a_clock_time_after_a_day_ahead_is_on_that_day() -> None:
+    u = read("今朝打咗畀和記嘅陳先生，佢話聽日下晝得閒，約咗三點見面")
+    assert (u.activity_type, hour(u.follow_up_at)) == ("call", "2026-11-24 15:00")
+    assert hour(read("明天去华为，10点见张总").follow_up_at) == "2026-11-24 10:00"
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("Sent the signed NDA back to Soylent today. Deep-dive scheduled for Dec 8 at 3pm.",
+     "log_visit"),
+    ("帮我把美的的商机金额更新为95万", "advance_deal"),
+    ("上週三跟台塑的林董吃飯，他說明年要擴廠，12月中再拜訪一次", "log_visit"),
+])
+def test_more_intents(text: str, intent: str) -> None:
+    assert read(text).intent == intent
+
+
+def test_a_company_word_is_not_a_person() -> None:
+    u = read("上午去了趟顺丰总部，见了IT的周总监")
+    assert (u.mention_person, u.mention_company) == ("周总监", "顺丰")
