@@ -10,7 +10,7 @@ customer's trip or deadline) never are. The visit took place at the first past t
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Literal
 
@@ -37,9 +37,11 @@ DEADLINE_BEFORE = re.compile(r"(?<![a-z])(?:by|no later than|due)\s*$|截止到?
 # "明年的计划" is a topic; "下周二的会议" is our next contact, so not one.
 TOPIC_AFTER = re.compile(r"^\s*(?:的(?!时候|话|会议|会面|见面|拜访|电话|约|demo|演示|call)|'s\b)")
 TOPIC_BEFORE = re.compile(
-    r"(?:聊了?|谈了?|讨论了?|说到|提到|关于|(?<![a-z])(?:about|discussed|after|until|till"
-    r"|deadline(?: is)?)|deadline是|截止日?期?是?)\s*$"
+    r"(?:聊了?|谈了?|讨论了?|说到|提到|关于|(?<![a-z])(?:about|discussed|after|until|till))\s*$"
 )
+AFTER = re.compile(r"(?<![a-z])after\s*$")
+# The customer's own deadline is a topic even next to a cue: "deadline是12月18号".
+THEIR_DEADLINE = re.compile(r"(?:(?<![a-z])deadline(?: is)?|deadline是|截止日?期?是?)\s*$")
 TOPIC_WORDS = re.compile(
     r"出差|放假|休假|度假|董事会|审计|预算|去年|决策"
     r"|(?<![a-z])(?:board meeting|audit|vacation|holiday|out till|out until|in \w+ until"
@@ -96,8 +98,15 @@ def _read(norm: str, now: datetime, ahead: When, behind: When, remind: re.Patter
     cue = reminded or deadline or bool(FOLLOW_CUE.search(clause))
     # A year, a quarter or a month names a plan's horizon; "一个月后再联系" still is a date.
     horizon = ahead.grain in ("year", "quarter") or (ahead.grain == "month" and not cue)
-    topic = bool(TOPIC_AFTER.match(right) or TOPIC_BEFORE.search(left) or horizon
-                 or TOPIC_WORDS.search(clause))
+    if THEIR_DEADLINE.search(left):
+        return _Reading(ahead, behind, "topic", False, quoted)
+    # "after the 15th" is the topic, unless the clause says to act then ("ping him after …"):
+    # then the day after it, as a guess
+    if AFTER.search(left) and FOLLOW_CUE.search(clause) and _future(ahead, now):
+        later = replace(ahead, start=ahead.start + timedelta(days=1))
+        return _Reading(later, later, "follow", False, quoted)
+    soft = bool(TOPIC_BEFORE.search(left)) and not FOLLOW_CUE.search(clause)
+    topic = bool(TOPIC_AFTER.match(right) or soft or horizon or TOPIC_WORDS.search(clause))
     if topic and not (reminded or (deadline and ahead.grain not in ("year", "quarter"))):
         return _Reading(ahead, behind, "topic", False, quoted)
     if LOGGED_TODAY.match(right):

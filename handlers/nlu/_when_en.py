@@ -92,7 +92,7 @@ def _offset(m: re.Match[str]) -> Piece | None:
 def _weekday(m: re.Match[str]) -> Piece | None:
     mod, after = m["mod"], m["after"] or ""
     supported = mod or after or m["dot"] or m.string.startswith(",", m.end()) or re.search(
-        r"\b(?:by|before|on|until|till|from|every|next|this)\s+$", m.string[:m.start()])
+        r"\b(?:by|before|on|until|till|from|every|next|this|for|after)\s+$", m.string[:m.start()])
     if m["wd"] in ("sat", "sun", "wed") and not supported:
         return None  # "I sat with Li", "the sun": only a weekday with some support
     day = _WD_ABBR[m["wd"]]

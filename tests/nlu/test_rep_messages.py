@@ -375,3 +375,17 @@ def test_a_company_word_is_not_a_person() -> None:
     u = read("上午去了趟顺丰总部，见了IT的周总监")
     assert (u.mention_person, u.mention_company) == ("周总监", "顺丰总部")
     assert u.mention_company_full == "顺丰"
+
+
+def test_act_after_a_date_is_an_unsure_day_after() -> None:
+    u = read("Caught up with Raj at Tata Consulting over coffee. Ping him after the 15th.")
+    assert day(u.follow_up_at) == "2026-12-16" and "follow_up_at" in u.unsure
+
+
+def test_an_event_relative_reminder_across_a_clause() -> None:
+    assert hour(read("明天九点半跟伊利开会，会前半小时提醒我").follow_up_at) == "2026-11-24 09:00"
+
+
+def test_a_weekday_after_for_is_a_time() -> None:
+    u = read("Reminder for Wed 9:30am: review Oscorp contract redlines")
+    assert (u.customer_mention, hour(u.follow_up_at)) == ("Oscorp", "2026-11-25 09:30")
