@@ -228,6 +228,8 @@ def zh_mention(norm: str, text: str, masked: list[tuple[int, int]]) -> Mention |
         if norm[max(0, span.start - 1):span.start] in ("的", "嘅", "和", "跟") and \
                 norm[span.end:span.end + 1] not in ("的", "嘅", "那"):
             people.append(span)
+    if people and people[0].start == 0 and norm[people[0].end:people[0].end + 1] in ",:":
+        people = people[1:]  # "老王，帮我提醒…": the one spoken to, not the customer
     known = [m.span() for m in _COMPANY_LEX.finditer(norm)]
     people = sorted((p for p in people if not any(s < p.end and p.start < e for s, e in known)),
                     key=lambda s: s.start)  # a person never overlaps a known company name

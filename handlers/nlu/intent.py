@@ -136,15 +136,15 @@ _PLAN_VERB = re.compile(r"去|到|见|拜|找|约|送|寄|交|带|(?<![a-z])(?:v
 
 
 def _about_someone(norm: str, intent: Intent, mention: Mention | None, times: Times,
-                   now: datetime) -> Intent:
-    """Fallbacks once we know who and when: a note about a named customer with a time or a
-    next step is a contact to log ("the Acme renewal is stuck in legal, check in again Dec 15");
-    a question or remark naming no one is chit-chat ("这周末要加班吗")."""
+                   now: datetime, money: bool) -> Intent:
+    """Fallbacks once we know who and when: a note about a named customer with a time, a sum
+    or a next step is a contact to log ("the Acme renewal is stuck in legal, check in again
+    Dec 15"); a question or remark naming no one is chit-chat ("这周末要加班吗")."""
     # "Globex is now in negotiation": "now" is a state, not when a contact took place
     dated = times.happened not in (None, now) or times.follow_up is not None
     if intent == "show_customer" and mention is None and not lex.SHOW.search(norm):
         return "unknown"
-    if mention is None or not (dated or FOLLOW_CUE.search(norm)):
+    if mention is None or not (dated or money or FOLLOW_CUE.search(norm)):
         return intent
     if intent == "unknown" or (intent == "advance_deal" and not lex.ADVANCE.search(norm)):
         return "log_visit"
@@ -234,7 +234,7 @@ def understand(text: str, now: datetime, default_hour: int = 9) -> Understanding
     if intent not in ("help", "show_pipeline"):
         masked = [w.span for w in ahead] + [a.span for a in amounts]
         mention = _find_mention(detect_lang(summary), norm, summary, masked)
-    intent = _about_someone(norm, intent, mention, times, now)
+    intent = _about_someone(norm, intent, mention, times, now, bool(amounts))
     intent = _plan_or_report(norm, intent, _reported(norm), times, ahead[0] if ahead else None)
     return _result(summary, intent, None if intent in _NAMELESS else mention, activity, stage,
                    times, amounts)

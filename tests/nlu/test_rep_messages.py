@@ -389,3 +389,12 @@ def test_an_event_relative_reminder_across_a_clause() -> None:
 def test_a_weekday_after_for_is_a_time() -> None:
     u = read("Reminder for Wed 9:30am: review Oscorp contract redlines")
     assert (u.customer_mention, hour(u.follow_up_at)) == ("Oscorp", "2026-11-25 09:30")
+
+
+def test_the_one_spoken_to_is_not_the_customer() -> None:
+    assert read("老王，帮我提醒一下明天下午把发票寄给格力").customer_mention == "格力"
+
+
+def test_a_customer_and_a_sum_is_a_note_to_log() -> None:
+    u = read("招行的PO号是4500123456，金额38万")
+    assert (u.intent, u.customer_mention, u.amount) == ("log_visit", "招行", Decimal(380000))
