@@ -42,12 +42,14 @@ PIPELINE = _words(
 
 
 
+
     r"(?:本月|这个月|本季|这季|今年|本周|这周)[^,.;!?]{0,8}(?:能|会)?(?:成交|签|关)[^,.;!?]{0,4}(?:多少|几|哪些)",
     r"预计[^,.;!?]{0,8}(?:多少|几)",
 )
 # Status and contact questions: a lookup, never a stage change or a logged call.
 SHOW = _words(
     # a bare "look / check / find" asks only when it opens the message or follows 帮我 / 请
+
 
 
 
@@ -145,6 +147,7 @@ REPORTED = _words(
 
 
 
+
     r"(?:拜[访防仿方]|见|去|跑|打|通|聊|谈|倾|开|吃|饮|喝|发|寄|回|来|嚟)[^,.;!?。，\s]{0,2}?(?:了|过|完|咗)",
     "去的", "来电", "打来", "打过来", "刚跟", "刚和", "刚给", "刚发",
     r"(?<![要将会快就])(?:确认|明确|定|谈|讨论|看|试)了",
@@ -159,13 +162,16 @@ STAGES: list[tuple[str, re.Pattern[str]]] = [
                         "短名单", "shortlist", "short list")),
     ("confirm", _words("确认机会", "确认商机", "确认", "qualified", "qualify", "confirmed",
                        "scope")),
-    ("needs", _words("明确需求", "需求", "requirements", "requirement", "needs", "demo",
+    ("needs", _words("明确需求", "需求", r"(?:测试|验证|试用|poc|样品)[^,.;!?，。]{0,3}通过",
+                     "requirements", "requirement", "needs", "demo",
                      "technical eval", "evaluation", "eval", "poc", "技术交流", "技术评估")),
-    ("proposal", _words("方案报价", "报价", "方案", "quote", "quotation", "quoted", "proposal",
+    ("proposal", _words("方案报价", "报价", r"报[个一]?[^,.;!?，。\s]{0,2}价", "方案", "quote",
+                        "quotation", "quoted", "proposal",
                         "pricing", "negotiation", "negotiating", "议价", "谈判", "价格谈",
                         "提案")),
     ("commit", _words("客户承诺", "签了", "签约", "签合同", "合同", "承诺", "定了要买", "signed",
-                      r"(?:能|可以|要|准备|就|会|下周|月底)签",
+                      r"(?:能|可以|要|准备|就|会|下周|月底)签", r"(?:准备|要|确定|决定)下单",
+                      "决定采购", "定了要",
                       "commit", "committed", "contract", "verbal", "框架协议")),
     ("acceptance", _words("验收", "acceptance", "accepted", "sign-off", "sign off")),
     ("payment", _words("回款", "收款", "付款", "打款", "到账", "paid", "payment", "invoice paid")),

@@ -164,8 +164,11 @@ def classify(norm: str, now: datetime, ahead: list[When], behind: list[When],
                     and not follows]
     follow = _pick_follow(follows)
     # "Lunch with Priya … yesterday": a bare part of day names the meal, a dated time the day.
+    # The contact's own time: one whose clause names a contact ("今天又打电话来") before one
+    # that only sets the scene ("上周见的那个…"), and a dated one before a meal word.
     past = sorted((r for r in readings if r.role == "happened"),
-                  key=lambda r: bool(BARE_PART_OF_DAY.fullmatch(r.ahead.text)))
+                  key=lambda r: (not ACTIVITY.search(" ".join(_clause(norm, r.ahead.span))),
+                                 bool(BARE_PART_OF_DAY.fullmatch(r.ahead.text))))
     happened = past[0].ahead.start if past else None
     span = past[0].ahead.span if past else None
     if happened is None and (just := JUST.search(norm)) and not reminder:
