@@ -398,3 +398,16 @@ def test_the_one_spoken_to_is_not_the_customer() -> None:
 def test_a_customer_and_a_sum_is_a_note_to_log() -> None:
     u = read("招行的PO号是4500123456，金额38万")
     assert (u.intent, u.customer_mention, u.amount) == ("log_visit", "招行", Decimal(380000))
+
+
+def test_the_visit_time_is_the_one_next_to_the_contact() -> None:
+    u = read("上周见的那个蔚来的梁主管，今天又打电话来问价格，下周三前给他报个价")
+    assert (u.activity_type, day(u.happened_at), day(u.follow_up_at)) == (
+        "call", "2026-11-23", "2026-12-02")
+    assert u.stage == "proposal"
+
+
+@pytest.mark.parametrize("text", ["宁德时代林经理今天微信说样品测试通过了，准备下单",
+                                  "Siemens China - Anna wants the revised quote by Wednesday EOD"])
+def test_stage_implied(text: str) -> None:
+    assert read(text).stage is not None
