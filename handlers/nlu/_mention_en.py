@@ -81,8 +81,10 @@ def _linked(masked: str, phrases: list[tuple[int, int, bool]]) -> bool:
 
 
 def en_mention(text: str, masked_spans: list[tuple[int, int]]) -> Mention | None:
-    masked = "".join(" " if any(s <= i < e for s, e in masked_spans) else ch
-                     for i, ch in enumerate(text))
+    chars = list(text)
+    for start, end in masked_spans:
+        chars[start:end] = " " * (end - start)
+    masked = "".join(chars)
     phrases = [p for p in _en_phrases(text, masked)
                if not _COMPETITOR_EN.search(masked[:p[0]].lower())]
     capitalised = [p for p in phrases if p[2]]

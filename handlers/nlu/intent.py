@@ -63,9 +63,12 @@ class Understanding:
         }
 
 
+_LATIN_LETTER = re.compile(r"[A-Za-z]")
+
+
 def detect_lang(text: str) -> Literal["zh", "en"]:
     cjk = len(CJK.findall(text))
-    latin = sum(ch.isascii() and ch.isalpha() for ch in text)
+    latin = len(_LATIN_LETTER.findall(text))
     return "zh" if cjk and cjk * 3 >= latin else "en"
 
 
@@ -200,8 +203,9 @@ def _read_times(summary: str, norm: str, now: datetime, default_hour: int, amoun
     return ahead, times
 
 
-def _result(summary: str, intent: Intent, mention: Mention | None, activity: ActivityType | None,
-            stage: str | None, times: Times, amounts: list[Amount]) -> Understanding:
+def _result(summary: str, lang: Literal["zh", "en"], intent: Intent, mention: Mention | None,
+            activity: ActivityType | None, stage: str | None, times: Times,
+            amounts: list[Amount]) -> Understanding:
     if intent in ("deal_won", "deal_lost"):
         stage = intent.removeprefix("deal_")
     amount = amounts[0] if amounts else None
@@ -213,7 +217,7 @@ def _result(summary: str, intent: Intent, mention: Mention | None, activity: Act
         intent=intent, customer_mention=mention.text if mention else None,
         activity_type=activity, happened_at=times.happened, follow_up_at=times.follow_up,
         amount=amount.value if amount else None, currency=amount.currency if amount else None,
-        stage=stage, summary=summary, lang=detect_lang(summary),
+        stage=stage, summary=summary, lang=lang,
         mention_company=mention.company if mention else None,
         mention_person=mention.person if mention else None,
         mention_company_full=mention.company_full if mention else None, unsure=unsure,
@@ -227,14 +231,15 @@ def understand(text: str, now: datetime, default_hour: int = 9) -> Understanding
     activity, stage = _activity(norm), _stage(norm)
     intent = _intent(norm, activity, stage)
     amounts: list[Amount] = find_amounts(summary)
+    lang = detect_lang(summary)
     ahead, times = _read_times(summary, norm, now, default_hour, amounts, intent)
     if times.happened_span is not None and activity is not None:
         activity = _activity(norm, clause_of(norm, times.happened_span))
     mention = None
     if intent not in ("help", "show_pipeline"):
         masked = [w.span for w in ahead] + [a.span for a in amounts]
-        mention = _find_mention(detect_lang(summary), norm, summary, masked)
+        mention = _find_mention(lang, norm, summary, masked)
     intent = _about_someone(norm, intent, mention, times, now, bool(amounts))
     intent = _plan_or_report(norm, intent, _reported(norm), times, ahead[0] if ahead else None)
-    return _result(summary, intent, None if intent in _NAMELESS else mention, activity, stage,
-                   times, amounts)
+    return _result(summary, lang, intent, None if intent in _NAMELESS else mention, activity,
+                   stage, times, amounts)
