@@ -29,6 +29,9 @@ add_texts(
         "vi.card_photo": ("\n📷 已附照片", "\n📷 Photo attached"),
         "vi.card_deal": ("\n商机：{stage} {amount}", "\nDeal: {stage} {amount}"),
         "vi.no_follow_up": ("无", "none"),
+        "vi.follow_up_unsure": (
+            "{when}？（是这个时间吗？可改回访）", "{when}? (is that right? edit if not)"
+        ),
         "vi.future_visit": (
             "拜访时间 {when} 还没到。记录已发生的拜访；要安排以后的事请用 /remind。",
             "The visit time {when} is in the future. Log visits that happened; "
@@ -54,6 +57,7 @@ class VisitDraft:
     stage: str | None = None
     location: str | None = None
     photo: str | None = None
+    unsure_follow_up_at: str | None = None  # the parser's guess, asked rather than stated
 
     @classmethod
     def load(cls, data: dict[str, Any]) -> VisitDraft:
@@ -85,6 +89,8 @@ def from_understanding(ctx: Ctx, text: str, u: Understanding) -> VisitDraft:
         currency=u.currency or "CNY",
         stage=u.stage,
     )
+    if "follow_up_at" in u.unsure:
+        draft.unsure_follow_up_at = draft.follow_up_at
     attach(ctx, draft)
     check_times(ctx, draft)
     return draft
@@ -129,6 +135,8 @@ def card_text(ctx: Ctx, draft: VisitDraft, customer: Titled, pipeline: Pipeline)
     if draft.photo:
         deal += ctx.t("vi.card_photo")
     follow_up = ctx.when(draft.follow_up) if draft.follow_up else ctx.t("vi.no_follow_up")
+    if draft.follow_up and draft.follow_up_at == draft.unsure_follow_up_at:
+        follow_up = ctx.t("vi.follow_up_unsure", when=follow_up)
     return ctx.t(
         "vi.card",
         customer=customer_title(customer),

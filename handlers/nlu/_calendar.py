@@ -55,16 +55,6 @@ def easter(year: int) -> date:
     return date(year, month, day + 1)
 
 
-# Lunar new year is not computable with a short formula; these are the published dates.
-_CNY = {
-    2010: (2, 14), 2011: (2, 3), 2012: (1, 23), 2013: (2, 10), 2014: (1, 31), 2015: (2, 19),
-    2016: (2, 8), 2017: (1, 28), 2018: (2, 16), 2019: (2, 5), 2020: (1, 25), 2021: (2, 12),
-    2022: (2, 1), 2023: (1, 22), 2024: (2, 10), 2025: (1, 29), 2026: (2, 17), 2027: (2, 6),
-    2028: (1, 26), 2029: (2, 13), 2030: (2, 3), 2031: (1, 23), 2032: (2, 11), 2033: (1, 31),
-    2034: (2, 19), 2035: (2, 8),
-}
-
-
 def _fixed(month: int, day: int) -> HolidayRule:
     return lambda year: safe_date(year, month, day)
 
@@ -81,12 +71,22 @@ def _easter(shift: int) -> HolidayRule:
     return lambda year: easter(year) + timedelta(days=shift)
 
 
-def _lunar_new_year(shift: int) -> HolidayRule:
+def _lunar(month: int, day: int, shift: int = 0) -> HolidayRule:
+    """A festival on the Chinese lunar calendar, for any year lunardate covers (1900-2099)."""
     def rule(year: int) -> date | None:
-        md = _CNY.get(year)
-        return date(year, *md) + timedelta(days=shift) if md else None
+        from lunardate import LunarDate  # imported on first use: most messages name no festival
+
+        try:
+            solar: date = LunarDate(year, month, day).to_solar_date()
+            return solar + timedelta(days=shift)
+        except ValueError:
+            return None
 
     return rule
+
+
+def _lunar_new_year(shift: int) -> HolidayRule:
+    return _lunar(1, 1, shift)
 
 
 def _qingming(year: int) -> date:
@@ -139,6 +139,16 @@ HOLIDAYS: dict[str, HolidayRule] = {
     "大年初一": _lunar_new_year(0), "chinese new year": _lunar_new_year(0),
     "lunar new year": _lunar_new_year(0), "除夕": _lunar_new_year(-1),
     "大年三十": _lunar_new_year(-1), "年三十": _lunar_new_year(-1),
-    "元宵": _lunar_new_year(14), "元宵节": _lunar_new_year(14),
+    "元宵": _lunar(1, 15), "元宵节": _lunar(1, 15), "上元节": _lunar(1, 15),
+    "lantern festival": _lunar(1, 15), "龙抬头": _lunar(2, 2),
+    "端午": _lunar(5, 5), "端午节": _lunar(5, 5), "端阳": _lunar(5, 5), "端阳节": _lunar(5, 5),
+    "dragon boat festival": _lunar(5, 5), "七夕": _lunar(7, 7), "七夕节": _lunar(7, 7),
+    "中元": _lunar(7, 15), "中元节": _lunar(7, 15), "鬼节": _lunar(7, 15),
+    "中秋": _lunar(8, 15), "中秋节": _lunar(8, 15),
+    "mid-autumn festival": _lunar(8, 15), "mid autumn festival": _lunar(8, 15),
+    "moon festival": _lunar(8, 15), "重阳": _lunar(9, 9), "重阳节": _lunar(9, 9),
+    "重九": _lunar(9, 9), "腊八": _lunar(12, 8), "腊八节": _lunar(12, 8),
+    "小年": _lunar(12, 23), "年初二": _lunar(1, 2), "大年初二": _lunar(1, 2),
+    "年初三": _lunar(1, 3), "大年初三": _lunar(1, 3),
     "清明": _qingming, "清明节": _qingming,
 }

@@ -1,163 +1,240 @@
-"""Reading a customer mention: pinyin of names, and the (company, person) readings of what
-was typed — Acme's Li, 腾讯的陈姐, Li of Acme, 比亚迪 刘洋, 美的赵总."""
+"""Who a message is about: a person (张总), a company (招行, 宁德时代), or both (京东采购部张总).
+
+The mention is a slice of the user's own text, so the matcher sees what the rep typed: the
+company and the person together when they are written together ("京东采购部张总", "Janet at
+Acme"), else the person, else the company. The parts come back separately too.
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
-from pypinyin import lazy_pinyin
+from . import _names as names
 
-from ._text import CJK
+__all__ = ["Mention", "zh_mention"]
 
-# Surnames whose usual reading as a surname differs from the character's first reading.
-_SURNAMES = {
-    "曾": "zeng", "单": "shan", "仇": "qiu", "解": "xie", "查": "zha", "区": "ou", "朴": "piao",
-    "翟": "zhai", "尉": "yu", "乐": "yue", "盖": "ge", "缪": "miao", "覃": "qin", "长": "chang",
-    "重": "chong", "万": "wan", "秘": "bi", "种": "chong",
-}  # fmt: skip
-# How people are addressed after their surname: 张总, 刘主管, 陈姐, 王经理.
-_HONORIFIC = re.compile(
-    r"(?:总经理|总监|总裁|经理|主管|主任|老板|老师|处长|科长|部长|院长|校长|局长|董事长|先生|女士|"
-    r"小姐|助理|专员|工程师|博士|教授|律师|医生|总|工|姐|哥|董|局|老)$"
+
+@dataclass(frozen=True)
+class Mention:
+    text: str                  # the slice of the message the matcher should look up
+    company: str | None        # the company part as written, if any
+    person: str | None         # the person part as written, if any
+    company_full: str | None   # the long form of a known short company name (招行 -> 招商银行)
+    sure: bool                 # False when only a loose guess found it
+
+
+@dataclass(frozen=True)
+class _Span:
+    start: int
+    end: int
+    known: str | None = None   # full company name from the lexicon
+
+
+_PERSON_ZH = re.compile(
+    rf"(?:[小老](?=[{names.SURNAMES}](?![{names.SURNAMES}])))?[{names.SURNAMES}]"
+    rf"(?:{'|'.join(sorted(names.TITLES, key=len, reverse=True))})"
+    r"(?![部额价量数结共体计之裁])"  # 顺丰总部, 总额: not a person
+    rf"|[小老][{names.SURNAMES}](?![\u4e00-\u9fff]?[总经工姐哥])"
+    r"(?=[^\u4e00-\u9fff]|[说的和跟那也都])"
 )
-EN_HONORIFIC = re.compile(r"^(?:mr|mrs|ms|miss|dr)\.?\s+")
-_POSSESSIVE = re.compile(r"^(?P<c>.+?)(?:'s|’s|的)\s*(?P<p>.+)$")
-_OF = re.compile(r"^(?P<p>.+?)\s+(?:of|from|at|@)\s+(?P<c>.+)$")
-_MAX_SPLITS = 24
-_MAX_PERSON = 6
+_COMPANY_LEX = re.compile("|".join(sorted(map(re.escape, names.COMPANIES), key=len, reverse=True)))
+_LATIN = re.compile(r"[a-z][a-z0-9&.'-]*[a-z0-9]|[a-z]")
+_CUT2_WORDS = (
+    "拜访了 拜访 拜见 见了 见到 见面 联系了 联系 打电话 打了 打给 电话 通了 通话 发给 发了 寄给 "
+    "约了 提醒 记得 别忘 帮我 今天 明天 昨天 刚刚 刚才 已经 那边 这边 那单 这单 单子 项目 案子 "
+    "那个 这个 一起 吃了 吃饭 开了 开会 视频 会议 沟通 讨论 采购 客户 公司的 的人 上午 下午 "
+    "晚上 早上 中午 聊了 谈了 说了 表示 觉得 确认 需求 方案 报价 合同 签了 签约 验收 回款 尾款 "
+    "终于 要求 希望 说 催一下 追一下 问一下 查一下 看一下 看看 查查 更新 拿下 没戏 黄了 丢了 "
+    "输了 赢了 掉了 成交 进入 推进 阶段 商机 资料 信息 电话多少 怎么样 到哪 还有 今晚 后天 下周 "
+    "上周 这周 本周 月底 立项 短名单 技术 交流 数字 样品 续约 祝福 年货 粽子 拿验收 一趟 过去 "
+    "回访 跟进 再约 再联系 记录 拜访记录 到时候 时候 记住 备忘"
+)
+_CUT2 = re.compile("|".join(sorted(_CUT2_WORDS.split(), key=len, reverse=True)))
+_CUT1 = set(
+    "同俾的了在去到跟和与给把被对向找约说问催追送寄带拿签交改做吃回要想让请帮我你他她它们"
+    "是也都就还又再呢吗吧啊哦呀嘛啦喔哈嘅咗嚟睇话畀佢"
+)
+_VERB_BEFORE = re.compile(
+    r"拜[访防仿方]了?|拜见了?|见了|见到了?|去了趟|去了|去的|去|到|在|跟|和|与|同|给|发给|打给|寄给"
+    r"|联系|约了|找|查一下|查查|查|看看|看一下|追一下|催一下"
+)
+_RIGHT_ANCHOR = re.compile(
+    r"(?:的|嘅)?(?:单子|单|项目|案子|标|商机|客户资料|资料|合同|尾款|订单|报价|rfp|po|opportunity)"
+    r"|那边|那单|这单|那个|这个|的|嘅"
+)
+_COMPETITOR_ZH = re.compile(r"(?:输给了?|被|选了|选择了|改用|换成了?|转投|选)$")
 
 
-@lru_cache(maxsize=8192)
-def _char_pinyin(ch: str) -> str:
-    return lazy_pinyin(ch)[0].lower() if CJK.match(ch) else ch
+def _run_right(norm: str, start: int, limit: int = 10) -> int:
+    """End of a name that starts at start: up to a stop word, punctuation or a masked gap."""
+    if _CUT2.match(norm, start) or norm[start] in _CUT1:  # "给他答复" names no one
+        return start
+    i = start
+    while i < len(norm) and i - start < limit:
+        ch = norm[i]
+        if not (ch.isalnum() or ch in "&·-"):
+            break
+        if i > start and (ch in _CUT1 or _CUT2.match(norm, i)
+                          or ch.isascii() != norm[i - 1].isascii()):
+            break  # "给Hooli发proposal": a switch of script ends a name
+        i += 1
+    return i
 
 
-@lru_cache(maxsize=65536)
-def pinyin(text: str, surname: bool = False) -> tuple[str, ...]:
-    """Toneless syllables, one per Chinese character; other runs (Latin words) kept whole.
-
-    Character by character (with a cache) because phrase segmentation costs ~80 µs a name,
-    too slow to rank a thousand cold candidates.
-    """
-    syllables: list[str] = []
-    for i, ch in enumerate(text):
-        if "\u4e00" <= ch <= "\u9fff":
-            syllables.append(_SURNAMES.get(ch, "") if surname and i == 0 else "")
-            syllables[-1] = syllables[-1] or _char_pinyin(ch)
-        elif ch.isalnum() and i > 0 and text[i - 1].isalnum() and text[i - 1].isascii():
-            syllables[-1] += ch.lower()  # a Latin word stays one token
-        elif ch.isalnum():
-            syllables.append(ch.lower())
-    return tuple(syllables)
+def _run_left(norm: str, end: int, limit: int = 10) -> int:
+    """Start of a name that ends at end, stripping the verbs and words before it."""
+    i = end
+    while i > 0 and (end - i < limit or norm[i - 1].isascii()) and (
+            norm[i - 1].isalnum() or norm[i - 1] in "&·-") and (
+            i == end or norm[i - 1].isascii() == norm[i].isascii()):
+        i -= 1
+    chunk = norm[i:end]
+    cut = max([m.end() for m in _CUT2.finditer(chunk)] + [0])
+    known = {p for m in _COMPANY_LEX.finditer(chunk) for p in range(m.start(), m.end())}
+    for pos in range(len(chunk) - 1, cut - 1, -1):
+        if chunk[pos] in _CUT1 and pos not in known:  # 美的 keeps its 的
+            cut = pos + 1
+            break
+    return i + cut
 
 
-def blur(syllables: tuple[str, ...]) -> str:
-    """Pinyin with the sounds people confuse folded together: zh/z, sh/s, ch/c, n/l, -ng/-n."""
-    out = []
-    for s in syllables:
-        s = re.sub(r"^([zcs])h", r"\1", s)
-        s = "l" + s[1:] if s.startswith("n") else s
-        out.append(s[:-1] if s.endswith("ng") else s)
-    return "".join(out)
+def _zh_people(norm: str) -> list[_Span]:
+    people = []
+    for m in _PERSON_ZH.finditer(norm):
+        before = norm[max(0, m.start() - 4):m.start()]
+        if not any(before.endswith(w) for w in names.OUR_SIDE):
+            people.append(_Span(m.start(), m.end()))
+    return people
 
 
-def squash(text: str) -> str:
-    return re.sub(r"[\s·.,'’\-]+", "", text)
+def _extend(norm: str, start: int, end: int) -> int:
+    suffix = names.ORG_SUFFIX.match(norm, end)
+    return suffix.end() if suffix else end
 
 
-@dataclass(frozen=True)
-class Person:
-    """The person part of a mention: its full text, and the surname when it is 张总-like."""
-
-    compact: str
-    surname: str = ""  # 张 of 张总 / 刘主管 / a bare 刘
-    word: str = ""  # li of "Acme's Li": one word of a Latin name
-
-
-def _person(part: str) -> Person:
-    part = EN_HONORIFIC.sub("", part.strip())
-    compact = squash(part)
-    if CJK.match(compact):
-        title = _HONORIFIC.search(compact)
-        if title and title.start() == 0:
-            return Person(compact)
-        stem = compact[: title.start()] if title else compact
-        surname = stem if len(stem) == 1 or (title and len(stem) == 2) else ""
-        return Person(compact, surname)
-    words = re.findall(r"[^\W_]+", part)
-    return Person(compact, word=words[0] if len(words) == 1 else "")
+def _zh_companies(norm: str, people: list[_Span]) -> list[_Span]:
+    found = [_Span(m.start(), _extend(norm, m.start(), m.end()), names.COMPANIES[m[0]])
+             for m in _COMPANY_LEX.finditer(norm)]
+    taken = [(c.start, c.end) for c in found] + [(p.start, p.end) for p in people]
+    for start, end in _loose_companies(norm, people):
+        if end - start >= 2 and all(end <= s or start >= e for s, e in taken):
+            found.append(_Span(start, end))
+            taken.append((start, end))
+    return sorted((c for c in found if not _COMPETITOR_ZH.search(norm[:c.start])),
+                  key=lambda c: c.start)
 
 
-@dataclass(frozen=True)
-class Query:
-    text: str
-    compact: str
-    digits: str
-    is_phone: bool
-    splits: tuple[Split, ...]
-    alone: Person  # the whole mention read as a person
-    syllables: tuple[str, ...]
-    py: str
-    blur: str
+def _loose_companies(norm: str, people: list[_Span]) -> list[tuple[int, int]]:
+    """Names no lexicon knows, from where they sit: before a person, a deal word, after a verb."""
+    spans = []
+    for p in people:
+        dept = names.DEPARTMENT.fullmatch(norm, _dept_start(norm, p.start), p.start)
+        if dept:
+            spans.append((_run_left(norm, dept.start()), dept.start()))
+    for m in _RIGHT_ANCHOR.finditer(norm):
+        if m.start() > 0 and norm[m.start() - 1].isalnum():
+            spans.append((_run_left(norm, m.start()), m.start()))
+    for m in _VERB_BEFORE.finditer(norm):
+        if m.end() < len(norm) and norm[m.end()].isalnum():
+            spans.append((m.end(), _run_right(norm, m.end())))
+    return [(s, _trim(norm, s, e)) for s, e in spans if e > s and not _jargon(norm, s, e)]
 
 
-def read_mention(text: str) -> Query:
-    compact = squash(text)
-    digits = phone_digits(text)
-    typed = re.sub(r"\D", "", text)
-    is_phone = len(typed) >= 4 and len(typed) >= len(re.sub(r"[\s+()\-]", "", text)) - 1
-    syllables = pinyin(compact) if CJK.search(compact) else ()
-    return Query(
-        text,
-        compact,
-        digits,
-        is_phone,
-        _splits(text),
-        _person(text),
-        syllables,
-        "".join(syllables),
-        blur(syllables),
-    )
+def _jargon(norm: str, start: int, end: int) -> bool:
+    word = norm[start:end]
+    return word.isascii() and (word in names.LATIN_JARGON or word not in names.COMPANIES)
 
 
-@dataclass(frozen=True)
-class Split:
-    company: str
-    person: Person
-    company_py: str  # for a company typed with a wrong character of the same sound (腾迅)
-    cjk: bool
-    cjk_person: bool
-    head: str  # the person part's first character
+def _dept_start(norm: str, end: int) -> int:
+    """Leftmost start for which DEPARTMENT could end at end (it is at most 8 chars long)."""
+    for start in range(max(0, end - 8), end + 1):
+        if names.DEPARTMENT.fullmatch(norm, start, end) and (
+                start == 0 or norm[start - 1].isalnum()):
+            return start
+    return end
 
 
-def _splits(text: str) -> tuple[Split, ...]:
-    """Every plausible (company, person) reading: Acme's Li, 腾讯的陈姐, Li of Acme, Acme Li,
-    比亚迪 刘洋, 美的赵总 (a Chinese run split at each point)."""
-    pairs: list[tuple[str, str]] = []
-    for pattern in (_POSSESSIVE, _OF):
-        found = pattern.match(text)
-        if found:
-            pairs.append((found["c"], found["p"]))
-    words = text.split()
-    for i in range(1, len(words)):
-        head, tail = " ".join(words[:i]), " ".join(words[i:])
-        pairs += [(head, tail), (tail, head)]
-    if len(words) == 1 and CJK.match(text) and len(text) >= 3:
-        # a person part is a name or a surname and title: at most 欧阳总经理's five characters
-        at = range(max(2, len(text) - _MAX_PERSON), len(text))
-        pairs += [(text[:i], text[i:].removeprefix("的")) for i in at]
-    out = []
-    for company, person in pairs[:_MAX_SPLITS]:
-        c, p = squash(company), _person(person)
-        if c and p.compact:
-            cjk = bool(CJK.match(c))
-            py = "".join(pinyin(c)) if cjk and len(c) >= 2 else ""
-            out.append(Split(c, p, py, cjk, bool(CJK.match(p.compact)), p.compact[:1]))
-    return tuple(out)
+def _trim(norm: str, start: int, end: int) -> int:
+    while end > start and norm[end - 1] in "的嘅":
+        end -= 1
+    return end
 
 
-def phone_digits(text: str) -> str:
-    digits = re.sub(r"\D", "", text)
-    return digits[2:] if len(digits) == 13 and digits.startswith("86") else digits
+def _latin_names(norm: str, text: str) -> list[_Span]:
+    """Latin names in Chinese text: capitalised ones ("理想的Alex"); lower-case English there
+    is jargon ("visit了", "budget还没approve")."""
+    spans = []
+    for m in _LATIN.finditer(norm):
+        word = m[0]
+        if word in names.LATIN_JARGON or (m.start() and norm[m.start() - 1].isalpha()
+                                          and norm[m.start() - 1].isascii()):
+            continue
+        if sum(ch.isdigit() for ch in word) >= 3:  # SO20261123-088: an order number
+            continue
+        if text[m.start()].isupper() or word in names.COMPANIES:
+            spans.append(_Span(m.start(), m.end()))
+    return spans
+
+
+def _choose(norm: str, text: str, people: list[_Span], companies: list[_Span],
+            loose: bool) -> Mention | None:
+    person = people[0] if people else None
+    company = companies[0] if companies else None
+    if person is not None:
+        for c in companies:
+            gap = norm[c.end:person.start]
+            if c.end <= person.start and (names.DEPARTMENT.fullmatch(gap) or gap.strip() == ""):
+                # "华为张总", "腾讯的陈姐" stay whole (the matcher splits them); a Latin
+                # name is looked up alone, its company rides along in Mention.company.
+                start = person.start if norm[person.start].isascii() else c.start
+                return _mention(text, c, person, start, person.end, True)
+        return _mention(text, company, person, person.start, person.end, True)
+    if company is not None and company.known is None and _looks_like_a_name(norm, company):
+        return _mention(text, None, company, company.start, company.end, False)  # "拜访周八"
+    if company is not None:
+        return _mention(text, company, None, company.start, company.end,
+                        company.known is not None or not loose)
+    return None
+
+
+def _looks_like_a_name(norm: str, span: _Span) -> bool:
+    """Two or three characters led by a common surname: a person's name (周八, 张三)."""
+    word = norm[span.start:span.end]
+    return 2 <= len(word) <= 3 and word[0] in names.SURNAMES and not word.isascii()
+
+
+def _mention(text: str, company: _Span | None, person: _Span | None, start: int, end: int,
+             sure: bool) -> Mention:
+    def cut(span: _Span | None) -> str | None:
+        return text[span.start:span.end] if span else None
+
+    return Mention(text[start:end], cut(company), cut(person),
+                   company.known if company else None, sure)
+
+
+def _masked(norm: str, spans: list[tuple[int, int]]) -> str:
+    chars = list(norm)
+    for start, end in spans:
+        chars[start:end] = "\x00" * (end - start)
+    return "".join(chars)
+
+
+def zh_mention(norm: str, text: str, masked: list[tuple[int, int]]) -> Mention | None:
+    norm = _masked(norm, masked)
+    people = _zh_people(norm)
+    latin = _latin_names(norm, text)
+    for span in latin:  # "采购的Kevin" is a person, "vivo的PO" a company
+        if norm[max(0, span.start - 1):span.start] in ("的", "嘅", "和", "跟") and \
+                norm[span.end:span.end + 1] not in ("的", "嘅", "那"):
+            people.append(span)
+    if people and people[0].start == 0 and norm[people[0].end:people[0].end + 1] in ",:":
+        people = people[1:]  # "老王，帮我提醒…": the one spoken to, not the customer
+    known = [m.span() for m in _COMPANY_LEX.finditer(norm)]
+    people = sorted((p for p in people if not any(s < p.end and p.start < e for s, e in known)),
+                    key=lambda s: s.start)  # a person never overlaps a known company name
+    companies = _zh_companies(norm, people)
+    companies += [s for s in latin if s not in people
+                  and all(s.end <= c.start or s.start >= c.end for c in companies)]
+    companies.sort(key=lambda s: s.start)
+    return _choose(norm, text, people, companies, loose=True)

@@ -58,6 +58,9 @@ class Piece:
     offset: tuple[str, float] | None = None  # (unit, signed amount) from now
     count_weekday: tuple[int, int] | None = None  # ("2 sundays from now"): weekday, n
     tz: int | None = None            # minutes east of UTC
+    shift: tuple[str, float] | None = None  # moves the named time: "春节前一周", "the day before"
+    # Counted from the time the text named before: "第二天" (day, 1), "提前半小时" (hour, -0.5)
+    chain: tuple[str, float] | None = None
     now: bool = False
     past: bool = False
     needs_anchor: bool = False       # only meaningful next to a date ("周一晚")
@@ -122,6 +125,32 @@ def select(candidates: list[Piece]) -> list[Piece]:
     return sorted(chosen, key=lambda p: p.span[0])
 
 
+def _shifts(anchor: Piece, piece: Piece, gap: str, text: str) -> bool:
+    """ "春节前一周", "端午节后两天": an offset written straight after a date moves that date."""
+    return (gap == "" and piece.offset is not None and text[piece.span[0]] in "前后"
+            and has_date(anchor) and anchor.offset is None and anchor.shift is None)
+
+
+_SAME_CLAUSE = re.compile(r"[^,，.。;；!！?？\n]{0,40}")
+_EVENT_GAP = re.compile(r"[^,，.。;；!！?？\n\d]{1,6}")
+
+
+def _reaches(anchor: Piece, piece: Piece, gap: str, text: str) -> Piece | None:
+    """ "30 minutes before the Globex call at 3pm", "3点开会前半小时": a shift by minutes or
+    hours moves the time of the event named between them, within one clause."""
+    if anchor.shift and anchor.needs_anchor and (has_date(piece) or piece.clock is not None) \
+            and _SAME_CLAUSE.fullmatch(gap):
+        # Written together ("the day before Christmas") the span covers both; across an
+        # event ("before the Globex call at 3pm") only the time, as the event may hold a name.
+        span = (anchor.span[0], piece.span[1]) if _GLUE.fullmatch(gap) else piece.span
+        return replace(piece, shift=anchor.shift, span=span)
+    short = piece.offset is not None and piece.offset[0] in ("minute", "hour")
+    if short and text[piece.span[0]] == "前" and anchor.clock is not None \
+            and _EVENT_GAP.fullmatch(gap):
+        return replace(anchor, shift=piece.offset)
+    return None
+
+
 def group(pieces: list[Piece], text: str) -> list[Piece]:
     """Merge neighbours joined by glue words; a range ("3-4pm", "周三至周五") keeps its start."""
     groups: list[Piece] = []
@@ -129,11 +158,20 @@ def group(pieces: list[Piece], text: str) -> list[Piece]:
         if groups:
             last = groups[-1]
             gap = text[last.span[1]:piece.span[0]]
+            if _shifts(last, piece, gap, text):
+                groups[-1] = replace(last, shift=piece.offset, span=(last.span[0], piece.span[1]))
+                continue
+            reached = _reaches(last, piece, gap, text)
+            if reached is not None:
+                groups[-1] = reached
+                continue
             if _GLUE.fullmatch(gap) and _can_merge(last, piece):
                 groups[-1] = merge(last, piece)
                 continue
             if _RANGE.fullmatch(gap) and _same_kind(last, piece):
                 last.span = (last.span[0], piece.span[1])
                 continue
+        if piece.shift and piece.needs_anchor and groups:  # "at 3pm, remind me 30 min before"
+            piece = replace(piece, chain=piece.shift, shift=None, needs_anchor=False)
         groups.append(piece)
     return [g for g in groups if not g.needs_anchor]

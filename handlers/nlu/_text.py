@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from ._hant import HANT_TO_HANS
+
 # Traditional (and Cantonese) characters that occur in date/time/money phrases, mapped to their
 # simplified forms so the grammar only has to spell each word once.
 _TRAD_PAIRS = (
@@ -21,7 +23,7 @@ _TRAD_PAIRS = (
     "聯联 絡络 訪访 問问 實实 貝贝 穌稣 鬥斗 壽寿 誌志 預预 計计 續续 產产 業业 開开 關关 "
     "們们 "
 )
-_TRAD_MAP = {pair[0]: pair[1] for pair in _TRAD_PAIRS.split()}
+_TRAD_MAP = HANT_TO_HANS | {pair[0]: pair[1] for pair in _TRAD_PAIRS.split()}
 
 _ZH_DIGITS = {
     "零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,

@@ -91,7 +91,8 @@ def _offset(m: re.Match[str]) -> Piece | None:
 
 def _weekday(m: re.Match[str]) -> Piece | None:
     mod, after = m["mod"], m["after"] or ""
-    supported = mod or after or m["dot"] or m.string.startswith(",", m.end())
+    supported = mod or after or m["dot"] or m.string.startswith(",", m.end()) or re.search(
+        r"\b(?:by|before|on|until|till|from|every|next|this|for|after)\s+$", m.string[:m.start()])
     if m["wd"] in ("sat", "sun", "wed") and not supported:
         return None  # "I sat with Li", "the sun": only a weekday with some support
     day = _WD_ABBR[m["wd"]]
@@ -100,7 +101,9 @@ def _weekday(m: re.Match[str]) -> Piece | None:
         return _piece(m, weekday=day, week_rel=rel, past=rel < 0)
     if after:
         return _piece(m, weekday=day, weekday_mode="after")
-    modes = {"this": "this", "coming": "this", "next": "next"}
+    if mod == "next":  # Duckling's reading, and a rep's: the weekday of next calendar week
+        return _piece(m, weekday=day, week_rel=1)
+    modes = {"this": "this", "coming": "this"}
     mode = modes.get(mod or "", "last" if mod else None)
     return _piece(m, weekday=day, weekday_mode=mode, past=mode == "last")
 
@@ -113,6 +116,7 @@ def _week_of(m: re.Match[str]) -> Piece:
 def _rel_day(m: re.Match[str]) -> Piece:
     word = re.sub(r"\s+", " ", m[0]).removeprefix("the ")
     table = {"today": 0, "tonight": 0, "tonite": 0, "yesterday": -1, "last night": -1,
+             "yday": -1, "yest": -1, "ystd": -1, "ytday": -1,
              "day after tomorrow": 2, "day before yesterday": -2}
     offset = table.get(word, 1)
     pod = _PODS["evening"] if word in ("tonight", "tonite", "last night") else None
@@ -204,8 +208,9 @@ def _edge(m: re.Match[str]) -> Piece:
         part = {"end": "end", "beginning": "begin", "start": "begin"}.get(m["part"], "mid")
         unit = m["u"]
     rel = _REL.get(m.groupdict().get("mod") or "", 0)
-    if unit == "day":  # end of the working day
-        return _piece(m, day_rel=rel, clock=Clock(18, 0, ambiguous=False))
+    if unit == "day":  # end of the working day; "EOD tomorrow" names the day separately
+        day = {"day_rel": rel} if m.groupdict().get("mod") else {}
+        return _piece(m, clock=Clock(18, 0, ambiguous=False), **day)
     slot = {"week": "week_rel", "month": "month_rel", "year": "year_rel",
             "quarter": "quarter_rel"}[unit]
     return _piece(m, part=part, part_of=unit, **{slot: rel})
@@ -291,6 +296,22 @@ def _holiday(m: re.Match[str]) -> Piece:
     return _piece(m, holiday=rule, year=year, year_rel=year_rel, weekday_mode=mode)
 
 
+def _anchor_shift(m: re.Match[str]) -> Piece | None:
+    """ "the day before Christmas", "an hour before 3pm", "a week from Monday": waits for the
+    time it moves."""
+    day = m.groupdict().get("day")
+    amount = 1.0 if day else _amount(m)
+    if not amount:
+        return None
+    unit = "day" if day else _UNIT[m["u"]]
+    sign = -1 if m["dir"].startswith(("before", "prior")) else 1
+    return _piece(m, shift=(unit, sign * amount), needs_anchor=True)
+
+
+def _chain(m: re.Match[str]) -> Piece:
+    return _piece(m, chain=("day", 1))
+
+
 def _count_weekday(m: re.Match[str]) -> Piece | None:
     count = en_int(m["n"])
     return _piece(m, count_weekday=(_WD_ABBR[m["wd"]], count)) if count else None
@@ -315,11 +336,15 @@ def _rule(pattern: str, build: Callable[[re.Match[str]], Piece | None]) -> Rule:
 RULES: list[Rule] = [
     _rule(r"\b(?:right\s+now|just\s+now|now|asap)\b", _now),
     _rule(r"\b(?:the\s+)?day\s+(?:after\s+tomorrow|before\s+yesterday)\b|\btoday\b|\btonight\b"
-          r"|\btonite\b|\btomm?orr?ows?\b|\btmrw?\b|\byesterday\b|\blast\s+night\b", _rel_day),
+          r"|\btonite\b|\btomm?orr?ows?\b|\btmrw?\b|\btmw\b|\b2mor+ow\b|\b2moro\b|\byesterday\b"
+          r"|\by(?:t)?day\b|\byest\b|\bystd\b|\blast\s+night\b", _rel_day),
     _rule(r"\b(?:(?P<mod>this\s+coming|this|next|last|coming|past|previous|this\s+past)\s+)?"
           + WD + r"(?:\s+(?P<after>after\s+next|(?:of|from)\s+(?:next|this|last)\s+week"
           r"|(?:next|this|last)\s+week))?", _weekday),
     _rule(r"\b(?P<mod>last|next|this)\s+week'?s\s+" + WD, _week_of),
+    _rule(r"\b(?:the\s+)?week\s+after\s+next\b", lambda m: _piece(m, week_rel=2)),
+    _rule(r"\b(?:over|on|at|during|for)\s+the\s+week-?end\b",
+          lambda m: _piece(m, week_rel=0, part="weekend")),
     _rule(r"\b(?P<mod>this\s+past|this|next|last|past|previous|current|coming|the\s+following"
           r"|following)\s+(?P<u>week-?ends?|wkend|week|wk|month|year|yr|quarter|qtr)\b", _period),
     _rule(r"\b(?:the\s+)?" + MON + r"(?:\s+the)?\s*(?P<d>" + DAYNUM + r")?\b"
@@ -372,6 +397,13 @@ RULES: list[Rule] = [
     _rule(r"\b(?:(?P<mod>this|next|last)\s+)?(?P<w>" + "|".join(map(re.escape, _EN_HOLIDAYS))
           + r")\b(?:\s+(?P<y>(?:19|20)\d{2})\b|\s+of\s+(?P<ymod>this|next|last)\s+year)?",
           _holiday),
+    _rule(r"\b(?:the\s+)?(?:(?P<day>day)|" + _AMOUNT + UNIT + r")\s+(?P<dir>before|after"
+          r"|prior\s+to)\b(?!\s+(?:tomorrow|yesterday|next|that)\b)", _anchor_shift),
+    _rule(r"\b" + _AMOUNT + UNIT + r"\s+(?P<dir>from)\b(?!\s+(?:now|today|right\s+now)\b)",
+          _anchor_shift),
+    _rule(r"\b(?:the\s+)?(?:next|following)\s+day\b", _chain),
+    _rule(r"\b(?:a\s+)?(?P<n>couple|few)(?:\s+of)?\s+(?P<u>day|week)s\b(?!\s+(?:ago|before|back))",
+          lambda m: _piece(m, offset=(m["u"], 2.0 if m["n"] == "couple" else 3.0))),
     _rule(r"\bin\s+(?:about\s+|around\s+|approximately\s+|just\s+)?" + _AMOUNT + UNIT, _offset),
     _rule(r"\b" + _AMOUNT + UNIT + r"\s+(?P<dir>ago|before|earlier|back|from\s+now|from\s+today"
           r"|from\s+right\s+now|hence|later)\b", _offset),

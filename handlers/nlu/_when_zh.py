@@ -9,8 +9,8 @@ from ._calendar import HOLIDAYS
 from ._pieces import Clock, Piece, Pod, Rule
 from ._text import ZH_NUM, zh_int
 
-_DAY_WORD = {"大前": -3, "前": -2, "昨": -1, "寻": -1, "今": 0, "明": 1, "听": 1, "后": 2,
-             "大后": 3}
+_DAY_WORD = {"大前": -3, "前": -2, "昨": -1, "寻": -1, "琴": -1, "噚": -1, "今": 0, "明": 1,
+             "听": 1, "后": 2, "大后": 3}
 _REL = {"上上": -2, "上": -1, "上个": -1, "去": -1, "前": -2, "大前": -3, "下下": 2, "下": 1,
         "下个": 1, "明": 1, "后": 2, "大后": 3, "这": 0, "这个": 0, "这一": 0, "本": 0, "今": 0,
         "今个": 0, "本个": 0}
@@ -27,10 +27,12 @@ _PODS = {
     "早上": MORNING, "早晨": MORNING, "清早": MORNING, "一早": MORNING, "上午": MORNING,
     "中午": Pod(11, 14, 12, True), "正午": Pod(11, 14, 12, True), "午间": Pod(11, 14, 12, True),
     "下午": Pod(12, 19, 14, True), "午后": Pod(12, 19, 14, True), "晏昼": Pod(12, 19, 14, True),
+    "下昼": Pod(12, 19, 14, True), "上昼": MORNING, "朝早": MORNING,  # Cantonese
     "傍晚": Pod(17, 19, 18, True), "黄昏": Pod(17, 19, 18, True), "晚上": EVENING,
     "晚间": EVENING, "夜里": EVENING, "夜间": EVENING, "夜晚": EVENING, "晚": EVENING,
     "深夜": Pod(21, 24, 22, True), "凌晨": Pod(0, 6, 5, False), "半夜": Pod(0, 6, 1, False),
     "白天": Pod(8, 18, 9, False), "早": MORNING, "晨": MORNING, "夜": EVENING,
+    "朝": MORNING,  # Cantonese 今朝 / 听朝: this / tomorrow morning
 }
 _MON = r"(?P<mon>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
 _DOM = r"(?P<dom>3[01]|[12]\d|0?[1-9]|[一二三四五六七八九十]{1,3})"
@@ -55,8 +57,12 @@ def _week(m: re.Match[str]) -> Piece | None:
     if pre is None and day is None:
         return None
     rel = _REL[pre] if pre else None
-    if day == "末":
-        return _piece(m, week_rel=rel or 0, part="weekend", past=(rel or 0) < 0)
+    if day == "初":  # "下周初": the first days of that week
+        return _piece(m, week_rel=rel or 0, part="begin", past=(rel or 0) < 0)
+    if day == "末" and rel is None:  # a bare 周末 is the nearest one, ahead or (logging) behind
+        return _piece(m, weekday=5)
+    if day == "末" and rel is not None:
+        return _piece(m, week_rel=rel, part="weekend", past=rel < 0)
     if day is None:
         return _piece(m, week_rel=rel, past=(rel or 0) < 0)
     if rel is not None and rel != 0:
@@ -165,6 +171,13 @@ def _quarter(m: re.Match[str]) -> Piece:
     return _piece(m, quarter=zh_int(m["n"] or m["q"]))
 
 
+def _chain(m: re.Match[str]) -> Piece | None:
+    if m["n"]:  # "提前半小时": before the time named just before
+        amount = 0.5 if m["n"] == "半" else float(zh_int(m["n"]) or 0)
+        return _piece(m, chain=(_UNIT[m["u"]], -amount)) if amount else None
+    return _piece(m, chain=("day", 2 if m[0].startswith("第三") else 1))
+
+
 def _now(m: re.Match[str]) -> Piece:
     return _piece(m, now=True)
 
@@ -179,14 +192,18 @@ def _rule(pattern: str, build: Callable[[re.Match[str]], Piece | None]) -> Rule:
 
 RULES: list[Rule] = [
     _rule(r"现在|此时|此刻|而家|宜家|依家|马上|立刻", _now),
-    _rule(r"(?P<w>大前|大后|前|昨|今|明|后|寻|听)(?P<tail>天|日|儿|晚|早|晨|夜)(?![\d])",
-          _day_word),
-    _rule(_NOT_NUM + _PRE + r"?个?(?:周|星期|礼拜)(?P<d>[一二三四五六日天末1-7])?"
+    _rule(r"(?P<w>大前|大后|前|昨|今|明|后|寻|听|琴|噚)(?P<tail>天|日|儿|晚|早|晨|夜|朝)"
+          r"(?!\d*(?:号|日|月|年))", _day_word),
+    _rule(r"(?:第二|第三)天|次日|翌日|隔天|(?<![今明后昨前])第二日"
+          r"|(?:提前|(?<=[会面饭议谈])前)(?P<n>\d+|" + ZH_NUM + r"|半)个?(?P<u>分钟|小时|钟头|天)",
+          _chain),
+    _rule(_NOT_NUM + _PRE + r"?个?(?:周|星期|礼拜)(?P<d>[一二三四五六日天末1-7]|初(?!\d))?"
           r"(?![次个遍趟号年月倍])", _week),
     _rule(_PRE + r"个?月份?(?P<part>初|头|中旬|上旬|下旬|中|底|末|尾)?", _month_rel),
     _rule(_NOT_NUM + _MON + r"月份?(?P<part>初|头|中旬|上旬|下旬|中|底|末|尾)?(?!\d)", _month),
     _rule(_NOT_NUM + _MON + r"月" + _DOM + r"(?:号|日)?" + _NUM_END + r"(?![个分点时])", _month),
-    _rule(r"(?<![\d零〇一二两三四五六七八九十个])(?P<u>月|年)(?P<part>初|头|中旬|上旬|下旬|底|末|尾)",
+    _rule(r"(?<![\d零〇一二两三四五六七八九十个])(?P<u>月|年)(?P<part>初|头|中旬|上旬|下旬|底|末|尾"
+          r"|中(?=[,，。.前再去给见回的\s]|$))",
           _part_only),
     _rule(r"(?P<pre>大前|大后|这一|前|去|今|明|后|上|下|本)年(?P<part>初|头|底|末|尾)?",
           _year_rel),
@@ -199,7 +216,7 @@ RULES: list[Rule] = [
           r"(?:\s*(?:(?P<half>半)|(?P<q>[一三])刻|整|(?P<zi2>" + _MIN + r")个字"
           r"|(?:踏|搭)(?P<zi>" + _MIN + r")|过?(?P<zero>[零〇])?(?P<m>" + _MIN + r")"
           r"(?P<fen>分钟|分)?))?" + _NUM_END + r"(?!个(?!字)|[零一二两三四五六七八九十])", _clock),
-    _rule(r"(?P<dir>上|前|下|后|过|再过)(?P<n>\d+|" + ZH_NUM + r"|几)个?(?P<u>" + _UNITS + ")",
+    _rule(r"(?P<dir>上|前|下|后|过|再过)(?P<n>\d+|" + ZH_NUM + r"|几|半)个?(?P<u>" + _UNITS + ")",
           _offset),
     _rule(r"(?P<n>\d+(?:\.\d+)?|" + ZH_NUM + r"|半|几)个?(?P<half>半)?(?P<u>" + _UNITS + r")"
           r"(?P<half2>半)?(?P<dir>之后|以后|之前|以前|之内|以内|后|前|内)", _offset),

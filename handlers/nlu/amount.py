@@ -39,10 +39,12 @@ _MULT = {
 }
 _ZH_NUM = "[零一二两三四五六七八九十百千万亿]"
 _PATTERN = re.compile(
-    r"(?<![a-z\d.,])(?:(?P<pre>us\$|hk\$|rmb|cny|usd|eur|gbp|hkd|jpy|[¥$€£])\s*)?"
-    r"(?(pre)|(?<![a-z\d.,]))(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.点]\d+)?"
-    r"|" + _ZH_NUM + r"+(?:点[零一二三四五六七八九]+" + _ZH_NUM + r"*)?)"
-    r"(?:\s*(?P<mult>百万|千万|万|亿|千|百|thousand|million|billion|mn|bn|k|m|w)(?![a-z]))?"
+    r"(?<![a-z\d.])(?<!\d,)(?:(?P<pre>us\$|hk\$|rmb|cny|usd|eur|gbp|hkd|jpy|[¥$€£])\s*)?"
+    r"(?(pre)|(?<![a-z\d.])(?<!\d,))(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.点]\d+)?"
+    r"|(?=[零一二两三四五六七八九十])" + _ZH_NUM + r"+(?:点[零一二三四五六七八九]+"
+    + _ZH_NUM + r"*)?)"
+    r"(?:\s*(?:个(?=亿|万))?(?P<mult>百万|千万|万|亿|千|百|thousand|million|billion|mn|bn|k|m|w)"
+    r"(?![a-z]))?"
     r"(?:\s*(?P<post>块钱|块|元|人民币|美元|美金|欧元|英镑|港币|港元|日元|rmb|cny|usd|dollars?"
     r"|bucks|eur|euros?|gbp|pounds?|hkd|jpy|yen)(?![a-z]))?"
 )

@@ -20,7 +20,7 @@ from typing import Generic, Protocol, TypeVar
 from pypinyin import Style, lazy_pinyin
 from rapidfuzz import fuzz
 
-from ._mention import (
+from ._readings import (
     EN_HONORIFIC,
     Person,
     Query,

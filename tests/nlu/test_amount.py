@@ -83,3 +83,16 @@ def test_default_currency_applies_only_without_a_marker() -> None:
 def test_find_amounts_returns_all_in_order() -> None:
     values = [a.value for a in find_amounts("首付¥30,000，尾款20万")]
     assert values == [Decimal(30000), Decimal(200000)]
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("1.5个亿", 150_000_000), ("两个亿的项目", 200_000_000), ("下单了，50万", 500_000),
+])
+def test_spoken_magnitudes_and_a_chinese_comma(text: str, value: int) -> None:
+    found = parse_amount(text)
+    assert found is not None and found.value == value
+
+
+@pytest.mark.parametrize("text", ["五十个", "在万科开会", "万一不行"])
+def test_a_bare_magnitude_or_count_is_not_money(text: str) -> None:
+    assert parse_amount(text) is None

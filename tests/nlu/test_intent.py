@@ -78,6 +78,10 @@ def test_intent_and_mention(text: str, intent: str, mention: str | None) -> None
         ("王经理说方案下周给他", "proposal"),
         ("华为签合同了", "commit"),
         ("Acme signed the contract", "commit"),
+        ("比亚迪签了", "won"),  # signed, full stop: the 签了 is a win
+        ("Wayne Enterprises signed", "won"),
+        ("合同下周签", "commit"),
+        ("contract goes out for signature Friday", "commit"),
         ("张总那边回款了", "payment"),
         ("项目验收通过", "acceptance"),
         ("客户需求明确了", "needs"),
@@ -109,7 +113,8 @@ def test_json_dict_has_exact_keys_and_iso_values() -> None:
     u = understand("今天拜访华为张总，报价¥30,000，下周三回访", NOW)
     data = u.to_json_dict()
     assert list(data) == ["intent", "customer_mention", "activity_type", "happened_at",
-                          "follow_up_at", "amount", "currency", "stage", "summary"]
+                          "follow_up_at", "amount", "currency", "stage", "summary",
+                          "mention_company", "mention_person", "mention_company_full", "unsure"]
     assert data["amount"] == "30000"
     assert data["currency"] == "CNY"
     assert data["follow_up_at"] == "2013-02-20T09:00:00+08:00"
