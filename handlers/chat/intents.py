@@ -40,12 +40,13 @@ async def free_text(ctx: Ctx, text: str) -> list[Reply]:
         return await visits.start(ctx, text)
     if u.intent == "set_reminder":
         return await reminders.remind(ctx, text)
-    if u.intent == "show_customer" and u.customer_mention:
-        return await customers.lookup(ctx, u.customer_mention)
-    if u.intent in ("deal_won", "deal_lost") and u.customer_mention:
-        return await _close_deal(ctx, u.customer_mention, u.intent.removeprefix("deal_"))
-    if u.intent == "advance_deal" and u.customer_mention:
-        return await deals.deals_command(ctx, u.customer_mention)
+    who = u.lookup
+    if u.intent == "show_customer" and who:
+        return await customers.lookup(ctx, who)
+    if u.intent in ("deal_won", "deal_lost") and who:
+        return await _close_deal(ctx, who, u.intent.removeprefix("deal_"))
+    if u.intent == "advance_deal" and who:
+        return await deals.deals_command(ctx, who)
     if u.intent == "show_pipeline":
         return await pipeline.pipeline_view(ctx, "")
     if u.intent == "help":

@@ -75,7 +75,7 @@ async def _create(ctx: Ctx, text: str, due: datetime) -> list[Reply]:
     if due <= ctx.now:
         raise UserError("rm.past", when=ctx.when(due))
     body = _LEAD_IN.sub("", text).strip() or text.strip()
-    mention = understand(text, ctx.local_now()).customer_mention
+    mention = understand(text, ctx.local_now()).lookup
     found = await customer_svc.resolve_mention(ctx.uow, ctx.scope, mention or "")
     best = found.certain
     customer_id = best.id if best is not None else None

@@ -73,7 +73,7 @@ async def start(ctx: Ctx, text: str) -> list[Reply]:
     ctx.conv.go("vi.who", draft=draft.dump())
     if not understood.customer_mention:
         return [Reply(ctx.t("vi.ask_who"))]
-    return await _find_customer(ctx, draft, understood.customer_mention)
+    return await _find_customer(ctx, draft, understood.lookup or understood.customer_mention)
 
 
 async def _find_customer(ctx: Ctx, draft: VisitDraft, query: str) -> list[Reply]:

@@ -48,7 +48,8 @@ _CUT2_WORDS = (
     "终于 要求 希望 说 催一下 追一下 问一下 查一下 看一下 看看 查查 更新 拿下 没戏 黄了 丢了 "
     "输了 赢了 掉了 成交 进入 推进 阶段 商机 资料 信息 电话多少 怎么样 到哪 还有 今晚 后天 下周 "
     "上周 这周 本周 月底 立项 短名单 技术 交流 数字 样品 续约 祝福 年货 粽子 拿验收 一趟 过去 "
-    "回访 跟进 再约 再联系 记录 拜访记录 到时候 时候 记住 备忘"
+    "回访 跟进 再约 再联系 记录 拜访记录 到时候 时候 记住 备忘 "
+    "发合同 发报价 发资料 发方案 发邮件 发样品 发个 发一下 发份 发送"
 )
 _CUT2 = re.compile("|".join(sorted(_CUT2_WORDS.split(), key=len, reverse=True)))
 _CUT1 = set(
@@ -56,7 +57,7 @@ _CUT1 = set(
     "是也都就还又再呢吗吧啊哦呀嘛啦喔哈嘅咗嚟睇话畀佢"
 )
 _VERB_BEFORE = re.compile(
-    r"拜[访防仿方]了?|拜见了?|见了|见到了?|去了趟|去了|去的|去|到|在|跟|和|与|同|给|发给|打给|寄给"
+    r"拜[访防仿方]了?|拜见了?|见了|见到了?|去了趟|去了|去的|去|到|在|跟进一下|跟进|跟踪|跟|和|与|同|给|发给|打给|寄给"
     r"|联系|约了|找|查一下|查查|查|看看|看一下|追一下|催一下"
 )
 _RIGHT_ANCHOR = re.compile(
@@ -133,12 +134,17 @@ def _loose_companies(norm: str, people: list[_Span]) -> list[tuple[int, int]]:
         if dept:
             spans.append((_run_left(norm, dept.start()), dept.start()))
     for m in _RIGHT_ANCHOR.finditer(norm):
-        if m.start() > 0 and norm[m.start() - 1].isalnum():
+        if m.start() > 0 and norm[m.start() - 1].isalnum() and not _inside_word(norm, m.start()):
             spans.append((_run_left(norm, m.start()), m.start()))
     for m in _VERB_BEFORE.finditer(norm):
         if m.end() < len(norm) and norm[m.end()].isalnum():
             spans.append((m.end(), _run_right(norm, m.end())))
     return [(s, _trim(norm, s, e)) for s, e in spans if e > s and not _jargon(norm, s, e)]
+
+
+def _inside_word(norm: str, at: int) -> bool:
+    """A stop word runs across at: 合同 in "给张三发合同" belongs to 发合同, not to a name."""
+    return any(w.start() < at < w.end() for w in _CUT2.finditer(norm, max(0, at - 3), at + 3))
 
 
 def _jargon(norm: str, start: int, end: int) -> bool:
@@ -190,12 +196,23 @@ def _choose(norm: str, text: str, people: list[_Span], companies: list[_Span],
                 start = person.start if norm[person.start].isascii() else c.start
                 return _mention(text, c, person, start, person.end, True)
         return _mention(text, company, person, person.start, person.end, True)
+    named = _name_after(norm, company) if company is not None else None
+    if company is not None and named is not None:  # "华为张三那单": the company's person too
+        return _mention(text, company, named, company.start, named.end, True)
     if company is not None and company.known is None and _looks_like_a_name(norm, company):
         return _mention(text, None, company, company.start, company.end, False)  # "拜访周八"
     if company is not None:
         return _mention(text, company, None, company.start, company.end,
                         company.known is not None or not loose)
     return None
+
+
+def _name_after(norm: str, company: _Span) -> _Span | None:
+    """A full name written right after a company ("华为张三，", "美的的赵磊那单"): the person
+    the rep means, which the matcher checks against the company's people."""
+    start = company.end + (norm[company.end:company.end + 1] in ("的", "嘅"))
+    span = _Span(start, _run_right(norm, start, limit=3)) if start < len(norm) else None
+    return span if span is not None and _looks_like_a_name(norm, span) else None
 
 
 def _looks_like_a_name(norm: str, span: _Span) -> bool:

@@ -47,6 +47,16 @@ class Understanding:
     mention_company_full: str | None = None  # long form of a known short name: 招行 -> 招商银行
     unsure: tuple[str, ...] = ()             # fields to ask about rather than state as fact
 
+    @property
+    def lookup(self) -> str | None:
+        """What to look the customer up by: the mention, with the company part added when the
+        mention is the person alone ("Janet at Acme" -> "Acme Janet"), so the matcher can
+        check company against company and the person against the person."""
+        mention, company = self.customer_mention, self.mention_company
+        if mention and company and company not in mention:
+            return f"{company} {mention}"
+        return mention
+
     def to_json_dict(self) -> dict[str, object]:
         """JSON-ready view: ISO datetimes, the amount as a decimal string."""
         def iso(at: datetime | None) -> str | None:

@@ -3,6 +3,7 @@ on screen, and anything else gets a clear answer."""
 
 from __future__ import annotations
 
+# Deals are named by their contact: a company alone is a did-you-mean (test_matching.py).
 from sqlalchemy import select
 
 from store.models import Deal, Reminder
@@ -34,8 +35,8 @@ async def test_new_intent_leaves_the_reason_question(
 ) -> None:
     rep = people["rep_a"]
     await _two_customers_with_deals(rep)
-    assert "原因" in await rep.say("华为那单赢了")
-    reply = await rep.say("腾讯那单丢了")
+    assert "原因" in await rep.say("张三那单赢了")
+    reply = await rep.say("李四那单丢了")
     assert "已先放下" in reply and "「腾讯云」输单的原因" in reply  # asks Tencent's reason
     deals = await _deals(world)
     assert deals["华为服务器"].stage != "won" and deals["华为服务器"].close_reason is None
@@ -48,8 +49,8 @@ async def test_new_intent_leaves_the_reason_question(
 async def test_a_misjudged_leave_is_taken_back(people: dict[str, Chat], world: World) -> None:
     rep = people["rep_a"]
     await _two_customers_with_deals(rep)
-    await rep.say("华为那单赢了")
-    reply = await rep.say("腾讯那单丢了")
+    await rep.say("张三那单赢了")
+    reply = await rep.say("李四那单丢了")
     assert "这句是回答刚才的问题" in reply
     number = reply.split("这句是回答刚才的问题")[0].rsplit("\n", 1)[-1].strip(" .↩️不，")
     await rep.say(number)
@@ -60,7 +61,7 @@ async def test_a_misjudged_leave_is_taken_back(people: dict[str, Chat], world: W
 async def test_plain_answers_still_fill_the_form(people: dict[str, Chat], world: World) -> None:
     rep = people["rep_a"]
     await _two_customers_with_deals(rep)
-    await rep.say("华为那单赢了")
+    await rep.say("张三那单赢了")
     assert "已先放下" not in await rep.say("客户认可我们的方案")
     assert (await _deals(world))["华为服务器"].stage == "won"
     await rep.say("/remind 给张三打电话")  # asks when: a sentence with 提醒 is the answer
@@ -70,8 +71,8 @@ async def test_plain_answers_still_fill_the_form(people: dict[str, Chat], world:
 async def test_english_new_intent_and_commands_say_so(world: World) -> None:
     rep = (await join_all(world, "en"))["rep_a"]
     await _two_customers_with_deals(rep, EN)
-    assert 'Why was "Acme servers" won' in await rep.say("Acme deal was won")
-    reply = await rep.say("Globex deal was lost")
+    assert 'Why was "Acme servers" won' in await rep.say("David Lee deal was won")
+    reply = await rep.say("Amy Wong deal was lost")
     assert "set aside the unfinished deal" in reply and 'Why was "Globex cloud" lost' in reply
     assert "No, that was my answer" in reply
     reply = await rep.say("/today")

@@ -41,11 +41,11 @@ async def test_unclear_customer_is_asked_not_guessed(
     second = await add_firm(world, "rep_a", "张三", None, "腾讯")
     rep = people["rep_a"]
     reply = await rep.say("/remind 明天给张三发合同")
-    assert "提醒你" in reply and "哪个客户" in reply
-    assert "张三 · 华为" in reply and "张三 · 腾讯" in reply and "不关联客户" in reply
+    assert "提醒你" in reply and "是哪一位" in reply  # the shared which-customer question
+    assert "张三 · 华为" in reply and "张三 · 腾讯" in reply and "都不是" in reply
     [reminder] = await reminders(world)
     assert reminder.customer_id is None  # saved, not linked on a guess
-    assert "已关联到 张三 · 腾讯" in await rep.say(payload=f"rm:link:{reminder.id}:{second}")
+    assert "已关联到 张三" in await rep.say(payload=f"rm:link:{reminder.id}:{second}")
     [reminder] = await reminders(world)
     assert reminder.customer_id == second != first
     other = await add_customer(world, "rep_b", "王五")
@@ -54,8 +54,8 @@ async def test_unclear_customer_is_asked_not_guessed(
     [reminder] = await reminders(world)
     assert reminder.customer_id == second
     await rep.say("/remind 明天给张三发报价")
-    assert "不关联客户" in await rep.say("3")  # "none of these"
-    assert "哪个客户" not in await rep.say("/remind 后天下午开周会")  # names no one: no question
+    assert "都不是" in await rep.say("3")  # "none of these"
+    assert "是哪一位" not in await rep.say("/remind 后天下午开周会")  # names no one: no question
     assert [r.customer_id for r in await reminders(world)] == [second, None, None]
 
 

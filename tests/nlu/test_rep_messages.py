@@ -411,3 +411,29 @@ def test_the_visit_time_is_the_one_next_to_the_contact() -> None:
                                   "Siemens China - Anna wants the revised quote by Wednesday EOD"])
 def test_stage_implied(text: str) -> None:
     assert read(text).stage is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "mention", "company", "person"),
+    [
+        ("华为张三那单赢了", "华为张三", "华为", "张三"),  # a full name after the company
+        ("今天拜访了华为张三，聊了报价", "华为张三", "华为", "张三"),
+        ("美的的赵磊那单丢了", "美的的赵磊", "美的", "赵磊"),
+        ("华为服务器那单赢了", "华为", "华为", None),  # 服务器 is no name
+        ("明天给张三发合同", "张三", None, "张三"),  # 发合同 is the errand, not the name's end
+        ("明天跟进张三", "张三", None, "张三"),  # 跟进 is one verb
+        ("提醒我下周一跟进刘洋", "刘洋", None, "刘洋"),
+    ],
+)
+def test_the_person_with_the_company_and_around_errands(
+    text: str, mention: str, company: str | None, person: str | None
+) -> None:
+    u = understand(text, MON)
+    assert (u.customer_mention, u.mention_company, u.mention_person) == (mention, company, person)
+
+
+def test_lookup_adds_the_company_to_a_person_alone() -> None:
+    """"Janet at Acme" is looked up as both, so the matcher checks each against its own."""
+    u = understand("met Janet at Acme today, follow up Friday", MON)
+    assert u.customer_mention == "Janet" and u.lookup == "Acme Janet"
+    assert understand("今天拜访华为张总", MON).lookup == "华为张总"
