@@ -75,8 +75,13 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
         return print_nlu(args.text, args.now, settings)
     if args.command == "console" and args.demo and "database_url" not in settings.model_fields_set:
         settings = settings.model_copy(update={"database_url": f"sqlite+aiosqlite:///{DEMO_DB}"})
-    app = await build_app(settings)
+    starting = args.command in ("serve", "poll", "serve-check")
+    app = await build_app(settings, migrate=not starting or settings.migrate_on_start)
     try:
+        if starting and not await schema_ok(app):
+            return 2
+        if args.command == "serve-check":
+            return 0
         if args.command == "migrate":
             print(f"schema up to date: {app.engine.url.render_as_string(hide_password=True)}")
             return 0
@@ -116,6 +121,16 @@ async def run_serve(
     routes = wechat.routes if wechat else ()
     await serve(app, routes=routes, lifespans=lifespans, sock=sock, role=role)
     return 0
+
+
+async def schema_ok(app: App) -> bool:
+    """This code and the database agree on the schema; otherwise one line saying why."""
+    from store.migrate import schema_status
+
+    status = await schema_status(app.engine)
+    if not status.ok:
+        print(f"chatcrm: {status.explain()}", file=sys.stderr)
+    return status.ok
 
 
 def serve_worker(sock: socket.socket, role: WorkerRole) -> None:
@@ -192,7 +207,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot.workers import check_workers, supervise
 
         check_workers(settings)
-        run_loop(run(parser().parse_args(["migrate"]), settings))  # once, before the workers
+        # migrate (if told to) and check once, before the workers
+        if (code := run_loop(run(argparse.Namespace(command="serve-check"), settings))) != 0:
+            return code
         return supervise(settings, serve_worker)
     return run_loop(run(args, settings))
 
