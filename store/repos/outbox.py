@@ -6,11 +6,18 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, select, update
+from sqlalchemy import ColumnElement, case, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.models import Identity, OutboxEntry
 from store.repos.once import insert_many_once, insert_once, is_postgres
+
+# Keys that must never go out twice, however old: a care message (birthday, holiday,
+# post-sale, win-back) is queued by handlers/desk/care.queue_care with the outbox key as its
+# only guard. Everything else is guarded elsewhere and may go: reminders by their status and
+# due time, digests and briefs by their job_run slot, replies by the inbox (which forgets
+# update ids after three days, after which a repeated id must be answered again).
+TOMBSTONE_KEYS = ("care:",)
 
 
 def outbox_row(
@@ -181,6 +188,35 @@ class OutboxRepo:
             .where(Identity.channel == channel, Identity.external_id == external_id)
             .values(blocked_at=now)
         )
+
+    async def purge_done(
+        self, before: datetime, limit: int, keep: Sequence[str] = TOMBSTONE_KEYS
+    ) -> int:
+        """Up to `limit` sent or failed rows queued before `before`, oldest first, deleted;
+        those whose key starts with one of `keep` stay as a tombstone (status "kept", no body)
+        so the key can never be queued again. Returns how many rows were done."""
+        stmt = (
+            select(OutboxEntry.id, OutboxEntry.idempotency_key)
+            .where(OutboxEntry.status.in_(("sent", "failed")), OutboxEntry.created_at < before)
+            .order_by(OutboxEntry.id)
+            .limit(limit)
+        )
+        rows = (await self.session.execute(stmt)).all()
+        kept = [i for i, key in rows if key.startswith(tuple(keep))]
+        gone = [i for i, key in rows if not key.startswith(tuple(keep))]
+        if kept:
+            tomb: dict[str, Any] = {
+                "status": "kept",
+                "body": {},
+                "last_error": None,
+                "lease_holder": None,
+            }
+            await self.session.execute(
+                update(OutboxEntry).where(OutboxEntry.id.in_(kept)).values(**tomb)
+            )
+        if gone:
+            await self.session.execute(delete(OutboxEntry).where(OutboxEntry.id.in_(gone)))
+        return len(rows)
 
     async def by_key(self, idempotency_key: str) -> OutboxEntry | None:
         stmt = select(OutboxEntry).where(OutboxEntry.idempotency_key == idempotency_key)
