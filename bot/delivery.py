@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import logging
 import os
 import socket
@@ -22,7 +23,7 @@ from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Literal, Protocol
+from typing import Literal, Protocol, runtime_checkable
 
 from bot.delivery_marks import Mark, MarkWriter
 from handlers.clock import Clock
@@ -71,6 +72,18 @@ class Sender(Protocol):
     channel: str
 
     async def send(self, entry: OutboxEntry) -> SendResult: ...
+
+
+@runtime_checkable
+class FoldingSender(Sender, Protocol):
+    """A sender that can send a recipient's next rows as one message."""
+
+    def foldable(self, entries: Sequence[OutboxEntry]) -> int: ...
+
+    async def send_folded(self, entries: Sequence[OutboxEntry]) -> SendResult: ...
+
+
+FOLD_LOOKAHEAD = 30
 
 
 @dataclass(frozen=True)
@@ -260,10 +273,12 @@ class Delivery:
                     self._done(queue)
                     self._lost.discard(entry.id)
                     continue
-                result = await self._send(entry)
+                group = self._fold(entry, queue)
+                result = await self._send(group)
                 due = self._next_attempt(entry, result, self.clock.now())
-                recorded = self._mark(Mark(entry, result, due))
-                self._done(queue)
+                for sent in group:
+                    recorded = self._mark(Mark(sent, result, due))
+                    self._done(queue)
                 if due is not None:
                     self._held[key] = due
                     for later in queue:
@@ -284,11 +299,24 @@ class Delivery:
             self._starved = False
             self._wake.set()
 
-    async def _send(self, entry: OutboxEntry) -> SendResult:
+    def _fold(self, entry: OutboxEntry, queue: deque[OutboxEntry]) -> list[OutboxEntry]:
+        """The rows that go out as one message: a sender that can fold (WeCom, where each
+        member gets 30 messages a minute) takes a burst's next rows with the first."""
+        sender = self.senders[entry.channel]
+        if not isinstance(sender, FoldingSender) or len(queue) < 2:
+            return [entry]
+        lost = self._lost
+        candidates = list(itertools.takewhile(lambda e: e.id not in lost, queue))
+        return candidates[: sender.foldable(candidates[:FOLD_LOOKAHEAD])] or [entry]
+
+    async def _send(self, group: list[OutboxEntry]) -> SendResult:
+        sender = self.senders[group[0].channel]
         try:
-            return await self.senders[entry.channel].send(entry)
+            if len(group) > 1 and isinstance(sender, FoldingSender):
+                return await sender.send_folded(group)
+            return await sender.send(group[0])
         except Exception as exc:  # a sender bug must not stop this chat's queue for good
-            log.exception("sending outbox row %s failed", entry.id)
+            log.exception("sending outbox row %s failed", group[0].id)
             return SendResult.error(f"{type(exc).__name__}: {exc}")
 
     def _mark(self, mark: Mark) -> asyncio.Future[None]:
