@@ -105,6 +105,10 @@ class DeliveryPolicy:
     # within the lock's keepalive time plus `leader_retry`.
     leader_check: float = 1.0
     leader_retry: float = 1.0
+    # A new leader that finds rows another sender still holds waits this long first: the
+    # old one notices within leader_check plus the check's timeout (store/leader.py), and
+    # the bot's one-second window then holds none of its sends.
+    takeover_pause: float = 3.0
     # Stopping: sends in progress get this long to finish (and be marked) before the rest
     # is handed back.
     stop_grace: float = 5.0
@@ -162,16 +166,22 @@ class Delivery:
                 while not await self.leader.acquire():  # noqa: ASYNC110 (polls the database)
                     await asyncio.sleep(self.policy.leader_retry)
                 writer = asyncio.create_task(self.marks.run(), name="outbox-marks")
+                grace = self.policy.stop_grace
                 try:
                     await self._lead()
+                    grace = 0.0  # no longer leading: another process may be sending already
                 finally:
-                    await self._stand_down(writer)
+                    await self._stand_down(writer, grace)
         finally:
             await self.leader.release()
 
     async def _lead(self) -> None:
         """Claim and send until this process no longer leads."""
         loop = asyncio.get_running_loop()
+        if self.leader.exclusive and await self._others_sending():
+            # The last leader may not have noticed yet that it lost (it checks every
+            # leader_check), and its last second of sends still counts against the bot.
+            await asyncio.sleep(self.policy.takeover_pause)
         self._takeover, self._reclaim_at, check_at = self.leader.exclusive, None, loop.time()
         while True:
             if loop.time() >= check_at:
@@ -186,12 +196,17 @@ class Delivery:
             if not full:
                 await self._sleep()
 
-    async def _stand_down(self, writer: asyncio.Task[None]) -> None:
-        """Let sends in progress finish, then hand every claimed, unsent row back."""
+    async def _others_sending(self) -> bool:
+        async with self.uows() as uow:
+            return await uow.outbox.others_sending(tuple(self.senders), self.holder)
+
+    async def _stand_down(self, writer: asyncio.Task[None], grace: float) -> None:
+        """Let sends in progress finish (for `grace` seconds), then hand every claimed,
+        unsent row back."""
         self._stopping = True
         workers = list(self._workers.values())
         if workers:
-            _, late = await asyncio.wait(workers, timeout=self.policy.stop_grace)
+            _, late = await asyncio.wait(workers, timeout=grace) if grace > 0 else ((), workers)
             for task in late:  # its row may be on the wire: it goes back all the same
                 task.cancel()
             await asyncio.gather(*late, return_exceptions=True)

@@ -111,6 +111,16 @@ class OutboxRepo:
             stmt = stmt.with_for_update(skip_locked=True)
         return (await self.session.scalars(stmt)).all()
 
+    async def others_sending(self, channels: Sequence[str], holder: str) -> bool:
+        """Rows of these channels claimed by another sender (whatever their lease says)."""
+        stmt = (
+            select(OutboxEntry.id)
+            .where(OutboxEntry.status == "sending", OutboxEntry.channel.in_(list(channels)))
+            .where(OutboxEntry.lease_holder.is_distinct_from(holder))
+            .limit(1)
+        )
+        return (await self.session.scalar(stmt)) is not None
+
     async def renew(self, ids: Sequence[int], holder: str, until: datetime) -> set[int]:
         """Extend the lease of the rows `holder` still holds; returns their ids (the rest were
         taken over and are no longer this sender's to send)."""
