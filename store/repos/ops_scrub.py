@@ -15,10 +15,25 @@ from typing import Any
 from sqlalchemy import JSON, ColumnElement, Text, cast, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from store.models import AuditLog, Base, ConversationState, Deal, MergeLog, OutboxEntry
+from store.models import (
+    AuditLog,
+    Base,
+    ConversationState,
+    Deal,
+    InboxEntry,
+    MergeLog,
+    OutboxEntry,
+)
+
+
+def _text_columns(model: type[Base]) -> tuple[tuple[type[Base], str], ...]:
+    """A table's text and JSON columns: the inbox keeps what arrived, whatever its shape."""
+    kinds = (Text, JSON)
+    return tuple((model, c.key) for c in model.__table__.columns if isinstance(c.type, kinds))
+
 
 # Every column that keeps a message's or a change's text without a customer id. A new one
-# (an inbox payload, say) belongs here, or /forget leaves the customer in it.
+# belongs here, or /forget leaves the customer in it.
 MESSAGE_TEXT: tuple[tuple[type[Base], str], ...] = (
     (OutboxEntry, "body"),
     (OutboxEntry, "last_error"),
@@ -26,6 +41,7 @@ MESSAGE_TEXT: tuple[tuple[type[Base], str], ...] = (
     (AuditLog, "before"),
     (AuditLog, "after"),
     (MergeLog, "snapshot"),
+    *_text_columns(InboxEntry),
 )
 # Columns of the customer's own rows where their name may be part of other text.
 OWN_TEXT: tuple[tuple[type[Base], str], ...] = ((Deal, "title"), (Deal, "close_reason"))
