@@ -274,18 +274,20 @@ async def test_due_reminders_exactly_once_with_the_sender_killed_twice() -> None
                 break
             await asyncio.sleep(0.25)
         delivered, sends = tally(), _sends(api)
+        times = [at for at, _, _ in sends]
         assert statuses == {"sent": REMINDERS}
         assert keys == REMINDERS and unsent == 0  # one outbox row per reminder, all sent
         assert len(delivered) == REMINDERS  # none lost
         per_kill = _per_kill(sends, kills)
-        times = [at for at, _, _ in sends]
         peak, peak5 = _busiest(times, 1.0), _busiest(times, 5.0)
         disorder = _out_of_order([x for x in sends if x[2] in ordered], ordered)
         twice_per_chat = _most_per_chat(sends, kills)
+        takeover = [min(at for at in times if at > k) - k for k in kills]
         print(
             f"\nexactly-once: {REMINDERS} delivered in {t2 - t0:.1f}s by {PROCESSES} processes,"
             f" the sender killed {KILLS} times (pids {killed}); re-sent per killed process:"
-            f" {per_kill}; busiest 1 s {peak} msgs, busiest 5 s {peak5}; chats out of order:"
+            f" {per_kill}; first send after each kill {[round(t, 1) for t in takeover]} s;"
+            f" busiest 1 s {peak} msgs, busiest 5 s {peak5}; chats out of order:"
             f" {disorder}"
         )
         assert all(n <= USERS for n in per_kill)
@@ -295,6 +297,7 @@ async def test_due_reminders_exactly_once_with_the_sender_killed_twice() -> None
         # most of two bursts; over 5 s it is 150 plus at most one burst (3 senders: 450).
         assert peak5 <= 30 * 5 + 30
         assert disorder == 0
+        assert all(t < 15 for t in takeover)  # a kill is noticed at once; 3 s pause, 1 s poll
     finally:
         for proc in procs:
             if proc.returncode is None:
