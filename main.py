@@ -34,12 +34,17 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
         return print_nlu(args.text, args.now, settings)
     if args.command == "console" and args.demo and "database_url" not in settings.model_fields_set:
         settings = settings.model_copy(update={"database_url": f"sqlite+aiosqlite:///{DEMO_DB}"})
+    starting = args.command in ("serve", "poll", "serve-check")
     try:
-        app = await build_app(settings)
+        app = await build_app(settings, migrate=not starting or settings.migrate_on_start)
     except (OSError, DBAPIError) as exc:  # one clear line for an operator, not a traceback
         print(f"chatcrm: cannot open the database {_problem(settings, exc)}", file=sys.stderr)
         return 1
     try:
+        if starting and not await schema_ok(app):
+            return 2
+        if args.command == "serve-check":
+            return 0
         if args.command == "migrate":
             print(f"schema up to date: {app.engine.url.render_as_string(hide_password=True)}")
             return 0
@@ -81,6 +86,16 @@ async def run_serve(
     routes = wechat.routes if wechat else ()
     await serve(app, routes=routes, lifespans=lifespans, sock=sock, role=role)
     return 0
+
+
+async def schema_ok(app: App) -> bool:
+    """This code and the database agree on the schema; otherwise one line saying why."""
+    from store.migrate import schema_status
+
+    status = await schema_status(app.engine)
+    if not status.ok:
+        print(f"chatcrm: {status.explain()}", file=sys.stderr)
+    return status.ok
 
 
 def serve_worker(sock: socket.socket, role: WorkerRole) -> None:
@@ -170,7 +185,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot.workers import check_workers, supervise
 
         check_workers(settings)
-        run_loop(run(parser().parse_args(["migrate"]), settings))  # once, before the workers
+        # migrate (if told to) and check once, before the workers
+        if (code := run_loop(run(argparse.Namespace(command="serve-check"), settings))) != 0:
+            return code
         clean_up = share_between_processes()  # any worker may answer /metrics for all
         try:
             return supervise(settings, serve_worker)

@@ -1,10 +1,13 @@
 """Due reminders claimed into the outbox and delivered to the fake Bot API.
 
     python bench/reminders.py [--count 100000] [--processes 3] [--limited-seconds 30]
+                              [--hosts 2]
 
 1. Claim: every reminder due at once becomes one outbox row (jobs.reminders), timed.
 2. No send limits: `--processes` serve-like workers drain it; lateness = received - due, p50/p99.
-3. Telegram's limits (30 msg/s per bot) for `--limited-seconds`: msg/s against 30, none lost.
+3. Telegram's limits (30 msg/s per bot) for `--limited-seconds`, `--hosts` independent
+   serve-like processes (no common parent): together they must keep one bot's 30 msg/s (one
+   of them leads, store/leader.py) and each chat's order; the busiest 1 s and 5 s are shown.
 Needs PostgreSQL at 127.0.0.1:5432 (a fresh database per run).
 """
 
@@ -72,6 +75,9 @@ async def phase(count: int, processes: int, limits: str, seconds: float) -> None
             await asyncio.sleep(0.25)
         elapsed = time.monotonic() - start
         report(api, tally, count, elapsed, limits)
+        ordered = await eo._outbox_ids(uows)
+        late = eo._out_of_order(eo._sends(api), ordered)
+        print(f"[{limits}] {processes} processes; chats out of order: {late}", flush=True)
         async with uows() as uow:
             failed = await uow.session.scalar(
                 select(func.count(OutboxEntry.id)).where(OutboxEntry.status == "failed")
@@ -98,12 +104,15 @@ def report(api: FakeBotApi, tally: eo.Tally, count: int, elapsed: float, limits:
     lateness = sorted(c.at - first for c in sends)  # all were due together: since the first
     p50, p99 = lateness[len(lateness) // 2], lateness[int(len(lateness) * 0.99) - 1]
     dupes = sum(n - 1 for n in tally().values())
+    times = [c.at for c in sends]
+    peak, peak5 = eo._busiest(times, 1.0), eo._busiest(times, 5.0)
     print(
         f"[{limits}] delivered {len(tally())}/{count} distinct ({dupes} duplicates) in "
         f"{elapsed:.1f}s; {rate:.1f} msg/s; lateness after the first send p50 {p50:.1f}s "
         f"p99 {p99:.1f}s",
         flush=True,
     )
+    print(f"[{limits}] busiest 1 s {peak} msgs, busiest 5 s {peak5} msgs", flush=True)
     if limits == "telegram":
         print(f"[{limits}] {rate / 30:.0%} of Telegram's 30 msg/s", flush=True)
 
@@ -114,11 +123,12 @@ async def main() -> None:
     p.add_argument("--processes", type=int, default=3)
     p.add_argument("--unlimited-seconds", type=float, default=900)
     p.add_argument("--limited-seconds", type=float, default=30)
+    p.add_argument("--hosts", type=int, default=2)
     args = p.parse_args()
     await phase(args.count, args.processes, "none", args.unlimited_seconds)
     limited = min(args.count, int(40 * args.limited_seconds))
-    # One sender: the pacer is per process, so three would together exceed the bot's 30 msg/s.
-    await phase(limited, 1, "telegram", args.limited_seconds)
+    # Several hosts, one bot: only the leader sends, so together they keep its 30 msg/s.
+    await phase(limited, args.hosts, "telegram", args.limited_seconds)
 
 
 if __name__ == "__main__":

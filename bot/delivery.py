@@ -1,24 +1,33 @@
 """Delivers outbox rows on every channel: claim with a lease, send through a Sender, mark.
 
-The outbox is the source of truth. A row is marked only after its send returned, so a crash
-re-sends at most the rows whose lease ran out (at-least-once). Rows of one recipient go out in
-id order: a recipient whose send must wait (429 or a transient error) is *held*, and every row
-of it that this process has or claims meanwhile goes back to the table with the same due time,
-so the next claim returns them in order again.
+The outbox is the source of truth; docs/delivery.md ("Outbound") states the guarantees. One
+process per bot account sends (store/leader.py), so the cluster keeps the bot's limits and each
+chat's order. A row is marked right after its send returns, and a chat's next message waits
+for that commit, so a crash re-sends at most the message each chat had on the wire
+(at-least-once). Rows of one recipient go out in id order: a recipient whose send must wait
+(429 or a transient error) is *held*, and every row of it that this process has or claims
+meanwhile goes back to the table with the same due time, so the next claim returns them in
+order again. Stopping hands every claimed, unsent row back at once.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import logging
+import os
+import socket
+import uuid
 from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Literal, Protocol
+from typing import Literal, Protocol, runtime_checkable
 
+from bot.delivery_marks import Mark, MarkWriter
 from handlers.clock import Clock
+from store.leader import Leader, leader_for
 from store.models import OutboxEntry
 from store.uow import UnitOfWork, UnitOfWorkFactory
 
@@ -65,6 +74,18 @@ class Sender(Protocol):
     async def send(self, entry: OutboxEntry) -> SendResult: ...
 
 
+@runtime_checkable
+class FoldingSender(Sender, Protocol):
+    """A sender that can send a recipient's next rows as one message."""
+
+    def foldable(self, entries: Sequence[OutboxEntry]) -> int: ...
+
+    async def send_folded(self, entries: Sequence[OutboxEntry]) -> SendResult: ...
+
+
+FOLD_LOOKAHEAD = 30
+
+
 @dataclass(frozen=True)
 class DeliveryPolicy:
     batch: int = 50
@@ -79,30 +100,27 @@ class DeliveryPolicy:
     backoff_first: float = 2.0
     backoff_cap: float = 300.0
     give_up_after: timedelta = timedelta(days=1)
-
-
-@dataclass(frozen=True)
-class _Mark:
-    """A row's new status: sent, failed, or due again at `due`."""
-
-    entry: OutboxEntry
-    result: SendResult
-    due: datetime | None
-
-    async def apply(self, uow: UnitOfWork, now: datetime) -> None:
-        entry, result = self.entry, self.result
-        if result.outcome == "sent":
-            await uow.outbox.mark_sent(entry.id, result.provider_message_id)
-        elif self.due is not None:
-            await uow.outbox.mark_retry(entry.id, result.detail, self.due)
-        else:
-            if result.outcome == "blocked":
-                await uow.outbox.mark_blocked(entry.channel, entry.recipient, now)
-            await uow.outbox.mark_failed(entry.id, f"{result.outcome}: {result.detail}")
+    # Leadership (store/leader.py): how often the leader checks it still leads, how often
+    # a waiting process tries to take over. Together: a dead host's bot is taken over
+    # within the lock's keepalive time plus `leader_retry`.
+    leader_check: float = 1.0
+    leader_retry: float = 1.0
+    # A new leader that finds rows another sender still holds waits this long first: the
+    # old one notices within leader_check plus the check's timeout (store/leader.py), and
+    # the bot's one-second window then holds none of its sends.
+    takeover_pause: float = 3.0
+    # Stopping: sends in progress get this long to finish (and be marked) before the rest
+    # is handed back.
+    stop_grace: float = 5.0
 
 
 _LATER = SendResult.wait(0, "waiting for earlier messages to the same chat")
 _BACKING_OFF = SendResult.wait(0, "the chat is backing off")
+
+
+def sender_name() -> str:
+    """This delivery loop's name on the leases it holds: host, process, and a nonce."""
+    return f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
 class Delivery:
@@ -112,18 +130,26 @@ class Delivery:
         clock: Clock,
         senders: Iterable[Sender],
         policy: DeliveryPolicy | None = None,
+        leader: Leader | None = None,
     ) -> None:
         self.uows, self.clock = uows, clock
         self.senders = {sender.channel: sender for sender in senders}
         self.policy = policy or DeliveryPolicy()
+        self.holder = sender_name()
+        engine = uows.sessions.kw["bind"]
+        self.leader = leader or leader_for(engine, "outbox:" + ",".join(sorted(self.senders)))
+        self.marks = MarkWriter(uows, clock, self.holder)
         self._queues: dict[Recipient, deque[OutboxEntry]] = {}
         self._workers: dict[Recipient, asyncio.Task[None]] = {}
         self._held: dict[Recipient, datetime] = {}
+        self._lost: set[int] = set()  # queued rows whose lease another sender took
         self._in_flight = 0
         self._starved = False  # the last claim found no room: a finished send should wake it
+        self._stopping = False
+        self._takeover = False  # a new leader's first claims take every row still "sending"
         self._wake = asyncio.Event()
-        self._marks: list[_Mark] = []  # written by the next step
         self._reclaim_at: datetime | None = None  # None: look on the next claim
+        self._renew_at: datetime | None = None
 
     def wake(self) -> None:
         """New rows are due: claim now instead of at the next poll."""
@@ -134,69 +160,104 @@ class Delivery:
         return self._in_flight
 
     async def run(self) -> None:
-        """Deliver until cancelled; a failing database only delays, it never ends the loop."""
+        """Deliver while leading, until cancelled; a failing database only delays."""
         try:
             while True:
+                while not await self.leader.acquire():  # noqa: ASYNC110 (polls the database)
+                    await asyncio.sleep(self.policy.leader_retry)
+                writer = asyncio.create_task(self.marks.run(), name="outbox-marks")
+                grace = self.policy.stop_grace
                 try:
-                    full = await self.step()
-                except Exception:
-                    log.exception("outbox claim failed; retrying")
-                    full = False
-                if not full:
-                    await self._sleep()
+                    await self._lead()
+                    grace = 0.0  # no longer leading: another process may be sending already
+                finally:
+                    await self._stand_down(writer, grace)
         finally:
-            workers = list(self._workers.values())
-            for task in workers:
-                task.cancel()
-            await asyncio.gather(*workers, return_exceptions=True)
-            await self._last_marks()
+            await self.leader.release()
 
-    async def _last_marks(self) -> None:
-        """What was sent gets marked before we go; if that fails, the leases will tell."""
-        if not self._marks:
-            return
-        try:
-            async with self.uows() as uow:
-                for mark in self._marks:
-                    await mark.apply(uow, self.clock.now())
-                await uow.commit()
-        except Exception:
-            log.exception("marking %d outbox rows at shutdown failed", len(self._marks))
+    async def _lead(self) -> None:
+        """Claim and send until this process no longer leads."""
+        loop = asyncio.get_running_loop()
+        if self.leader.exclusive and await self._others_sending():
+            # The last leader may not have noticed yet that it lost (it checks every
+            # leader_check), and its last second of sends still counts against the bot.
+            await asyncio.sleep(self.policy.takeover_pause)
+        self._takeover, self._reclaim_at, check_at = self.leader.exclusive, None, loop.time()
+        while True:
+            if loop.time() >= check_at:
+                if not await self.leader.holding():
+                    return
+                check_at = loop.time() + self.policy.leader_check
+            try:
+                full = await self.step()
+            except Exception:
+                log.exception("outbox claim failed; retrying")
+                full = False
+            if not full:
+                await self._sleep()
+
+    async def _others_sending(self) -> bool:
+        async with self.uows() as uow:
+            return await uow.outbox.others_sending(tuple(self.senders), self.holder)
+
+    async def _stand_down(self, writer: asyncio.Task[None], grace: float) -> None:
+        """Let sends in progress finish (for `grace` seconds), then hand every claimed,
+        unsent row back."""
+        self._stopping = True
+        workers = list(self._workers.values())
+        if workers:
+            _, late = await asyncio.wait(workers, timeout=grace) if grace > 0 else ((), workers)
+            for task in late:  # its row may be on the wire: it goes back all the same
+                task.cancel()
+            await asyncio.gather(*late, return_exceptions=True)
+        left = [e.id for q in self._queues.values() for e in q if e.id not in self._lost]
+        self._queues.clear()
+        self._held.clear()
+        self._lost.clear()
+        self._in_flight = 0
+        await self.marks.close(writer, left)
+        self._stopping = False
 
     async def step(self) -> bool:
-        """Record finished sends, claim one batch and hand it out; True if the batch was full.
-
-        One transaction does both: rows given back are due in the table before the claim
-        runs, and a send costs no commit of its own.
-        """
+        """Renew this sender's leases, claim one batch and hand it out; True if it was full."""
         room = min(self.policy.batch, self.policy.max_in_flight - self._in_flight)
         self._starved = room <= 0
-        marks, self._marks = self._marks, []
         now = self.clock.now()
-        try:
-            async with self.uows() as uow:
-                for mark in marks:
-                    await mark.apply(uow, now)
-                rows = await self._claim(uow, now, room)
-                await uow.commit()
-        except BaseException:
-            self._marks[:0] = marks  # written with the next step instead
-            raise
+        async with self.marks.transaction() as uow:  # marks first: rows given back are due
+            await self._renew(uow, now)
+            rows = await self._claim(uow, now, room)
+            await uow.commit()
         for entry in rows:
             due = self._accept(entry, now)
             if due is not None:
-                self._mark(_Mark(entry, _LATER, due))
+                self.marks.add(Mark(entry, _LATER, due))
         return room > 0 and len(rows) == room
+
+    async def _renew(self, uow: UnitOfWork, now: datetime) -> None:
+        """Keep the leases of rows still queued here: a long queue outlives its first lease."""
+        if self._renew_at is not None and now < self._renew_at:
+            return
+        self._renew_at = now + self.policy.lease / 3
+        queued = [e.id for q in self._queues.values() for e in q]
+        kept = await uow.outbox.renew(queued, self.holder, now + self.policy.lease)
+        self._lost |= set(queued) - kept
 
     async def _claim(self, uow: UnitOfWork, now: datetime, room: int) -> Sequence[OutboxEntry]:
         if room <= 0:
             return ()
         reclaim = self._reclaim_at is None or now >= self._reclaim_at
         rows = await uow.outbox.claim(
-            now, room, self.policy.lease, tuple(self.senders), reclaim=reclaim
+            now,
+            room,
+            self.policy.lease,
+            tuple(self.senders),
+            reclaim=reclaim,
+            holder=self.holder,
+            takeover=self._takeover,
         )
         if reclaim:
             self._reclaim_at = now + self.policy.reclaim_every
+        self._takeover = self._takeover and len(rows) == room  # more may still be left
         return rows
 
     def _accept(self, entry: OutboxEntry, now: datetime) -> datetime | None:
@@ -221,43 +282,63 @@ class Delivery:
     async def _work(self, key: Recipient) -> None:
         queue = self._queues[key]
         try:
-            while queue:
+            while queue and not self._stopping:
                 entry = queue[0]
-                result = await self._send(entry)
-                queue.popleft()
-                self._in_flight -= 1
-                if self._starved:
-                    self._starved = False
-                    self._wake.set()
+                if entry.id in self._lost:  # another sender holds it now
+                    self._done(queue)
+                    self._lost.discard(entry.id)
+                    continue
+                group = self._fold(entry, queue)
+                result = await self._send(group)
                 due = self._next_attempt(entry, result, self.clock.now())
-                self._mark(_Mark(entry, result, due))
+                for sent in group:
+                    recorded = self._mark(Mark(sent, result, due))
+                    self._done(queue)
                 if due is not None:
                     self._held[key] = due
                     for later in queue:
-                        self._mark(_Mark(later, _BACKING_OFF, due))
+                        self._mark(Mark(later, _BACKING_OFF, due))
                     self._in_flight -= len(queue)
                     queue.clear()
+                await recorded  # this chat's next send waits until this one is on record
         finally:
             del self._workers[key]
-            if not queue:
+            if not queue and self._queues.get(key) is queue:
                 del self._queues[key]
-            self._wake.set()  # record this chat's sends now, not at the next poll
+            self._wake.set()
 
-    async def _send(self, entry: OutboxEntry) -> SendResult:
+    def _done(self, queue: deque[OutboxEntry]) -> None:
+        queue.popleft()
+        self._in_flight -= 1
+        if self._starved:
+            self._starved = False
+            self._wake.set()
+
+    def _fold(self, entry: OutboxEntry, queue: deque[OutboxEntry]) -> list[OutboxEntry]:
+        """The rows that go out as one message: a sender that can fold (WeCom, where each
+        member gets 30 messages a minute) takes a burst's next rows with the first."""
+        sender = self.senders[entry.channel]
+        if not isinstance(sender, FoldingSender) or len(queue) < 2:
+            return [entry]
+        lost = self._lost
+        candidates = list(itertools.takewhile(lambda e: e.id not in lost, queue))
+        return candidates[: sender.foldable(candidates[:FOLD_LOOKAHEAD])] or [entry]
+
+    async def _send(self, group: list[OutboxEntry]) -> SendResult:
+        sender = self.senders[group[0].channel]
         try:
-            return await self.senders[entry.channel].send(entry)
+            if len(group) > 1 and isinstance(sender, FoldingSender):
+                return await sender.send_folded(group)
+            return await sender.send(group[0])
         except Exception as exc:  # a sender bug must not stop this chat's queue for good
-            log.exception("sending outbox row %s failed", entry.id)
+            log.exception("sending outbox row %s failed", group[0].id)
             return SendResult.error(f"{type(exc).__name__}: {exc}")
 
-    def _mark(self, mark: _Mark) -> None:
-        """A row's new status, written by the next step's transaction."""
-        self._marks.append(mark)
+    def _mark(self, mark: Mark) -> asyncio.Future[None]:
         outcome = mark.result.outcome
         if outcome in ("failed", "blocked") or (outcome == "error" and mark.due is None):
             log.warning("outbox row %s not delivered: %s", mark.entry.id, mark.result.detail)
-        if len(self._marks) >= self.policy.batch:
-            self._wake.set()
+        return self.marks.add(mark)
 
     def _next_attempt(
         self, entry: OutboxEntry, result: SendResult, now: datetime
@@ -271,7 +352,7 @@ class Delivery:
         return now + timedelta(seconds=delay)
 
     async def _sleep(self) -> None:
-        timeout, now = self.policy.poll_every, self.clock.now()
+        timeout, now = min(self.policy.poll_every, self.policy.leader_check), self.clock.now()
         self._held = {key: due for key, due in self._held.items() if due > now}
         if self._held:
             soonest = (min(self._held.values()) - now).total_seconds()

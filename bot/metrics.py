@@ -15,7 +15,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from prometheus_client import (
@@ -34,7 +34,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from bot.delivery import Outcome, Sender, SendResult
+from bot.delivery import FoldingSender, Outcome, Sender, SendResult
 from handlers.chat.context import Ctx, UserError
 from handlers.chat.router import OnReplies, Router
 from handlers.messages import InboundMessage, Reply
@@ -168,8 +168,11 @@ class MeteredSender:
         self.sender, self.channel = sender, sender.channel
 
     async def send(self, entry: OutboxEntry) -> SendResult:
+        return await self._counted(self.sender.send(entry))
+
+    async def _counted(self, sending: Awaitable[SendResult]) -> SendResult:
         try:
-            result = await self.sender.send(entry)
+            result = await sending
         except Exception:
             SENDS.labels(self.channel, "retried").inc()  # Delivery treats it as an error
             raise
@@ -177,8 +180,26 @@ class MeteredSender:
         return result
 
 
+class MeteredFoldingSender(MeteredSender):
+    """The same for a sender that folds a burst into one message (WeCom): the wrapper must
+    still fold, or every row of a morning's burst would go out alone and hit the limit."""
+
+    def __init__(self, sender: FoldingSender) -> None:
+        super().__init__(sender)
+        self.folding = sender
+
+    def foldable(self, entries: Sequence[OutboxEntry]) -> int:
+        return self.folding.foldable(entries)
+
+    async def send_folded(self, entries: Sequence[OutboxEntry]) -> SendResult:
+        return await self._counted(self.folding.send_folded(entries))
+
+
 def metered(senders: list[Sender]) -> list[Sender]:
-    return [MeteredSender(sender) for sender in senders]
+    return [
+        MeteredFoldingSender(s) if isinstance(s, FoldingSender) else MeteredSender(s)
+        for s in senders
+    ]
 
 
 def watch_jobs(scheduler: BaseScheduler) -> None:

@@ -96,3 +96,37 @@ class Pacer:
         for window in (self._chat, self._group):
             window.forget_idle(now)
         self._paused_until = {c: t for c, t in self._paused_until.items() if t > now}
+
+
+@dataclass(frozen=True)
+class MemberLimits:
+    """WeCom app messages reaching one member: beyond these WeCom drops them without an error
+    (its message API documentation: 30 a minute, 1,000 an hour per member)."""
+
+    per_minute: Rate = Rate(30, 60.0)
+    per_hour: Rate = Rate(1000, 3600.0)
+
+
+class MemberPacer:
+    """Per-member windows for WeCom; one API call is one message, a split text several."""
+
+    def __init__(
+        self, limits: MemberLimits | None = None, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        limits = limits or MemberLimits()
+        self.clock = clock
+        self._windows = (SlidingWindow(limits.per_minute), SlidingWindow(limits.per_hour))
+        self._sends = 0
+
+    def delay(self, member: str) -> float:
+        now = self.clock()
+        return max(window.wait(member, now) for window in self._windows)
+
+    def record(self, member: str) -> None:
+        now = self.clock()
+        for window in self._windows:
+            window.record(member, now)
+        self._sends += 1
+        if self._sends % 1000 == 0:
+            for window in self._windows:
+                window.forget_idle(now)

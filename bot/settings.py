@@ -102,6 +102,14 @@ class Settings(BaseSettings):
     # Longer than a sender's local queue at the channel's pace; shorter means faster recovery
     # after a crash, and more duplicates if it is too short.
     outbox_lease_seconds: int = Field(default=600, ge=1)
+    # Sent and failed outbox rows are deleted this many days after they were queued
+    # (jobs/housekeeping.py); a care message's key stays as a small tombstone so it never
+    # goes out twice.
+    outbox_retention_days: int = Field(default=30, ge=1, le=3650)
+    # `serve` (and `poll`) bring the schema up to date before starting, one host at a time.
+    # Off: they refuse to start on a schema that is behind and say so (exit code 2); run
+    # `python main.py migrate` as a deployment step instead.
+    migrate_on_start: bool = True
 
     @field_validator("log_level", mode="before")
     @classmethod

@@ -23,6 +23,7 @@ class JobContext:
     default_tz: str = "Asia/Shanghai"
     default_lang: str = "zh"
     default_hour: int = 9
+    outbox_retention_days: int = 30  # CHATCRM_OUTBOX_RETENTION_DAYS
     instance: str = field(default_factory=instance_name)
 
     def now(self) -> datetime:

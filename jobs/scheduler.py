@@ -62,6 +62,7 @@ def job_context(app: AppLike) -> JobContext:
         default_tz=s.default_tz,
         default_lang=s.default_lang,
         default_hour=s.default_reminder_hour,
+        outbox_retention_days=s.outbox_retention_days,
     )
 
 

@@ -288,6 +288,9 @@ class OutboxEntry(Base):
     provider_message_id: Mapped[str | None] = mapped_column(String(128))
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
+    # Which sender's lease this is: marks and retries count only from the holder, so a sender
+    # whose lease was taken over cannot overwrite what the new holder did.
+    lease_holder: Mapped[str | None] = mapped_column(String(64))
 
 
 class CustomerLink(Base):

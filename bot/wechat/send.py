@@ -3,7 +3,8 @@ messages to customers (Official Account), and WeChat's error codes as delivery o
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -11,11 +12,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from wechatpy.exceptions import WeChatClientException
 
 from bot.delivery import SendResult
+from bot.rate_limit import MemberPacer
 from bot.wechat.api import WeChatApi
 from bot.wechat.card_links import CardLinks
 from bot.wechat.cards import card_worthy, recipient_lang, text_card
 from bot.wechat.inbound import WECOM_CHANNEL
-from bot.wechat.render import render_body, split_text
+from bot.wechat.render import MAX_BYTES, render_body, split_text
 from handlers.clock import Clock
 from handlers.desk.care import care_allowed, hand_to_rep
 from handlers.desk.config import OA_CHANNEL, DeskConfig
@@ -26,6 +28,31 @@ SERVICE_WINDOW = timedelta(hours=48)  # customer-service messages only this long
 OUTSIDE_WINDOW = {45015, 45047}  # "response out of time limit", "out of response count limit"
 GONE = {43004, 43019, 40003, 81013}  # unfollowed, blacklisted, unknown openid / WeCom user
 RATE_LIMITED = {45009, 45011, 45033}
+MAX_INLINE_WAIT = 2.0  # seconds a send may wait for a member's window before going back
+
+
+def _plain(body: dict[str, Any]) -> bool:
+    return not (body.get("image_png") or body.get("format") == "markdown")
+
+
+def foldable(entries: Sequence[OutboxEntry], limit: int = MAX_BYTES) -> int:
+    """How many of the first rows fit one text: plain ones, the last of them may carry
+    choices (numbered from 1, as the chat then expects), within WeChat's size."""
+    size = 0
+    for n, entry in enumerate(entries):
+        body = entry.body
+        size += len(render_body(body).encode()) + 2
+        if not _plain(body) or (n and size > limit):
+            return max(1, n)
+        if body.get("choices"):
+            return n + 1
+    return max(1, len(entries))
+
+
+def fold_bodies(bodies: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """One body for several: their texts one after another, the last one's choices."""
+    text = "\n\n".join(str(b.get("text", "")) for b in bodies)
+    return {**bodies[-1], "text": text}
 
 
 def outcome_of(exc: Exception) -> SendResult:
@@ -52,7 +79,12 @@ def _call(method: str, *args: Any) -> Callable[[Any], dict[str, Any]]:
 
 class WeComSender:
     """App messages (message/send) to a rep or manager, by WeCom UserID: text, markdown, or a
-    text card linking to the whole message when `cards` is set (a public URL exists)."""
+    text card linking to the whole message when `cards` is set (a public URL exists).
+
+    Paced per member (bot/rate_limit.MemberPacer): WeCom silently drops what exceeds its
+    limits. A short wait is waited here; a long one sends the row back to the table for
+    later. A burst for one member (a morning of reminders) is folded into fewer messages.
+    """
 
     channel = WECOM_CHANNEL
 
@@ -62,17 +94,41 @@ class WeComSender:
         agent_id: int,
         uows: UnitOfWorkFactory,
         cards: CardLinks | None = None,
+        pacer: MemberPacer | None = None,
     ) -> None:
         self.api, self.agent_id, self.uows, self.cards = api, agent_id, uows, cards
+        self.pacer = pacer or MemberPacer()
+
+    def foldable(self, entries: Sequence[OutboxEntry]) -> int:
+        """How many of a member's next rows go out as one text (see fold_bodies)."""
+        return foldable(entries)
+
+    async def send_folded(self, entries: Sequence[OutboxEntry]) -> SendResult:
+        folded = OutboxEntry(
+            id=entries[-1].id,
+            channel=entries[-1].channel,
+            recipient=entries[-1].recipient,
+            body=fold_bodies([e.body for e in entries]),
+            idempotency_key=entries[-1].idempotency_key,
+            created_at=entries[-1].created_at,
+            attempts=entries[-1].attempts,
+        )
+        return await self.send(folded)
 
     async def send(self, entry: OutboxEntry) -> SendResult:
         try:
             calls = await self._calls(entry)
         except (SQLAlchemyError, OSError) as exc:  # the database away: try again later
             return SendResult.error(f"{type(exc).__name__}: {exc}")
-        results = []
+        results: list[dict[str, Any]] = []
         try:
             for call in calls:
+                wait = self.pacer.delay(entry.recipient)
+                if wait > MAX_INLINE_WAIT and not results:
+                    return SendResult.wait(wait, "WeCom: 30 a minute, 1,000 an hour a member")
+                if wait > 0:
+                    await asyncio.sleep(wait)
+                self.pacer.record(entry.recipient)
                 results.append(await self.api.call(call))
         except Exception as exc:
             return outcome_of(exc)

@@ -13,6 +13,7 @@ from store.models import Customer, Deal, MergeLog, OwnerChange, Reminder, Ticket
 from store.repos.ops_data import OpsDataQueries
 from store.repos.ops_figures import OpsFigureQueries
 from store.repos.ops_lists import OpsListQueries
+from store.repos.ops_scrub import OpsScrubQueries
 from store.types import UTCDateTime
 
 OPEN_REMINDER = ("pending", "snoozed", "sent", "claimed")
@@ -24,7 +25,7 @@ def live() -> ColumnElement[bool]:
     return and_(Customer.merged_into_id.is_(None), Customer.anonymised_at.is_(None))
 
 
-class OpsRepo(OpsDataQueries, OpsFigureQueries, OpsListQueries):
+class OpsRepo(OpsDataQueries, OpsFigureQueries, OpsListQueries, OpsScrubQueries):
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 

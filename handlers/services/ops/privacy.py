@@ -65,12 +65,16 @@ async def anonymise(
     """Forget who the person is; keep deals, amounts and counts so the figures still add up."""
     if customer.anonymised_at is not None:
         raise OpsError("pv.already")
+    # Their own identifiers, looked for in stored messages (outbox, forms, audit): not the
+    # company, which other customers share.
+    mentions = [customer.name, customer.phone, customer.email, customer.wechat]
     for field in PII_FIELDS:
         setattr(customer, field, None)
     customer.name, customer.search_key = f"#{customer.id}", ""
     customer.birthday_lunar = customer.care_consent = False
     customer.anonymised_at = customer.updated_at = now
     await uow.ops.scrub_customer(customer.id, SCRUBBED)
+    await uow.ops.scrub_mentions(customer.id, [m for m in mentions if m], SCRUBBED)
     after = {"org_id": customer.org_id, "anonymised_at": now.isoformat()}
     await record(uow, actor, "customer.anonymise", ("customer", customer.id), now, after=after)
 
