@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.db import SessionFactory
 from store.repos.chat import ChatRepo
+from store.repos.customer_search import CustomerSearch
 from store.repos.customers import CustomerRepo
 from store.repos.deals import DealRepo
 from store.repos.desk import DeskRepo
@@ -26,6 +27,7 @@ class UnitOfWork:
     session: AsyncSession
     users: UserRepo
     customers: CustomerRepo
+    customer_search: CustomerSearch
     deals: DealRepo
     reminders: ReminderRepo
     chat: ChatRepo
@@ -44,6 +46,7 @@ class UnitOfWork:
         self.session = self._sessions()
         self.users = UserRepo(self.session)
         self.customers = CustomerRepo(self.session)
+        self.customer_search = CustomerSearch(self.session)
         self.deals = DealRepo(self.session)
         self.reminders = ReminderRepo(self.session)
         self.chat = ChatRepo(self.session)

@@ -1,0 +1,106 @@
+"""What the store looks up for a customer mention: 张三, zhangsan, zs, 美的赵总, 139 0000 0042.
+
+The store answers each kind from an index (store/repos/customer_search.py); this module only
+decides which strings to ask for, generously: ranking (match.rank) judges the candidates.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from pypinyin import lazy_pinyin
+
+from store.repos.customer_search import SearchTerms
+
+from ._lexicon import TITLE_ZH
+from ._text import normalize
+
+MAX_QUERY = 60  # a mention, or the start of a message; longer text adds no better probes
+_HAN = re.compile(r"[\u4e00-\u9fff]+")
+_RUN = re.compile(r"[\u4e00-\u9fff0-9a-z]+")  # a company with its number: 顺丰19999号分公司
+_LATIN = re.compile(r"[a-z]+")
+_PHONE = re.compile(r"\+?\d[\d\s\-()./]{2,}\d")
+
+
+def search_terms(query: str) -> SearchTerms:
+    """The probes for one mention (a whole message works too, at some cost in candidates)."""
+    q = normalize(query[:MAX_QUERY]).strip()
+    han = _HAN.findall(q)
+    latin = _LATIN.findall(q)
+    titled, surnames = _titled(q)
+    return SearchTerms(
+        names=tuple(dict.fromkeys(_windows(han, 2, 4) + _latin_names(q))),
+        phones=_phone_forms(q),
+        prefixes=tuple(dict.fromkeys([*han, *surnames, *([q] if " " not in q else [])])),
+        titled=titled,
+        words=tuple(dict.fromkeys(_words(han, latin))),
+        fragments=tuple(dict.fromkeys(r for r in _RUN.findall(q) if len(r) >= 3)),
+        digits=tuple(d for d in _digit_runs(q) if len(d) >= 3),
+        fuzzy=tuple(dict.fromkeys(_fuzzy(han, latin))),
+    )
+
+
+def _windows(runs: list[str], shortest: int, longest: int) -> list[str]:
+    """Every substring of `shortest`..`longest` characters: where a Chinese name may be."""
+    found = []
+    for run in runs:
+        for size in range(shortest, min(longest, len(run)) + 1):
+            found += [run[i : i + size] for i in range(len(run) - size + 1)]
+    return found
+
+
+def _latin_names(q: str) -> list[str]:
+    """Latin names are stored as written (Emily Chen), the query is folded: ask both."""
+    words = " ".join(_LATIN.findall(q))
+    return [words, words.title()] if words else []
+
+
+def _titled(q: str) -> tuple[tuple[tuple[str, str], ...], list[str]]:
+    """(company, surname) pairs of 美的赵总 / 腾讯的陈姐, and the surnames of a bare 张总."""
+    pairs: list[tuple[str, str]] = []
+    surnames: list[str] = []
+    for run in _RUN.findall(q):
+        title = TITLE_ZH.search(run)
+        if not title or title.start() < 1 or not _HAN.match(run[title.start() - 1]):
+            continue
+        company, surname = run[: title.start() - 1].removesuffix("的"), run[title.start() - 1]
+        if company:
+            pairs.append((company, surname))
+        else:
+            surnames.append(surname)
+    return tuple(pairs), surnames
+
+
+def _words(han: list[str], latin: list[str]) -> list[str]:
+    """Whole words of a search key: the pinyin of a name-sized run (a homophone's too), the
+    initials or pinyin typed, and Chinese runs themselves (a company word such as 华为)."""
+    words = [_pinyin(w) for w in _windows(han, 2, 3)]
+    words += [w for w in latin if len(w) >= 2]
+    words += ["".join(latin)] if len(latin) > 1 else []
+    return words + han
+
+
+def _fuzzy(han: list[str], latin: list[str]) -> list[str]:
+    """A typo in pinyin (zhangsna), or a Chinese name no word of which matched exactly."""
+    return [w for w in latin if len(w) >= 4] + [_pinyin(r) for r in han if 2 <= len(r) <= 4]
+
+
+def _digit_runs(q: str) -> list[str]:
+    return [re.sub(r"\D", "", m) for m in _PHONE.findall(q)]
+
+
+def _phone_forms(q: str) -> tuple[str, ...]:
+    """A number as it may be stored: bare, with +, with or without China's 86."""
+    forms: list[str] = []
+    for digits in _digit_runs(q):
+        if len(digits) < 5:
+            continue
+        national = digits[2:] if digits.startswith("86") and len(digits) == 13 else digits
+        forms += [digits, "+" + digits, national, "+86" + national, "86" + national]
+    return tuple(dict.fromkeys(forms))
+
+
+@lru_cache(maxsize=8192)
+def _pinyin(text: str) -> str:
+    return "".join(lazy_pinyin(text)).lower()
