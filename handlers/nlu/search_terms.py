@@ -16,6 +16,7 @@ from store.repos.customer_search import SearchTerms
 from ._lexicon import TITLE_ZH
 from ._text import normalize
 
+SHORT_RUN = 4  # Chinese runs longer than a name are sentences, not names
 MAX_QUERY = 60  # a mention, or the start of a message; longer text adds no better probes
 _HAN = re.compile(r"[\u4e00-\u9fff]+")
 _RUN = re.compile(r"[\u4e00-\u9fff0-9a-z]+")  # a company with its number: 顺丰19999号分公司
@@ -35,7 +36,7 @@ def search_terms(query: str) -> SearchTerms:
         prefixes=tuple(dict.fromkeys([*han, *surnames, *([q] if " " not in q else [])])),
         titled=titled,
         words=tuple(dict.fromkeys(_words(han, latin))),
-        fragments=tuple(dict.fromkeys(r for r in _RUN.findall(q) if len(r) >= 3)),
+        fragments=tuple(dict.fromkeys(_fragments(han, latin))),
         digits=tuple(d for d in _digit_runs(q) if len(d) >= 3),
         fuzzy=tuple(dict.fromkeys(_fuzzy(han, latin))),
     )
@@ -75,10 +76,23 @@ def _titled(q: str) -> tuple[tuple[tuple[str, str], ...], list[str]]:
 def _words(han: list[str], latin: list[str]) -> list[str]:
     """Whole words of a search key: the pinyin of a name-sized run (a homophone's too), the
     initials or pinyin typed, and Chinese runs themselves (a company word such as 华为)."""
-    words = [_pinyin(w) for w in _windows(han, 2, 3)]
+    words = [_pinyin(w) for w in _windows([_tail(r) for r in han], 2, 3)]
     words += [w for w in latin if len(w) >= 2]
     words += ["".join(latin)] if len(latin) > 1 else []
-    return words + han
+    return words + [r for r in han if len(r) <= SHORT_RUN]
+
+
+def _tail(run: str) -> str:
+    """Where a name sits in a longer run: at its end (顺丰19号分公司张山), as a mention has it;
+    the pinyin of every window of a sentence would only add slow, useless probes."""
+    return run[-SHORT_RUN:]
+
+
+def _fragments(han: list[str], latin: list[str]) -> list[str]:
+    """Parts of a name or company (张三丰 in 张三丰集团, zhao in zhaowei). Only short runs: a
+    longer one is a sentence, and its common trigrams (分公司) would cost a read of most of the
+    index while finding what the name windows already found."""
+    return [r for r in han if 3 <= len(r) <= SHORT_RUN] + [w for w in latin if len(w) >= 3]
 
 
 def _fuzzy(han: list[str], latin: list[str]) -> list[str]:

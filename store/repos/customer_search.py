@@ -13,6 +13,7 @@ Three tiers, each one query with the scope inside it and a limit of its own:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, cast
@@ -22,8 +23,8 @@ from sqlalchemy import (
     Select,
     Table,
     and_,
+    bindparam,
     column,
-    literal,
     literal_column,
     or_,
     select,
@@ -32,11 +33,12 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import TextClause
 
 from store.models import Customer
 from store.repos.customers import CustomerBrief
 from store.repos.once import is_postgres
-from store.scope import Scope, bound_where
+from store.scope import Scope, Shape, bound_where
 
 PER_TIER = 200  # rows a tier may add: enough for any real ambiguity, little to rank
 FUZZY = 30
@@ -63,104 +65,118 @@ class CustomerSearch:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def candidates(
-        self, scope: Scope, terms: SearchTerms, limit: int = PER_TIER
-    ) -> list[CustomerBrief]:
+    async def candidates(self, scope: Scope, terms: SearchTerms) -> list[CustomerBrief]:
         """Live customers in `scope` the terms could mean; exact matches first."""
         found: dict[int, CustomerBrief] = {}
-        for stmt in (_exact(scope, terms, limit), self._trigram(scope, terms, limit)):
-            if stmt is not None:
-                await self._collect(stmt, scope, found)
+        if terms.names or terms.phones or terms.prefixes or terms.titled:
+            await self._collect(*_exact(scope, terms), found)
+        if terms.words or terms.fragments or terms.digits:
+            await self._collect(*self._trigram(scope, terms), found)
         if not found and terms.fuzzy:
-            await self._collect(await self._fuzzy(scope, terms.fuzzy), scope, found)
+            await self._collect(*await self._fuzzy(scope, terms.fuzzy), found)
         return list(found.values())
 
     async def _collect(
-        self, stmt: Select[Any], scope: Scope, found: dict[int, CustomerBrief]
+        self, stmt: Select[Any], binds: dict[str, Any], found: dict[int, CustomerBrief]
     ) -> None:
-        for row in (await self.session.execute(stmt, scope.binds())).all():
+        for row in (await self.session.execute(stmt, binds)).all():
             found.setdefault(row[0], CustomerBrief._make(row))
 
-    def _trigram(self, scope: Scope, terms: SearchTerms, limit: int) -> Select[Any] | None:
-        if not (terms.words or terms.fragments or terms.digits):
-            return None
-        if is_postgres(self.session):
-            return _briefs(scope, _pg_contains(terms), limit)
-        match = _fts_match(terms)
-        return _briefs(scope, _C.id.in_(_fts_rowids().where(_FTS_MATCH)), limit).params(m=match)
+    def _trigram(self, scope: Scope, terms: SearchTerms) -> tuple[Select[Any], dict[str, Any]]:
+        if not is_postgres(self.session):
+            return _fts_contains(scope.shape), {**scope.binds(), "m": _fts_match(terms)}
+        patterns = [f"% {_escape(w)} %" for w in terms.words]
+        patterns += [f"%{_escape(f)}%" for f in terms.fragments]
+        digits = [f"%{_escape(d)}%" for d in terms.digits]
+        binds = {f"k{i}": p for i, p in enumerate(patterns)}
+        binds.update((f"d{i}", d) for i, d in enumerate(digits))
+        return _pg_contains(scope.shape, len(patterns), len(digits)), {**scope.binds(), **binds}
 
-    async def _fuzzy(self, scope: Scope, probes: Sequence[str]) -> Select[Any]:
-        if is_postgres(self.session):
-            schema = await self._trgm_schema()
-            key = _padded_key()
-            near = or_(*(key.op(f"OPERATOR({schema}.%>)")(literal(p)) for p in probes))
-            distance = literal(probes[0]).op(f"OPERATOR({schema}.<<->)")(key)
-            return _briefs(scope, near, FUZZY).order_by(distance)
-        grams = {p[i : i + 3] for p in probes for i in range(len(p) - 2)}
-        match = "words : (" + " OR ".join(_phrase(g) for g in sorted(grams)) + ")"
-        fts = _fts()
-        stmt = _briefs(scope, _FTS_MATCH, FUZZY).join_from(_CUSTOMER, fts, fts.c.rowid == _C.id)
-        return stmt.order_by(fts.c.rank).params(m=match)
+    async def _fuzzy(
+        self, scope: Scope, probes: Sequence[str]
+    ) -> tuple[Select[Any], dict[str, Any]]:
+        if not is_postgres(self.session):
+            grams = {p[i : i + 3] for p in probes for i in range(len(p) - 2)}
+            match = "words : (" + " OR ".join(_phrase(g) for g in sorted(grams)) + ")"
+            return _fts_similar(scope.shape), {**scope.binds(), "m": match}
+        stmt = _pg_similar(scope.shape, len(probes), await self._trgm_schema())
+        return stmt, {**scope.binds(), **{f"f{i}": p for i, p in enumerate(probes)}}
 
     async def _trgm_schema(self) -> str:
         """pg_trgm's schema, quoted: its operators are not on every schema's search path."""
         if not _PG_TRGM_SCHEMA:
-            found = await self.session.scalar(
-                text(
-                    "SELECT n.nspname FROM pg_extension e"
-                    " JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm'"
-                )
-            )
+            found = await self.session.scalar(_WHERE_TRGM)
             _PG_TRGM_SCHEMA.append('"' + str(found).replace('"', '""') + '"')
         return _PG_TRGM_SCHEMA[0]
 
 
-_PG_TRGM_SCHEMA: list[str] = []  # the same for every connection of a process's database
+_PG_TRGM_SCHEMA: list[str] = []  # the same for every connection to a process's database
+_WHERE_TRGM = text(
+    "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace"
+    " WHERE e.extname = 'pg_trgm'"
+)
 _CUSTOMER = cast(Table, Customer.__table__)
 _C = _CUSTOMER.c
+_FTS = table("customer_fts", column("rowid"), column("rank"))
 _FTS_MATCH = text("customer_fts MATCH :m")
 
 
-def _fts() -> Any:
-    return table("customer_fts", column("rowid"), column("rank"))
+def _exact(scope: Scope, terms: SearchTerms) -> tuple[Select[Any], dict[str, Any]]:
+    """Tier 1: one UNION ALL of index lookups, each limited on its own."""
+    binds = {**scope.binds(), "names": list(terms.names), "phones": list(terms.phones)}
+    for i, prefix in enumerate(terms.prefixes):
+        binds |= {f"p{i}": prefix, f"p{i}_end": prefix + _TOP}
+    for i, (company, surname) in enumerate(terms.titled):
+        binds |= {f"c{i}": company, f"c{i}_end": company + _TOP}
+        binds |= {f"s{i}": surname, f"s{i}_end": surname + _TOP}
+    shape = (bool(terms.names), bool(terms.phones), len(terms.prefixes), len(terms.titled))
+    return _exact_stmt(scope.shape, *shape), binds
 
 
-def _fts_rowids() -> Select[Any]:
-    return select(_fts().c.rowid)
-
-
-def _exact(scope: Scope, terms: SearchTerms, limit: int) -> Select[Any] | None:
-    """Tier 1 as one UNION ALL of index lookups, each limited on its own."""
+@functools.cache
+def _exact_stmt(
+    shape: Shape, names: bool, phones: bool, prefixes: int, titled: int
+) -> Select[Any]:
+    """Built once per shape: building a statement costs about as much as running it."""
     parts: list[ColumnElement[bool]] = []
-    if terms.names:
-        parts.append(_C.name.in_(terms.names))
-    if terms.phones:
-        parts.append(_C.phone.in_(terms.phones))
-    parts += [_starts(_C.name, p) for p in terms.prefixes]
-    parts += [_starts(_C.company, p) for p in terms.prefixes]
-    parts += [and_(_starts(_C.company, co), _starts(_C.name, s)) for co, s in terms.titled]
-    if not parts:
-        return None
+    if names:
+        parts.append(_C.name.in_(bindparam("names", expanding=True)))
+    if phones:
+        parts.append(_C.phone.in_(bindparam("phones", expanding=True)))
+    parts += [_starts(_C.name, f"p{i}") for i in range(prefixes)]
+    parts += [_starts(_C.company, f"p{i}") for i in range(prefixes)]
+    parts += [and_(_starts(_C.company, f"c{i}"), _starts(_C.name, f"s{i}")) for i in range(titled)]
     if len(parts) == 1:
-        return _briefs(scope, parts[0], limit)
-    each = [select(*_brief_columns(_briefs(scope, p, limit).subquery())) for p in parts]
-    merged = union_all(*each).subquery()
-    return select(*(merged.c[name] for name in CustomerBrief._fields))
+        return _briefs(shape, parts[0], PER_TIER)
+    each = [_briefs(shape, p, PER_TIER).subquery() for p in parts]
+    merged = union_all(*(select(*_columns(sub)) for sub in each)).subquery()
+    return select(*_columns(merged))
 
 
-def _brief_columns(sub: Any) -> list[Any]:
+def _columns(sub: Any) -> list[Any]:
     return [sub.c[name] for name in CustomerBrief._fields]
 
 
-def _briefs(scope: Scope, where: ColumnElement[bool], limit: int) -> Select[Any]:
+def _briefs(shape: Shape, where: ColumnElement[bool] | TextClause, limit: int) -> Select[Any]:
     stmt = select(*(_C[name] for name in CustomerBrief._fields))
     live = and_(_C.merged_into_id.is_(None), _C.anonymised_at.is_(None))
-    return stmt.where(bound_where(_C.org_id, _C.owner_id, scope.shape), live, where).limit(limit)
+    return stmt.where(bound_where(_C.org_id, _C.owner_id, shape), live, where).limit(limit)
 
 
-def _starts(col: Any, prefix: str) -> ColumnElement[bool]:
+def _starts(col: Any, name: str) -> ColumnElement[bool]:
     """A range, not LIKE 'p%': both backends read a B-tree range for it, whatever collation."""
-    return and_(col >= prefix, col < prefix + _TOP)
+    return and_(col >= bindparam(name), col < bindparam(name + "_end"))
+
+
+@functools.cache
+def _fts_contains(shape: Shape) -> Select[Any]:
+    return _briefs(shape, _C.id.in_(select(_FTS.c.rowid).where(_FTS_MATCH)), PER_TIER)
+
+
+@functools.cache
+def _fts_similar(shape: Shape) -> Select[Any]:
+    stmt = _briefs(shape, _FTS_MATCH, FUZZY).join_from(_CUSTOMER, _FTS, _FTS.c.rowid == _C.id)
+    return stmt.order_by(_FTS.c.rank)
 
 
 def _padded_key() -> ColumnElement[str]:
@@ -168,12 +184,21 @@ def _padded_key() -> ColumnElement[str]:
     return cast(ColumnElement[str], literal_column("(' ' || customer.search_key || ' ')"))
 
 
-def _pg_contains(terms: SearchTerms) -> ColumnElement[bool]:
+@functools.cache
+def _pg_contains(shape: Shape, patterns: int, digits: int) -> Select[Any]:
     key = _padded_key()
-    likes = [key.like(f"% {_escape(w)} %", escape="\\") for w in terms.words]
-    likes += [key.like(f"%{_escape(f)}%", escape="\\") for f in terms.fragments]
-    likes += [_C.phone.like(f"%{_escape(d)}%", escape="\\") for d in terms.digits]
-    return or_(*likes)
+    likes = [key.like(bindparam(f"k{i}"), escape="\\") for i in range(patterns)]
+    likes += [_C.phone.like(bindparam(f"d{i}"), escape="\\") for i in range(digits)]
+    return _briefs(shape, or_(*likes), PER_TIER)
+
+
+@functools.cache
+def _pg_similar(shape: Shape, probes: int, schema: str) -> Select[Any]:
+    """Word similarity (pg_trgm's %> operator, served by the GIN index), closest first."""
+    key = _padded_key()
+    near = or_(*(key.op(f"OPERATOR({schema}.%>)")(bindparam(f"f{i}")) for i in range(probes)))
+    distance = bindparam("f0").op(f"OPERATOR({schema}.<<->)")(key)
+    return _briefs(shape, near, FUZZY).order_by(distance)
 
 
 def _fts_match(terms: SearchTerms) -> str:

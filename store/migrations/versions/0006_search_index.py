@@ -1,7 +1,7 @@
 """customer search: indexes that find a customer without reading the whole table
 
-B-tree (org_id, name) and (org_id, company) answer exact names and name / company prefixes on
-both backends. PostgreSQL: pg_trgm GIN indexes over the padded search key (names, companies,
+B-tree (org_id, name), (org_id, company) and (org_id, phone) answer exact names, name / company
+prefixes and exact phones on both backends (phone alone lost to org_id in SQLite's plans). PostgreSQL: pg_trgm GIN indexes over the padded search key (names, companies,
 full pinyin, initials; padded with spaces so a whole short word such as the initials "zs" has
 trigrams of its own) and over the phone. SQLite: a contentless FTS5 table with the trigram
 tokenizer over the same padded key and the phone, kept in step by triggers.
@@ -43,6 +43,7 @@ _SQLITE = [
 def upgrade() -> None:
     op.create_index('ix_customer_org_name', 'customer', ['org_id', 'name'], unique=False)
     op.create_index('ix_customer_org_company', 'customer', ['org_id', 'company'], unique=False)
+    op.create_index('ix_customer_org_phone', 'customer', ['org_id', 'phone'], unique=False)
     if op.get_bind().dialect.name == 'sqlite':
         for statement in _SQLITE:
             op.execute(statement)
@@ -74,5 +75,6 @@ def downgrade() -> None:
     else:
         op.execute("DROP INDEX ix_customer_phone_trgm")
         op.execute("DROP INDEX ix_customer_search_trgm")
+    op.drop_index('ix_customer_org_phone', table_name='customer')
     op.drop_index('ix_customer_org_company', table_name='customer')
     op.drop_index('ix_customer_org_name', table_name='customer')
