@@ -37,7 +37,7 @@ def search_terms(query: str) -> SearchTerms:
         titled=titled,
         words=tuple(dict.fromkeys(_words(han, latin))),
         fragments=tuple(dict.fromkeys(_fragments(han, latin))),
-        digits=tuple(d for d in _digit_runs(q) if len(d) >= 3),
+        digits=_partial_numbers(q),
         fuzzy=tuple(dict.fromkeys(_fuzzy(han, latin))),
     )
 
@@ -74,18 +74,14 @@ def _titled(q: str) -> tuple[tuple[tuple[str, str], ...], list[str]]:
 
 
 def _words(han: list[str], latin: list[str]) -> list[str]:
-    """Whole words of a search key: the pinyin of a name-sized run (a homophone's too), the
-    initials or pinyin typed, and Chinese runs themselves (a company word such as 华为)."""
-    words = [_pinyin(w) for w in _windows([_tail(r) for r in han], 2, 3)]
+    """Whole words of a search key: the pinyin of a name-sized run (a homophone's too) or of a
+    run's end, where a mention puts the name (顺丰19号分公司张山); the initials or pinyin typed;
+    short Chinese runs themselves (a company word such as 华为). Every window of a sentence
+    would only add slow, useless probes."""
+    words = [_pinyin(w) for r in han for w in {r[-2:], r[-3:], r[-SHORT_RUN:]}]
     words += [w for w in latin if len(w) >= 2]
     words += ["".join(latin)] if len(latin) > 1 else []
     return words + [r for r in han if len(r) <= SHORT_RUN]
-
-
-def _tail(run: str) -> str:
-    """Where a name sits in a longer run: at its end (顺丰19号分公司张山), as a mention has it;
-    the pinyin of every window of a sentence would only add slow, useless probes."""
-    return run[-SHORT_RUN:]
 
 
 def _fragments(han: list[str], latin: list[str]) -> list[str]:
@@ -102,6 +98,15 @@ def _fuzzy(han: list[str], latin: list[str]) -> list[str]:
 
 def _digit_runs(q: str) -> list[str]:
     return [re.sub(r"\D", "", m) for m in _PHONE.findall(q)]
+
+
+def _partial_numbers(q: str) -> tuple[str, ...]:
+    """A phone's tail or middle (0042, 0000 0042) when the query is one. A whole number is
+    found by its exact forms, and the number of a firm's branch (顺丰19号) is no phone."""
+    digits = re.sub(r"\D", "", q)
+    if not 3 <= len(digits) < 11 or len(digits) < len(re.sub(r"[\s\-()+./]", "", q)):
+        return ()
+    return (digits,)
 
 
 def _phone_forms(q: str) -> tuple[str, ...]:

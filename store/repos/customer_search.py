@@ -1,20 +1,21 @@
 """Which customers a mention could mean, read from indexes: a small but complete candidate set
-for the fuzzy ranking, whatever the number of customers in scope.
+for the fuzzy ranking (handlers/nlu/match.py), whatever the number of customers in scope.
 
-Three tiers, each one query with the scope inside it and a limit of its own:
+Three tiers, each one query with the scope inside it and limits of its own:
 1. B-tree (both backends): exact names, exact phones in each written form, name / company
    prefixes (one- and two-character names, which trigrams cannot serve), and a company prefix
-   with a surname (美的42号分公司赵总);
+   with a surname (美的42号分公司赵总). When this finds someone by exact name or phone, stop;
 2. trigrams: whole words (full pinyin, initials, a homophone's pinyin, a company) and
    substrings of three or more characters of the search key, digits of the phone. PostgreSQL
    reads pg_trgm GIN indexes, SQLite an FTS5 trigram table (migration 0006_search);
-3. only when the first two found nobody: typo-tolerant trigram similarity, best first.
+3. only when the first two found nobody, typos: pg_trgm word similarity on PostgreSQL; on
+   SQLite the words one swapped or one extra letter away.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -70,6 +71,8 @@ class CustomerSearch:
         found: dict[int, CustomerBrief] = {}
         if terms.names or terms.phones or terms.prefixes or terms.titled:
             await self._collect(*_exact(scope, terms), found)
+        if _named_exactly(terms, found.values()):
+            return list(found.values())  # the best a ranking can score is among these
         if terms.words or terms.fragments or terms.digits:
             await self._collect(*self._trigram(scope, terms), found)
         if not found and terms.fuzzy:
@@ -96,9 +99,9 @@ class CustomerSearch:
         self, scope: Scope, probes: Sequence[str]
     ) -> tuple[Select[Any], dict[str, Any]]:
         if not is_postgres(self.session):
-            grams = {p[i : i + 3] for p in probes for i in range(len(p) - 2)}
-            match = "words : (" + " OR ".join(_phrase(g) for g in sorted(grams)) + ")"
-            return _fts_similar(scope.shape), {**scope.binds(), "m": match}
+            variants = sorted({v for p in probes for v in _one_slip(p)})
+            match = "words : (" + " OR ".join(_phrase(f" {v} ") for v in variants) + ")"
+            return _fts_contains(scope.shape), {**scope.binds(), "m": match}
         stmt = _pg_similar(scope.shape, len(probes), await self._trgm_schema())
         return stmt, {**scope.binds(), **{f"f{i}": p for i, p in enumerate(probes)}}
 
@@ -108,6 +111,13 @@ class CustomerSearch:
             found = await self.session.scalar(_WHERE_TRGM)
             _PG_TRGM_SCHEMA.append('"' + str(found).replace('"', '""') + '"')
         return _PG_TRGM_SCHEMA[0]
+
+
+def _named_exactly(terms: SearchTerms, found: Iterable[CustomerBrief]) -> bool:
+    """Did the B-tree tier find someone by exact name or phone? Then the trigram tier would
+    add only weaker matches (a pinyin look-alike, a name inside a firm's name), at a cost."""
+    names, phones = set(terms.names), set(terms.phones)
+    return any(b.name in names or b.phone in phones for b in found)
 
 
 _PG_TRGM_SCHEMA: list[str] = []  # the same for every connection to a process's database
@@ -138,17 +148,21 @@ def _exact_stmt(
     shape: Shape, names: bool, phones: bool, prefixes: int, titled: int
 ) -> Select[Any]:
     """Built once per shape: building a statement costs about as much as running it."""
-    parts: list[ColumnElement[bool]] = []
+    # Each prefix in its index's order: a deterministic pick when a prefix is common (华为),
+    # and a plan that reads the index rather than the table until the limit is reached.
+    parts: list[Select[Any]] = []
     if names:
-        parts.append(_C.name.in_(bindparam("names", expanding=True)))
+        parts.append(_briefs(shape, _C.name.in_(bindparam("names", expanding=True))))
     if phones:
-        parts.append(_C.phone.in_(bindparam("phones", expanding=True)))
-    parts += [_starts(_C.name, f"p{i}") for i in range(prefixes)]
-    parts += [_starts(_C.company, f"p{i}") for i in range(prefixes)]
-    parts += [and_(_starts(_C.company, f"c{i}"), _starts(_C.name, f"s{i}")) for i in range(titled)]
+        parts.append(_briefs(shape, _C.phone.in_(bindparam("phones", expanding=True))))
+    for col in (_C.name, _C.company):
+        parts += [_briefs(shape, _starts(col, f"p{i}")).order_by(col) for i in range(prefixes)]
+    for i in range(titled):
+        company_and_surname = and_(_starts(_C.company, f"c{i}"), _starts(_C.name, f"s{i}"))
+        parts.append(_briefs(shape, company_and_surname).order_by(_C.company))
     if len(parts) == 1:
-        return _briefs(shape, parts[0], PER_TIER)
-    each = [_briefs(shape, p, PER_TIER).subquery() for p in parts]
+        return parts[0]
+    each = [part.subquery() for part in parts]
     merged = union_all(*(select(*_columns(sub)) for sub in each)).subquery()
     return select(*_columns(merged))
 
@@ -157,7 +171,9 @@ def _columns(sub: Any) -> list[Any]:
     return [sub.c[name] for name in CustomerBrief._fields]
 
 
-def _briefs(shape: Shape, where: ColumnElement[bool] | TextClause, limit: int) -> Select[Any]:
+def _briefs(
+    shape: Shape, where: ColumnElement[bool] | TextClause, limit: int = PER_TIER
+) -> Select[Any]:
     stmt = select(*(_C[name] for name in CustomerBrief._fields))
     live = and_(_C.merged_into_id.is_(None), _C.anonymised_at.is_(None))
     return stmt.where(bound_where(_C.org_id, _C.owner_id, shape), live, where).limit(limit)
@@ -173,10 +189,13 @@ def _fts_contains(shape: Shape) -> Select[Any]:
     return _briefs(shape, _C.id.in_(select(_FTS.c.rowid).where(_FTS_MATCH)), PER_TIER)
 
 
-@functools.cache
-def _fts_similar(shape: Shape) -> Select[Any]:
-    stmt = _briefs(shape, _FTS_MATCH, FUZZY).join_from(_CUSTOMER, _FTS, _FTS.c.rowid == _C.id)
-    return stmt.order_by(_FTS.c.rank)
+def _one_slip(word: str) -> set[str]:
+    """SQLite: the words one swap or one extra letter away (zhaowiena, zhaoweinna), each
+    looked up whole. Ranking the rows sharing any trigram with the probe instead reads most
+    of the index at a million customers (seconds); a wrong or missing letter is not served."""
+    swaps = {word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1)}
+    extra = {word[:i] + word[i + 1 :] for i in range(len(word))}
+    return {v for v in swaps | extra if len(v) >= 2}
 
 
 def _padded_key() -> ColumnElement[str]:
