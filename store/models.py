@@ -111,7 +111,7 @@ class Customer(Base):
     # indexes of the same migration (0006_search) are dialect-specific and kept out of here.
     __table_args__ = (
         Index("ix_customer_org_name", "org_id", "name"),
-        Index("ix_customer_org_company", "org_id", "company"),
+        Index("ix_customer_org_company", "org_id", "company", "name"),
         Index("ix_customer_org_phone", "org_id", "phone"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -33,13 +33,17 @@ def search_terms(query: str) -> SearchTerms:
     return SearchTerms(
         names=tuple(dict.fromkeys(_windows(han, 2, 4) + _latin_names(q))),
         phones=_phone_forms(q),
-        prefixes=tuple(dict.fromkeys([*han, *surnames, *([q] if " " not in q else [])])),
+        prefixes=() if titled else tuple(dict.fromkeys([*han, *surnames, *_whole(q)])),
         titled=titled,
         words=tuple(dict.fromkeys(_words(han, latin))),
         fragments=tuple(dict.fromkeys(_fragments(han, latin))),
         digits=_partial_numbers(q),
         fuzzy=tuple(dict.fromkeys(_fuzzy(han, latin))),
     )
+
+
+def _whole(q: str) -> list[str]:
+    return [q] if q and " " not in q else []
 
 
 def _windows(runs: list[str], shortest: int, longest: int) -> list[str]:
@@ -65,23 +69,25 @@ def _titled(q: str) -> tuple[tuple[tuple[str, str], ...], list[str]]:
         title = TITLE_ZH.search(run)
         if not title or title.start() < 1 or not _HAN.match(run[title.start() - 1]):
             continue
-        company, surname = run[: title.start() - 1].removesuffix("的"), run[title.start() - 1]
-        if company:
-            pairs.append((company, surname))
+        surname, typed = run[title.start() - 1], run[: title.start() - 1]
+        company = typed.removesuffix("的") if len(typed) > 2 else typed  # 腾讯的陈姐, not 美的
+        if company:  # as typed, and its leading Chinese: 比亚迪 of 比亚迪公司, 比亚迪21号分公司
+            lead = _HAN.match(company)
+            pairs += [(company, surname)] + ([(lead[0], surname)] if lead else [])
         else:
             surnames.append(surname)
-    return tuple(pairs), surnames
+    return tuple(dict.fromkeys(pairs)), surnames
 
 
 def _words(han: list[str], latin: list[str]) -> list[str]:
     """Whole words of a search key: the pinyin of a name-sized run (a homophone's too) or of a
-    run's end, where a mention puts the name (顺丰19号分公司张山); the initials or pinyin typed;
-    short Chinese runs themselves (a company word such as 华为). Every window of a sentence
-    would only add slow, useless probes."""
+    run's end, where a mention puts the name (顺丰19号分公司张山); the initials or pinyin typed.
+    Not Chinese runs (a company named 华为 is a prefix, found from a B-tree), nor every window
+    of a sentence: both would only add slow probes, " 华为" being in every 华为 branch's key."""
     words = [_pinyin(w) for r in han for w in {r[-2:], r[-3:], r[-SHORT_RUN:]}]
     words += [w for w in latin if len(w) >= 2]
     words += ["".join(latin)] if len(latin) > 1 else []
-    return words + [r for r in han if len(r) <= SHORT_RUN]
+    return words
 
 
 def _fragments(han: list[str], latin: list[str]) -> list[str]:

@@ -1,9 +1,10 @@
 """customer search: indexes that find a customer without reading the whole table
 
-B-tree (org_id, name), (org_id, company) and (org_id, phone) answer exact names, name / company
-prefixes and exact phones on both backends (phone alone lost to org_id in SQLite's plans). PostgreSQL: pg_trgm GIN indexes over the padded search key (names, companies,
-full pinyin, initials; padded with spaces so a whole short word such as the initials "zs" has
-trigrams of its own) and over the phone. SQLite: a contentless FTS5 table with the trigram
+B-tree (org_id, name), (org_id, company, name) and (org_id, phone) answer exact names, name /
+company prefixes, a company with a surname (美的赵总) and exact phones on both backends (phone
+alone lost to org_id in SQLite's plans). PostgreSQL: pg_trgm GIN indexes over the padded search
+key (names, companies, full pinyin, initials; padded with spaces so a whole short word such as
+the initials "zs" has trigrams of its own) and over the phone. SQLite: a contentless FTS5 table with the trigram
 tokenizer over the same padded key and the phone, kept in step by triggers.
 store/repos/customer_search.py holds the queries that rely on these.
 
@@ -42,7 +43,9 @@ _SQLITE = [
 
 def upgrade() -> None:
     op.create_index('ix_customer_org_name', 'customer', ['org_id', 'name'], unique=False)
-    op.create_index('ix_customer_org_company', 'customer', ['org_id', 'company'], unique=False)
+    op.create_index(
+        'ix_customer_org_company', 'customer', ['org_id', 'company', 'name'], unique=False
+    )
     op.create_index('ix_customer_org_phone', 'customer', ['org_id', 'phone'], unique=False)
     if op.get_bind().dialect.name == 'sqlite':
         for statement in _SQLITE:
