@@ -7,6 +7,7 @@ decides which strings to ask for, generously: ranking (match.rank) judges the ca
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from functools import lru_cache
 
 from pypinyin import lazy_pinyin
@@ -30,11 +31,15 @@ def search_terms(query: str) -> SearchTerms:
     han = _HAN.findall(q)
     latin = _LATIN.findall(q)
     titled, surnames = _titled(q)
-    return SearchTerms(
+    exact = SearchTerms(
         names=tuple(dict.fromkeys(_windows(han, 2, 4) + _latin_names(q))),
         phones=_phone_forms(q),
-        prefixes=() if titled else tuple(dict.fromkeys([*han, *surnames, *_whole(q)])),
-        titled=titled,
+        prefixes=tuple(dict.fromkeys([*han, *surnames, *_whole(q)])),
+    )
+    if titled:  # 美的赵总 means someone surnamed 赵 at 美的: a company and a surname, no pinyin
+        return replace(exact, prefixes=(), titled=titled)
+    return replace(
+        exact,
         words=tuple(dict.fromkeys(_words(han, latin))),
         fragments=tuple(dict.fromkeys(_fragments(han, latin))),
         digits=_partial_numbers(q),
