@@ -90,7 +90,7 @@ def _words(han: list[str], latin: list[str]) -> list[str]:
     Not Chinese runs (a company named 华为 is a prefix, found from a B-tree), nor every window
     of a sentence: both would only add slow probes, " 华为" being in every 华为 branch's key."""
     words = [_pinyin(w) for r in han for w in {r[-2:], r[-3:], r[-SHORT_RUN:]}]
-    words += [w for w in latin if len(w) >= 2]
+    words += [w for w in latin if len(w) == 2]  # longer: a fragment, which covers the word
     words += ["".join(latin)] if len(latin) > 1 else []
     return words
 

@@ -8,8 +8,8 @@ Three tiers, each one query with the scope inside it and limits of its own:
 2. trigrams: whole words (full pinyin, initials, a homophone's pinyin, a company) and
    substrings of three or more characters of the search key, digits of the phone. PostgreSQL
    reads pg_trgm GIN indexes, SQLite an FTS5 trigram table (migration 0006_search);
-3. only when the first two found nobody, typos: pg_trgm word similarity on PostgreSQL; on
-   SQLite the words one swapped or one extra letter away.
+3. only when the first two found nobody, typos: the words one swapped or one extra letter
+   away, looked up as whole words through the same trigram indexes.
 """
 
 from __future__ import annotations
@@ -42,7 +42,6 @@ from store.repos.once import is_postgres
 from store.scope import Scope, Shape, bound_where
 
 PER_TIER = 200  # rows a tier may add: enough for any real ambiguity, little to rank
-FUZZY = 30
 TITLED = 50  # 美的赵总 at a million: a thousand such; 50 to choose from is plenty
 # Migration 0006_search's dialect-specific objects, which the models do not describe.
 SEARCH_OBJECT_PREFIXES = ("customer_fts", "ix_customer_search_trgm", "ix_customer_phone_trgm")
@@ -77,7 +76,7 @@ class CustomerSearch:
         if terms.words or terms.fragments or terms.digits:
             await self._collect(*self._trigram(scope, terms), found)
         if not found and terms.fuzzy:
-            await self._collect(*await self._fuzzy(scope, terms.fuzzy), found)
+            await self._collect(*self._fuzzy(scope, terms.fuzzy), found)
         return list(found.values())
 
     async def _collect(
@@ -96,22 +95,12 @@ class CustomerSearch:
         binds.update((f"d{i}", d) for i, d in enumerate(digits))
         return _pg_contains(scope.shape, len(patterns), len(digits)), {**scope.binds(), **binds}
 
-    async def _fuzzy(
-        self, scope: Scope, probes: Sequence[str]
-    ) -> tuple[Select[Any], dict[str, Any]]:
-        if not is_postgres(self.session):
-            variants = sorted({v for p in probes for v in _one_slip(p)})
-            match = "words : (" + " OR ".join(_phrase(f" {v} ") for v in variants) + ")"
-            return _fts_contains(scope.shape), {**scope.binds(), "m": match}
-        stmt = _pg_similar(scope.shape, len(probes), await self._trgm_schema())
-        return stmt, {**scope.binds(), **{f"f{i}": p for i, p in enumerate(probes)}}
-
-    async def _trgm_schema(self) -> str:
-        """pg_trgm's schema, quoted: its operators are not on every schema's search path."""
-        if not _PG_TRGM_SCHEMA:
-            found = await self.session.scalar(_WHERE_TRGM)
-            _PG_TRGM_SCHEMA.append('"' + str(found).replace('"', '""') + '"')
-        return _PG_TRGM_SCHEMA[0]
+    def _fuzzy(self, scope: Scope, probes: Sequence[str]) -> tuple[Select[Any], dict[str, Any]]:
+        """Typos: the words one swapped or one extra letter away, each looked up whole.
+        Trigram similarity misses these in short words (heqniyan shares 5 of 13 trigrams with
+        heqinyan), and ranking every row sharing a trigram reads most of the index."""
+        slips = SearchTerms(words=tuple(sorted({v for p in probes for v in _one_slip(p)})))
+        return self._trigram(scope, slips)
 
 
 def _named_exactly(terms: SearchTerms, found: Iterable[CustomerBrief]) -> bool:
@@ -121,14 +110,9 @@ def _named_exactly(terms: SearchTerms, found: Iterable[CustomerBrief]) -> bool:
     return any(b.name in names or b.phone in phones for b in found)
 
 
-_PG_TRGM_SCHEMA: list[str] = []  # the same for every connection to a process's database
-_WHERE_TRGM = text(
-    "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace"
-    " WHERE e.extname = 'pg_trgm'"
-)
 _CUSTOMER = cast(Table, Customer.__table__)
 _C = _CUSTOMER.c
-_FTS = table("customer_fts", column("rowid"), column("rank"))
+_FTS = table("customer_fts", column("rowid"))
 _FTS_MATCH = text("customer_fts MATCH :m")
 
 
@@ -195,9 +179,8 @@ def _fts_contains(shape: Shape) -> Select[Any]:
 
 
 def _one_slip(word: str) -> set[str]:
-    """SQLite: the words one swap or one extra letter away (zhaowiena, zhaoweinna), each
-    looked up whole. Ranking the rows sharing any trigram with the probe instead reads most
-    of the index at a million customers (seconds); a wrong or missing letter is not served."""
+    """The words one swap or one extra letter away (zhaowiena, zhaoweinna). A wrong or a
+    missing letter is not served: 25 or 26 variants a letter would be too many probes."""
     swaps = {word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1)}
     extra = {word[:i] + word[i + 1 :] for i in range(len(word))}
     return {v for v in swaps | extra if len(v) >= 2}
@@ -214,15 +197,6 @@ def _pg_contains(shape: Shape, patterns: int, digits: int) -> Select[Any]:
     likes = [key.like(bindparam(f"k{i}"), escape="\\") for i in range(patterns)]
     likes += [_C.phone.like(bindparam(f"d{i}"), escape="\\") for i in range(digits)]
     return _briefs(shape, or_(*likes), PER_TIER)
-
-
-@functools.cache
-def _pg_similar(shape: Shape, probes: int, schema: str) -> Select[Any]:
-    """Word similarity (pg_trgm's %> operator, served by the GIN index), closest first."""
-    key = _padded_key()
-    near = or_(*(key.op(f"OPERATOR({schema}.%>)")(bindparam(f"f{i}")) for i in range(probes)))
-    distance = bindparam("f0").op(f"OPERATOR({schema}.<<->)")(key)
-    return _briefs(shape, near, FUZZY).order_by(distance)
 
 
 def _fts_match(terms: SearchTerms) -> str:
