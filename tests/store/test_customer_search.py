@@ -28,7 +28,8 @@ def person(i: int) -> tuple[str, str, str]:
     """(name, company, phone) of customer i: names unique below 40 * 50 * 50 = 100,000."""
     s, g = len(SURNAMES), len(GIVEN)
     name = SURNAMES[i % s] + GIVEN[(i // s) % g] + GIVEN[(i // (s * g)) % g]
-    return name, f"{'华为小米联想美的格力'[i % 5 * 2 : i % 5 * 2 + 2]}{i // 10}号分公司", f"139{i:08d}"
+    firm = ("华为", "小米", "联想", "美的", "格力")[i % 5]
+    return name, f"{firm}{i // 10}号分公司", f"139{i:08d}"
 
 
 async def _users(uows: UnitOfWorkFactory, *names: str) -> tuple[int, list[int]]:
@@ -56,7 +57,8 @@ def _row(org_id: int, owner_id: int, name: str, company: str, phone: str) -> dic
 async def _bulk(uows: UnitOfWorkFactory, org_id: int, owner_id: int, count: int) -> None:
     """`count` customers in one statement per 10,000: a test seeds 100,000 in seconds."""
     for start in range(0, count, 10_000):
-        rows = [_row(org_id, owner_id, *person(i)) for i in range(start, min(count, start + 10_000))]
+        batch = range(start, min(count, start + 10_000))
+        rows = [_row(org_id, owner_id, *person(i)) for i in batch]
         async with uows() as uow:
             await uow.session.execute(insert(Customer), rows)
             await uow.commit()
@@ -70,17 +72,20 @@ async def test_scope_is_part_of_the_search(uows: UnitOfWorkFactory) -> None:
     org_id, (a, b) = await _users(uows, "a", "b")
     other_org, (c,) = await _users(uows, "c")
     async with uows() as uow:
-        for org, owner, company in ((org_id, a, "华为"), (org_id, b, "小米"), (other_org, c, "腾讯")):
-            await uow.session.execute(insert(Customer), [_row(org, owner, "张三", company, "13900000001")])
+        owners = ((org_id, a, "华为"), (org_id, b, "小米"), (other_org, c, "腾讯"))
+        rows = [_row(org, owner, "张三", company, "13900000001") for org, owner, company in owners]
+        await uow.session.execute(insert(Customer), rows)
         await uow.commit()
     only_a, everyone = Scope(org_id, frozenset({a})), Scope(org_id, None)
     async with uows() as uow:
-        for query in ("张三", "zhangsan", "zs", "13900000001", "0001", "张", "华为张总", "zhangsna"):
+        queries = ("张三", "zhangsan", "zs", "13900000001", "0001", "张", "华为张总", "zhangsna")
+        for query in queries:
             found = await uow.customer_search.candidates(only_a, search_terms(query))
             assert {x.company for x in found} <= {"华为"}, query
             found = await uow.customer_search.candidates(everyone, search_terms(query))
             assert {x.company for x in found} <= {"华为", "小米"}, query
-        assert {x.company for x in await uow.customer_search.candidates(only_a, search_terms("张三"))} == {"华为"}
+        found = await uow.customer_search.candidates(only_a, search_terms("张三"))
+        assert {x.company for x in found} == {"华为"}
         assert await _names(uow, Scope(org_id, frozenset({a, b})), "小米张总") == ["张三"]
 
 
@@ -89,7 +94,8 @@ async def test_merged_and_anonymised_customers_are_not_offered(uows: UnitOfWorkF
     async with uows() as uow:
         rows = [_row(org_id, a, "李四", f"公司{i}", f"1380000000{i}") for i in range(3)]
         await uow.session.execute(insert(Customer), rows)
-        await uow.session.execute(update(Customer).where(Customer.company == "公司1").values(anonymised_at=NOW))
+        gone = update(Customer).where(Customer.company == "公司1")
+        await uow.session.execute(gone.values(anonymised_at=NOW))
         await uow.commit()
     async with uows() as uow:
         found = await uow.customer_search.candidates(Scope(org_id, None), search_terms("李四"))
@@ -100,12 +106,14 @@ async def test_a_renamed_customer_is_found_by_the_new_name_only(uows: UnitOfWork
     """SQLite's FTS table follows the customer row (triggers); PostgreSQL's indexes do anyway."""
     org_id, (a,) = await _users(uows, "a")
     async with uows() as uow:
-        await uow.session.execute(insert(Customer), [_row(org_id, a, "王五", "京东", "13700000000")])
+        row = _row(org_id, a, "王五", "京东", "13700000000")
+        await uow.session.execute(insert(Customer), [row])
         await uow.commit()
     async with uows() as uow:
         key = search_key("欧阳娜娜", "京东")
         stmt = update(Customer).where(Customer.name == "王五")
-        await uow.session.execute(stmt.values(name="欧阳娜娜", search_key=key, phone="13611112222"))
+        renamed = stmt.values(name="欧阳娜娜", search_key=key, phone="13611112222")
+        await uow.session.execute(renamed)
         await uow.commit()
     everyone = Scope(org_id, None)
     async with uows() as uow:
