@@ -108,6 +108,13 @@ class Invite(Base):
 
 class Customer(Base):
     __tablename__ = "customer"
+    # Exact names and phones, name / company prefixes (store/repos/customer_search.py); the trigram
+    # indexes of the same migration (0008_search) are dialect-specific and kept out of here.
+    __table_args__ = (
+        Index("ix_customer_org_name", "org_id", "name"),
+        Index("ix_customer_org_company", "org_id", "company", "name"),
+        Index("ix_customer_org_phone", "org_id", "phone"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     org_id: Mapped[int] = mapped_column(ForeignKey("org.id"), index=True)
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), index=True)

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from store import clean as _clean  # noqa: F401  (registers the text cleaning on writes)
 from store.db import SessionFactory
 from store.repos.chat import ChatRepo
+from store.repos.customer_search import CustomerSearch
 from store.repos.customers import CustomerRepo
 from store.repos.deals import DealRepo
 from store.repos.desk import DeskRepo
@@ -29,6 +30,7 @@ class UnitOfWork:
     session: AsyncSession
     users: UserRepo
     customers: CustomerRepo
+    customer_search: CustomerSearch
     deals: DealRepo
     reminders: ReminderRepo
     chat: ChatRepo
@@ -49,6 +51,7 @@ class UnitOfWork:
         self.session = self._sessions()
         self.users = UserRepo(self.session)
         self.customers = CustomerRepo(self.session)
+        self.customer_search = CustomerSearch(self.session)
         self.deals = DealRepo(self.session)
         self.reminders = ReminderRepo(self.session)
         self.chat = ChatRepo(self.session)

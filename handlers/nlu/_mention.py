@@ -179,7 +179,10 @@ def _latin_names(norm: str, text: str) -> list[_Span]:
         if sum(ch.isdigit() for ch in word) >= 3:  # SO20261123-088: an order number
             continue
         if text[m.start()].isupper() or word in names.COMPANIES:
-            spans.append(_Span(m.start(), m.end()))
+            if spans and norm[spans[-1].end:m.start()] == " ":  # "David Lee": one name
+                spans[-1] = _Span(spans[-1].start, m.end())
+            else:
+                spans.append(_Span(m.start(), m.end()))
     return spans
 
 

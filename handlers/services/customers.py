@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from handlers.nlu.match import STRONG, Resolution, rank, resolve, search_key
+from handlers.nlu.search_terms import search_terms
 from handlers.services import phones
 from handlers.services.audit import record, snapshot
 from store.models import Customer, User
@@ -16,7 +16,7 @@ from store.scope import Scope
 from store.uow import UnitOfWork
 
 PROFILE_FIELDS = ("org_id", "owner_id", "name", "company", "phone", "tier", "care_consent")
-FULL_SCAN_LIMIT = 3000  # below this many visible customers, rank them all in memory
+FULL_SCAN_LIMIT = 3000  # a scope up to this size is ranked whole, in memory
 SIMILAR_NAME_SCORE = 85.0
 
 
@@ -63,22 +63,12 @@ async def resolve_mention(
 
 
 async def _pool(uow: UnitOfWork, scope: Scope, query: str) -> list[CustomerBrief]:
-    # One query for the usual scope (a rep's book); only a larger one is prefiltered by LIKE.
-    everyone = await uow.customers.candidates(scope, limit=FULL_SCAN_LIMIT + 1)
-    if len(everyone) <= FULL_SCAN_LIMIT:
-        return everyone
-    return await uow.customers.candidates(scope, _needles(query), limit=FULL_SCAN_LIMIT)
-
-
-def _needles(query: str) -> list[str]:
-    """Short fragments for a LIKE prefilter when the scope is too large to rank in memory."""
-    needles: list[str] = []
-    for run in re.findall(r"[\u4e00-\u9fff]+|[A-Za-z]+|\d{4,}", query):
-        if re.match(r"[\u4e00-\u9fff]", run):
-            needles.extend(run[i : i + 2] for i in range(max(1, len(run) - 1)))
-        else:
-            needles.append(run.lower())
-    return needles or [query.lower()]
+    # A book that fits in memory is ranked whole, so every weak look-alike (a homophone, a
+    # typo in Chinese, "Li" for Kevin Liu) can still be offered; a larger scope takes its
+    # candidates from the store's indexes, which find exact, pinyin and trigram fits.
+    if await uow.customers.visible_up_to(scope, FULL_SCAN_LIMIT + 1) <= FULL_SCAN_LIMIT:
+        return await uow.customers.candidates(scope, limit=FULL_SCAN_LIMIT)
+    return await uow.customer_search.candidates(scope, search_terms(query))
 
 
 async def duplicates(uow: UnitOfWork, org_id: int, new: NewCustomer) -> list[Customer]:

@@ -130,6 +130,13 @@ class CustomerRepo:
         stmt = select(Customer).where(Customer.org_id == org_id, Customer.phone == phone, _live())
         return (await self.session.scalars(stmt)).all()
 
+    async def visible_up_to(self, scope: Scope, cap: int) -> int:
+        """How many customers the scope sees, counted no further than cap: cheap for a whole
+        company, where a full count or a sorted read would walk every row."""
+        visible = scope.where(Customer.org_id, Customer.owner_id)
+        some = select(Customer.id).where(visible, _live()).limit(cap).subquery()
+        return int((await self.session.scalar(select(func.count()).select_from(some))) or 0)
+
     async def count(self, scope: Scope) -> int:
         visible = scope.where(Customer.org_id, Customer.owner_id)
         stmt = select(func.count(Customer.id)).where(visible, _live())

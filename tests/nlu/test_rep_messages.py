@@ -437,3 +437,8 @@ def test_lookup_adds_the_company_to_a_person_alone() -> None:
     u = understand("met Janet at Acme today, follow up Friday", MON)
     assert u.customer_mention == "Janet" and u.lookup == "Acme Janet"
     assert understand("今天拜访华为张总", MON).lookup == "华为张总"
+
+
+def test_a_full_latin_name_in_mixed_text_stays_whole() -> None:
+    """200万 makes the message read as Chinese; its Latin name is still one name."""
+    assert understand("met David Lee today, quote 200万", MON).customer_mention == "David Lee"
