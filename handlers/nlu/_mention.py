@@ -170,7 +170,7 @@ def _trim(norm: str, start: int, end: int) -> int:
 def _latin_names(norm: str, text: str) -> list[_Span]:
     """Latin names in Chinese text: capitalised ones ("理想的Alex"); lower-case English there
     is jargon ("visit了", "budget还没approve")."""
-    spans = []
+    spans: list[_Span] = []
     for m in _LATIN.finditer(norm):
         word = m[0]
         if word in names.LATIN_JARGON or (m.start() and norm[m.start() - 1].isalpha()

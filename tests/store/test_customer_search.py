@@ -86,8 +86,8 @@ async def test_scope_is_part_of_the_search(uows: UnitOfWorkFactory) -> None:
             assert {x.company for x in found} <= {"华为", "小米"}, query
         found = await uow.customer_search.candidates(only_a, search_terms("张三"))
         assert {x.company for x in found} == {"华为"}
-        found = await search_briefs(uow, Scope(org_id, frozenset({a, b})), "小米张总", limit=6)
-        assert [(b.name, b.company) for b, _ in found][:1] == [("张三", "小米")]
+        ranked = await search_briefs(uow, Scope(org_id, frozenset({a, b})), "小米张总", limit=6)
+        assert [(c.name, c.company) for c, _ in ranked][:1] == [("张三", "小米")]
 
 
 async def test_merged_and_anonymised_customers_are_not_offered(uows: UnitOfWorkFactory) -> None:
