@@ -107,7 +107,3 @@ def en_int(token: str) -> int | None:
         total += _EN_NUMS[word]
     return total
 
-
-def any_int(token: str) -> int | None:
-    """An integer written in digits, Chinese or English."""
-    return zh_int(token) if CJK.search(token) else en_int(token)

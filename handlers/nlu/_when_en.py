@@ -284,10 +284,6 @@ def _pod(m: re.Match[str]) -> Piece:
     return _piece(m, pod=_PODS["early morning" if m["early"] else word])
 
 
-def _zone(m: re.Match[str]) -> Piece:
-    return _piece(m, tz=_ZONES[m["tz"]])
-
-
 def _holiday(m: re.Match[str]) -> Piece:
     rule = HOLIDAYS[m["w"]]
     year = _year_of(m["y"])
