@@ -1,18 +1,17 @@
-"""wechatpy's clients, used off the event loop with timeouts, and access tokens shared by all
-instances through a TokenStore (database or Redis): one refreshes, the others read it."""
+"""One app's WeChat / WeCom API over aiohttp (bot/wechat/http.py), and access tokens shared by
+all instances through a TokenStore (database or Redis): one refreshes, the others read it."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal, TypeVar
 
-from wechatpy import WeChatClient
-from wechatpy.enterprise import WeChatClient as WeComClient
 from wechatpy.exceptions import WeChatClientException
 
+from bot.wechat.http import WeChatHttp
 from bot.wechat.tokens import Token, TokenStore, usable
 from handlers.clock import Clock
 
@@ -36,39 +35,35 @@ class AppKeys:
 
 
 class WeChatApi:
-    """Calls one app's API: `await api.call(lambda client: client.message.send_text(...))`."""
+    """Calls one app's API: `await api.post("message/send", body)`, or `await api.call(fn)`
+    with `fn(token)` for anything else; a token WeChat rejects is replaced once."""
 
     def __init__(
         self, keys: AppKeys, tokens: TokenStore, clock: Clock, timeout: float = 5.0
     ) -> None:
         self.keys, self.tokens, self.clock, self.timeout = keys, tokens, clock, timeout
         self.base = keys.base_url or (OA_BASE if keys.kind == "oa" else WECOM_BASE)
-        cls = WeChatClient if keys.kind == "oa" else WeComClient
-        # auto_retry off: a rejected token is refreshed through the shared store below,
-        # never by this one client on its own.
-        self.client: Any = cls(keys.app_id, keys.secret, timeout=timeout, auto_retry=False)
-        self.client.API_BASE_URL = self.base
+        self.http = WeChatHttp(self.base, timeout)
         self._token: tuple[str, datetime] | None = None
         self._refreshing = asyncio.Lock()
 
-    async def call(self, fn: Callable[[Any], T], seconds: float | None = None) -> T:
-        """Run a wechatpy call in a thread; a rejected token is replaced once and retried.
-        `seconds` replaces the API's timeout, for calls that move more than a few KB."""
+    async def close(self) -> None:
+        await self.http.close()
+
+    async def post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
+        """POST `body` to `path` (under the API base) with the access token."""
+        return await self.call(lambda token: self.http.post(path, body, {"access_token": token}))
+
+    async def call(self, fn: Callable[[str], Awaitable[T]]) -> T:
+        """`fn(token)`; if WeChat rejects the token it is replaced (once, for all instances)
+        and `fn` called again with the new one."""
         token = await self.token()
         try:
-            return await self._off_loop(fn, token, seconds)
+            return await fn(token)
         except WeChatClientException as exc:
             if exc.errcode not in TOKEN_INVALID:
                 raise
-        return await self._off_loop(fn, await self.token(stale=token), seconds)
-
-    async def _off_loop(self, fn: Callable[[Any], T], token: str, seconds: float | None) -> T:
-        def run() -> T:
-            # expires_at stays None, so wechatpy uses this token as given and never fetches.
-            self.client.session.set(self.client.access_token_key, token)
-            return fn(self.client)
-
-        return await asyncio.wait_for(asyncio.to_thread(run), (seconds or self.timeout) + 1)
+        return await fn(await self.token(stale=token))
 
     async def token(self, stale: str | None = None) -> str:
         """A valid access token; `stale` is one WeChat just rejected."""
@@ -88,28 +83,20 @@ class WeChatApi:
         return usable(token, stale, self.clock.now())
 
     async def _fetch(self, force: bool) -> tuple[str, int]:
-        def run() -> dict[str, Any]:
-            if self.keys.kind == "wecom":
-                params = {"corpid": self.keys.app_id, "corpsecret": self.keys.secret}
-                return dict(self.client._fetch_access_token(self.base + "gettoken", params))
-            return self._stable_token(force)
-
-        result = await asyncio.wait_for(asyncio.to_thread(run), self.timeout + 1)
+        if self.keys.kind == "wecom":
+            params = {"corpid": self.keys.app_id, "corpsecret": self.keys.secret}
+            result = await self.http.get("gettoken", params)
+        else:
+            result = await self._stable_token(force)
         return str(result["access_token"]), int(result.get("expires_in", 7200))
 
-    def _stable_token(self, force: bool) -> dict[str, Any]:
+    async def _stable_token(self, force: bool) -> dict[str, Any]:
         """The OA's stable token: unlike /token, fetching it does not void the one other
-        instances (or other systems using this AppID) hold. wechatpy 1.8 has no call for it."""
+        instances (or other systems using this AppID) hold."""
         body = {
             "grant_type": "client_credential",
             "appid": self.keys.app_id,
             "secret": self.keys.secret,
             "force_refresh": force,
         }
-        res = self.client._http.post(self.base + "stable_token", json=body, timeout=self.timeout)
-        result: dict[str, Any] = res.json()
-        if result.get("errcode"):
-            raise WeChatClientException(
-                result["errcode"], result.get("errmsg"), client=self.client
-            )
-        return result
+        return await self.http.post("stable_token", body)

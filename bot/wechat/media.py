@@ -8,16 +8,11 @@ handled it already, and the rep is told the photo itself was not saved, and why.
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
-import time
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
-
-from wechatpy.exceptions import WeChatClientException
+from collections.abc import Awaitable, Callable
 
 from bot.wechat.api import WeChatApi
+from bot.wechat.http import Download, TooLarge
 from bot.wechat.inbound import WECOM_CHANNEL
 from handlers.clock import Clock
 from handlers.i18n import add_texts, t
@@ -29,7 +24,7 @@ from store.uow import UnitOfWorkFactory
 log = logging.getLogger(__name__)
 MAX_PHOTO = 10 * 1024 * 1024  # WeCom's own limit for an image; anything larger is not one
 DOWNLOAD_SECONDS = 30.0  # a 10 MB photo over a slow uplink, but not forever
-_CHUNK = 64 * 1024
+Fetch = Callable[[str], Awaitable[Download]]  # access token -> the photo
 
 add_texts(
     {
@@ -56,59 +51,33 @@ class PhotoRefused(Exception):
         self.why = why
 
 
-@dataclass(frozen=True)
-class Download:
-    data: bytes
-    content_type: str
+def media_get(api: WeChatApi, media_id: str, limit: int, seconds: float) -> Fetch:
+    """WeCom's media/get under the configured API base: an image of at most `limit` bytes,
+    within `seconds` all told (a server dripping bytes is cut off too)."""
 
-
-def media_get(base: str, media_id: str, limit: int, seconds: float) -> Callable[[Any], Download]:
-    """WeCom's media/get, streamed and cut off at `limit` bytes or `seconds`, in the API's
-    worker thread. wechatpy's own media.download ignores the API base, has no timeout and
-    reads any size into memory, so this asks WeCom directly, with wechatpy's session."""
-
-    def run(client: Any) -> Download:
-        deadline = time.monotonic() + seconds
-        params = {"access_token": client.access_token, "media_id": media_id}
-        with client._http.get(
-            base + "media/get", params=params, timeout=seconds, stream=True
-        ) as res:
-            kind = res.headers.get("Content-Type", "").split(";")[0].strip().lower()
-            if res.status_code != 200 or not kind.startswith("image/"):
-                _raise_error(client, res, kind)
-            declared = res.headers.get("Content-Length", "")
-            if declared.isdigit() and int(declared) > limit:
-                raise PhotoRefused("too_big", f"declared {declared} bytes")
-            body = bytearray()
-            for chunk in res.iter_content(_CHUNK):
-                body += chunk
-                if len(body) > limit:
-                    raise PhotoRefused("too_big", f"over {limit} bytes")
-                if time.monotonic() > deadline:  # a server dripping bytes slower than timeouts
-                    raise PhotoRefused("failed", "download too slow")
-            return Download(bytes(body), kind)
+    async def run(token: str) -> Download:
+        params = {"access_token": token, "media_id": media_id}
+        try:
+            return await api.http.download("media/get", params, "image/", limit, seconds)
+        except TooLarge as exc:
+            raise PhotoRefused("too_big", str(exc)) from exc
+        except ValueError as exc:  # an answer that is neither the image nor WeChat's error
+            raise PhotoRefused("failed", str(exc)) from exc
 
     return run
 
 
-def _raise_error(client: Any, res: Any, kind: str) -> None:
-    """WeChat's JSON error as WeChatClientException (so a stale token is replaced and the
-    download retried); anything else that is not an image is refused."""
-    head = next(res.iter_content(4096), b"")
-    try:
-        answer = json.loads(head)
-    except ValueError:
-        answer = None
-    if isinstance(answer, dict) and answer.get("errcode"):
-        raise WeChatClientException(answer["errcode"], answer.get("errmsg"), client=client)
-    raise PhotoRefused("failed", f"HTTP {res.status_code}, {kind or 'no content type'}")
-
-
 class PhotoKeeper:
     def __init__(
-        self, api: WeChatApi, uows: UnitOfWorkFactory, clock: Clock, limit: int = MAX_PHOTO
+        self,
+        api: WeChatApi,
+        uows: UnitOfWorkFactory,
+        clock: Clock,
+        limit: int = MAX_PHOTO,
+        seconds: float = DOWNLOAD_SECONDS,
     ) -> None:
         self.api, self.uows, self.clock, self.limit = api, uows, clock, limit
+        self.seconds = seconds
 
     async def keep(self, msg: InboundMessage) -> Reply | None:
         """Download and store the message's photo; a note for the rep when that failed."""
@@ -121,9 +90,9 @@ class PhotoKeeper:
                 return None
             if await uow.wecom.has_media(WECOM_CHANNEL, media_id):
                 return None  # a retried callback, or another instance already has it
-        fetch = media_get(self.api.base, media_id, self.limit, DOWNLOAD_SECONDS)
+        fetch = media_get(self.api, media_id, self.limit, self.seconds)
         try:
-            got = await self.api.call(fetch, seconds=DOWNLOAD_SECONDS)
+            got = await self.api.call(fetch)
         except PhotoRefused as refused:
             log.warning("WeCom photo %s not kept: %s", media_id, refused)
             return self._note(user, refused.why)

@@ -74,6 +74,8 @@ class WeChatRuntime:
                 running.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await running
+            for api in self.apis.values():  # their aiohttp sessions
+                await api.close()
             if self.redis is not None:
                 await self.redis.aclose()
 

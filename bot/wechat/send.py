@@ -4,7 +4,7 @@ messages to customers (Official Account), and WeChat's error codes as delivery o
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -68,13 +68,22 @@ def outcome_of(exc: Exception) -> SendResult:
     return SendResult.error(detail)  # timeouts, connection and HTTP errors
 
 
-def _call(method: str, *args: Any) -> Callable[[Any], dict[str, Any]]:
-    """A wechatpy message-API call, to run in the API's worker thread."""
+Call = tuple[str, dict[str, Any]]  # API path, JSON body: the messages wechatpy 1.8 built
 
-    def run(client: Any) -> dict[str, Any]:
-        return dict(getattr(client.message, method)(*args))
 
-    return run
+def _wecom(agent_id: int, to: str, kind: str, part: dict[str, Any]) -> Call:
+    """A WeCom app message (message/send) of one `kind` to one member."""
+    body = {"touser": to, "toparty": "", "totag": "", "agentid": agent_id, "msgtype": kind}
+    return "message/send", {**body, kind: part, **({"safe": 0} if kind == "text" else {})}
+
+
+def _custom_text(openid: str, text: str) -> Call:
+    """An OA customer-service text (inside the 48-hour window)."""
+    return "message/custom/send", {"touser": openid, "msgtype": "text", "text": {"content": text}}
+
+
+def _template(openid: str, template_id: str, data: dict[str, Any]) -> Call:
+    return "message/template/send", {"touser": openid, "template_id": template_id, "data": data}
 
 
 class WeComSender:
@@ -129,25 +138,31 @@ class WeComSender:
                 if wait > 0:
                     await asyncio.sleep(wait)
                 self.pacer.record(entry.recipient)
-                results.append(await self.api.call(call))
+                results.append(await self.api.post(*call))
         except Exception as exc:
             return outcome_of(exc)
         if any(r.get("invaliduser") for r in results):  # errcode 0, yet nobody received it
             return SendResult.blocked(f"not a member of the app: {entry.recipient}")
         return SendResult.sent(str(results[-1].get("msgid") or "") or None)
 
-    async def _calls(self, entry: OutboxEntry) -> list[Callable[[Any], dict[str, Any]]]:
+    async def _calls(self, entry: OutboxEntry) -> list[Call]:
         body, to, agent = entry.body, entry.recipient, self.agent_id
         if body.get("format") == "markdown":
-            return [_call("send_markdown", agent, to, str(body["text"]))]
+            return [_wecom(agent, to, "markdown", {"content": str(body["text"])})]
         if "lang" not in body:  # queued by a job: number the choices in the reader's language
             async with self.uows() as uow:
                 body = {**body, "lang": await recipient_lang(uow, body, to)}
         card = text_card(entry, body, self.cards) if self.cards and card_worthy(entry) else None
         if card is not None:
-            args = (card.title, card.description, card.url, card.button)
-            return [_call("send_text_card", agent, to, *args)]
-        return [_call("send_text", agent, to, piece) for piece in split_text(render_body(body))]
+            part = {
+                "title": card.title,
+                "description": card.description,
+                "url": card.url,
+                "btntxt": card.button,
+            }
+            return [_wecom(agent, to, "textcard", part)]
+        pieces = split_text(render_body(body))
+        return [_wecom(agent, to, "text", {"content": piece}) for piece in pieces]
 
 
 class OASender:
@@ -189,7 +204,7 @@ class OASender:
     async def _custom(self, openid: str, text: str) -> SendResult:
         result: dict[str, Any] = {}
         for piece in split_text(text):
-            result = await self.api.call(_call("send_text", openid, piece))
+            result = await self.api.post(*_custom_text(openid, piece))
         return SendResult.sent(str(result.get("msgid") or "") or None)
 
     async def _outside_window(self, entry: OutboxEntry, text: str) -> SendResult:
@@ -197,7 +212,7 @@ class OASender:
             data = {"content": {"value": text[:200]}}  # template fields hold short values
             tid = self.template_id
             try:
-                result = await self.api.call(_call("send_template", entry.recipient, tid, data))
+                result = await self.api.post(*_template(entry.recipient, tid, data))
             except Exception as exc:
                 return outcome_of(exc)
             return SendResult.sent(str(result.get("msgid") or "") or None)

@@ -5,6 +5,7 @@ error codes."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import time
@@ -58,6 +59,9 @@ class FakeWeChatApi:
     token_delay: float = 0.0  # seconds before issuing a token: a slow refresh
     media: dict[str, tuple[bytes, str]] = field(default_factory=dict)  # MediaId: bytes, type
     media_chunked: bool = False  # send media without Content-Length, as a stream
+    media_stall: str = ""  # "headers": never answer media/get; "body": stop after 1st piece
+    errcodes: dict[str, int] = field(default_factory=dict)  # recipient: errcode on send
+    prefix: str = "/cgi-bin/"  # where the API is mounted (a proxy may add a path)
     port: int = 0
 
     def __post_init__(self) -> None:
@@ -65,10 +69,11 @@ class FakeWeChatApi:
         self.valid_tokens: set[str] = set()
         self._server: uvicorn.Server | None = None
         self._task: asyncio.Task[None] | None = None
+        self._unstall = asyncio.Event()  # set on stop: stalled answers end, uvicorn can exit
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/cgi-bin/"
+        return f"http://127.0.0.1:{self.port}{self.prefix}"
 
     async def start(self) -> None:
         paths = {
@@ -80,10 +85,10 @@ class FakeWeChatApi:
             "message/send": self._send,
         }
         routes = [
-            Route(f"/cgi-bin/{p}", self._endpoint(f), methods=["GET", "POST"])
+            Route(f"{self.prefix}{p}", self._endpoint(f), methods=["GET", "POST"])
             for p, f in paths.items()
         ]
-        routes.append(Route("/cgi-bin/media/get", self._media_get, methods=["GET"]))
+        routes.append(Route(f"{self.prefix}media/get", self._media_get, methods=["GET"]))
         config = uvicorn.Config(
             Starlette(routes=routes),
             host="127.0.0.1",
@@ -100,6 +105,7 @@ class FakeWeChatApi:
 
     async def stop(self) -> None:
         assert self._server is not None and self._task is not None
+        self._unstall.set()
         self._server.should_exit = True
         await self._task
 
@@ -127,7 +133,7 @@ class FakeWeChatApi:
 
     def _endpoint(self, answer: Callable[[Call], Any]) -> Any:
         async def endpoint(request: Request) -> JSONResponse:
-            path = request.url.path.removeprefix("/cgi-bin/")
+            path = request.url.path.removeprefix(self.prefix)
             raw = await request.body()
             call = Call(
                 path, dict(request.query_params), json.loads(raw) if raw else {}, time.monotonic()
@@ -153,12 +159,16 @@ class FakeWeChatApi:
         data, content_type = found
         call.answer = {"errcode": 0, "size": len(data)}
         headers = {"Content-Disposition": f'attachment; filename="{call.query["media_id"]}.jpg"'}
-        if not self.media_chunked:
+        if self.media_stall == "headers":
+            await self._unstall.wait()
+        if not self.media_chunked and not self.media_stall:
             return Response(data, media_type=content_type, headers=headers)
 
         async def pieces() -> Any:
             for at in range(0, len(data), 256 * 1024):
                 yield data[at : at + 256 * 1024]
+                if self.media_stall == "body":
+                    await self._unstall.wait()
 
         return StreamingResponse(pieces(), media_type=content_type, headers=headers)
 
@@ -188,8 +198,11 @@ class FakeWeChatApi:
     async def _send(self, call: Call) -> dict[str, Any]:
         if call.query.get("access_token") not in self.valid_tokens:
             return {"errcode": 42001, "errmsg": "access_token expired"}
-        if self.delay:
-            await asyncio.sleep(self.delay)
+        if self.delay:  # cut short when the fake stops, so it stops at once
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._unstall.wait(), self.delay)
+        if call.to in self.errcodes:
+            return {"errcode": self.errcodes[call.to], "errmsg": "as the test asked"}
         if call.to in self.unfollowed:
             return {"errcode": 43004, "errmsg": "require subscribe"}
         if call.path == "message/custom/send" and call.to in self.outside_window:

@@ -1,12 +1,15 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 import pytest
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.wechat.api import AppKeys, WeChatApi
+from bot.wechat.tokens import TokenStore
+from handlers.clock import Clock
 from tests.conftest import REDIS_URL, require_redis
 from tests.fakes.wechat_api import FakeWeChatApi
 from tests.wechat.harness import WeChat, running
@@ -47,3 +50,21 @@ async def redis_prefix() -> AsyncIterator[str]:
             await client.delete(*keys)
     finally:
         await client.aclose()
+
+
+MakeApi = Callable[[AppKeys, TokenStore, Clock], WeChatApi]
+
+
+@pytest.fixture
+async def make_api() -> AsyncIterator[MakeApi]:
+    """WeChatApi instances (as separate processes would have), their HTTP sessions closed
+    after the test."""
+    made: list[WeChatApi] = []
+
+    def make(keys: AppKeys, tokens: TokenStore, clock: Clock) -> WeChatApi:
+        made.append(WeChatApi(keys, tokens, clock))
+        return made[-1]
+
+    yield make
+    for api in made:
+        await api.close()

@@ -26,6 +26,7 @@ from tests.fakes.wechat_api import (
     CORP_SECRET,
     FakeWeChatApi,
 )
+from tests.wechat.conftest import MakeApi
 from tests.wechat.harness import START, MovableClock, running
 
 KINDS = ["oa", "wecom"]
@@ -47,26 +48,31 @@ async def clients() -> AsyncIterator[list[Redis]]:
 
 
 def _instances(
-    fake: FakeWeChatApi, kind: str, clients: list[Redis], prefix: str, clock: MovableClock
+    make_api: MakeApi,
+    fake: FakeWeChatApi,
+    kind: str,
+    clients: list[Redis],
+    prefix: str,
+    clock: MovableClock,
 ) -> list[WeChatApi]:
     stores = [RedisTokenStore(client, clock, prefix) for client in clients]
-    return [WeChatApi(_keys(fake, kind), store, clock) for store in stores]
+    return [make_api(_keys(fake, kind), store, clock) for store in stores]
 
 
 @pytest.mark.parametrize("kind", KINDS)
 async def test_three_instances_refresh_once(
-    fake: FakeWeChatApi, clients: list[Redis], redis_prefix: str, kind: str
+    make_api: MakeApi, fake: FakeWeChatApi, clients: list[Redis], redis_prefix: str, kind: str
 ) -> None:
     fake.token_delay = 0.3  # a slow fetch: the others are certainly waiting meanwhile
     clock = MovableClock(START)
-    apis = _instances(fake, kind, clients, redis_prefix, clock)
+    apis = _instances(make_api, fake, kind, clients, redis_prefix, clock)
     tokens = await asyncio.gather(*(api.token() for api in apis for _ in range(4)))
     assert len(set(tokens)) == 1 and len(fake.token_fetches()) == 1
     stored = json.loads(await clients[0].get(f"{redis_prefix}{apis[0].keys.token_key}") or "")
     assert stored["value"] == tokens[0]
 
     fake.expire_tokens()  # WeChat voids it; every instance sees 42001 at once
-    sends = await asyncio.gather(*(api.call(_send(kind)) for api in apis))
+    sends = await asyncio.gather(*(_send(api, kind) for api in apis))
     assert all(r["errcode"] == 0 for r in sends)
     assert len(fake.token_fetches()) == 2  # one replacement, not three
     assert [c.body.get("force_refresh") for c in fake.token_fetches()] == (
@@ -78,24 +84,22 @@ async def test_three_instances_refresh_once(
     assert len(set(renewed)) == 1 and len(fake.token_fetches()) == 3
 
 
-def _send(kind: str) -> Any:
-    def run(client: Any) -> dict[str, Any]:
-        if kind == "oa":
-            return dict(client.message.send_text("oCustomer", "hi"))
-        return dict(client.message.send_text(AGENT_ID, "rep", "hi"))
-
-    return run
+async def _send(api: WeChatApi, kind: str) -> dict[str, Any]:
+    text = {"msgtype": "text", "text": {"content": "hi"}}
+    if kind == "oa":
+        return await api.post("message/custom/send", {"touser": "oCustomer", **text})
+    return await api.post("message/send", {"touser": "rep", "agentid": AGENT_ID, **text})
 
 
 async def test_a_dead_refreshers_lock_expires(
-    fake: FakeWeChatApi, clients: list[Redis], redis_prefix: str
+    make_api: MakeApi, fake: FakeWeChatApi, clients: list[Redis], redis_prefix: str
 ) -> None:
     """An instance killed mid-refresh leaves its lock; the next one waits it out, then fetches."""
     clock = MovableClock(START)
     keys = _keys(fake, "wecom")
     await clients[0].set(f"{redis_prefix}lock:{keys.token_key}", "dead-owner", px=400)
     store = RedisTokenStore(clients[1], clock, redis_prefix, lock_ttl=0.4, poll=0.02)
-    api = WeChatApi(keys, store, clock)
+    api = make_api(keys, store, clock)
     started = asyncio.get_running_loop().time()
     assert await api.token()
     assert asyncio.get_running_loop().time() - started >= 0.3
@@ -103,14 +107,14 @@ async def test_a_dead_refreshers_lock_expires(
 
 
 async def test_a_waiter_gives_up_when_the_lock_never_frees(
-    fake: FakeWeChatApi, clients: list[Redis], redis_prefix: str
+    make_api: MakeApi, fake: FakeWeChatApi, clients: list[Redis], redis_prefix: str
 ) -> None:
     clock = MovableClock(START)
     keys = _keys(fake, "oa")
     await clients[0].set(f"{redis_prefix}lock:{keys.token_key}", "stuck", px=60_000)
     store = RedisTokenStore(clients[1], clock, redis_prefix, lock_ttl=0.1, poll=0.02)
     with pytest.raises(TimeoutError):
-        await WeChatApi(keys, store, clock).token()
+        await make_api(keys, store, clock).token()
     assert not fake.token_fetches()
 
 
