@@ -46,7 +46,7 @@ EVERY = 0.05  # seconds between two new messages of one sender
 SENDERS = 3  # per channel, each with its own messages: requests overlap, as they do live
 RESTARTS = 3
 RESEND_AFTER = 0.1  # a platform's retry of what was not acknowledged
-WITHIN = 40.0  # the whole test's bound; it normally takes about 15 s
+WITHIN = 150.0  # only a bound so a broken run ends: about 15 s alone, far more on a busy machine
 
 
 @dataclass
