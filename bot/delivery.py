@@ -165,13 +165,21 @@ class Delivery:
             while True:
                 while not await self.leader.acquire():  # noqa: ASYNC110 (polls the database)
                     await asyncio.sleep(self.policy.leader_retry)
+                # A new name for each term: rows a past term could not hand back (the database
+                # was away) are then another sender's, and this term takes them over.
+                self.holder = self.marks.holder = sender_name()
                 writer = asyncio.create_task(self.marks.run(), name="outbox-marks")
                 grace = self.policy.stop_grace
                 try:
                     await self._lead()
                     grace = 0.0  # no longer leading: another process may be sending already
+                except Exception:  # the database went away mid-lead: step down, try again
+                    log.exception("outbox delivery lost its footing; standing down")
+                    grace = 0.0
                 finally:
                     await self._stand_down(writer, grace)
+                await self.marks.flush()  # under this term's name, before the next term's
+                await self.leader.release()  # a clean slate before leading again
         finally:
             await self.leader.release()
 

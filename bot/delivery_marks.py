@@ -126,8 +126,15 @@ class MarkWriter:
         """Stop writing in the background; write what is left and hand `release` back."""
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
-        if not await self.write(release):  # the leases will return them later
-            log.error("outbox marks lost at shutdown; leases will return %d rows", len(release))
+        if not await self.write(release):  # the leases (or the next term) return the rows
+            log.warning("outbox marks not written at stand-down; %d kept", len(self._waiting))
         for _, done in self._waiting:
-            done.cancel()
-        self._waiting.clear()
+            done.cancel()  # nobody waits for them any more; the marks stay for flush()
+
+    async def flush(self) -> None:
+        """Write the marks a stand-down could not, retrying until the database answers: a
+        row sent but not on record would be sent again by whoever claims it next."""
+        delay = 0.2
+        while not await self.write():
+            await asyncio.sleep(delay)
+            delay = min(self.retry_cap, delay * 2)
