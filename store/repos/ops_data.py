@@ -26,6 +26,7 @@ from store.models import (
     Reminder,
     Ticket,
 )
+from store.repos.once import is_postgres
 from store.scope import Scope
 
 # Rows that hang on a customer and move with it when two customers merge.
@@ -86,20 +87,24 @@ class OpsDataQueries:
         )
         await self.session.execute(stmt)
 
-    async def org_keys(self, org_id: int) -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
-        """Existing phones, emails and name|company keys of an org, for import duplicates."""
-        stmt = select(Customer.id, Customer.phone, Customer.email, Customer.name, Customer.company)
-        phones: dict[str, int] = {}
-        emails: dict[str, int] = {}
-        names: dict[str, int] = {}
-        result = await self.session.stream(stmt.where(Customer.org_id == org_id, _live()))
-        async for cid, phone, email, name, company in result:
-            if phone:
-                phones.setdefault(phone, cid)
-            if email:
-                emails.setdefault(email.lower(), cid)
-            names.setdefault(name_key(name, company), cid)
-        return phones, emails, names
+    async def import_matches(
+        self, org_id: int, phones: Sequence[str], emails: Sequence[str], names: Sequence[str]
+    ) -> list[tuple[int, str | None, str | None, str, str | None]]:
+        """Live customers of an org with one of these phones, (lower-cased) emails or names:
+        what one batch of an import could duplicate, read through the (org_id, phone),
+        case-blind (org_id, email) and (org_id, name) indexes instead of the whole org. In id
+        order, so the oldest customer wins a key."""
+        cols = (Customer.id, Customer.phone, Customer.email, Customer.name, Customer.company)
+        lookups: list[tuple[Any, Sequence[str]]] = [
+            (Customer.phone, phones), (_email_ci(self.session), emails), (Customer.name, names)
+        ]  # fmt: skip
+        found: dict[int, tuple[int, str | None, str | None, str, str | None]] = {}
+        for key, values in lookups:
+            for chunk in _chunks(sorted(set(values)), 500):
+                stmt = select(*cols).where(Customer.org_id == org_id, key.in_(chunk), _live())
+                for row in (await self.session.execute(stmt)).all():
+                    found.setdefault(int(row[0]), tuple(row))  # type: ignore[arg-type]
+        return [found[i] for i in sorted(found)]
 
     async def insert_customers(self, rows: Sequence[dict[str, Any]]) -> list[int]:
         """Bulk insert, ids in row order.
@@ -192,6 +197,19 @@ def _scrubbed(values: dict[str, Any] | None, mark: str) -> dict[str, Any] | None
     if values is None:
         return None
     return {k: (mark if k in _PII_KEYS and v is not None else v) for k, v in values.items()}
+
+
+def _email_ci(session: AsyncSession) -> ColumnElement[Any]:
+    """The email as migration 0009_dedupe's case-blind index holds it; the values it is
+    compared with are lower-cased."""
+    if is_postgres(session):
+        return func.lower(Customer.email)
+    return Customer.email.collate("NOCASE")
+
+
+def _chunks(values: list[str], size: int) -> list[list[str]]:
+    """Short IN lists: a bind parameter each, and backends cap how many one statement has."""
+    return [values[i : i + size] for i in range(0, len(values), size)]
 
 
 def name_key(name: str, company: str | None) -> str:
