@@ -131,10 +131,10 @@ class _Existing:
     async def of(cls, uow: UnitOfWork, org_id: int, rows: list[dict[str, Any]]) -> _Existing:
         phones = [r["phone"] for r in rows if r.get("phone")]
         emails = [r["email"].lower() for r in rows if r.get("email")]
-        names = [v for r in rows for v in _name_forms(r["name"])]
+        named = [pair for r in rows for pair in _named_forms(r["name"], r.get("company"))]
         found = cls()
         for cid, phone, email, name, company in await uow.ops.import_matches(
-            org_id, phones, emails, names
+            org_id, phones, emails, named
         ):
             if phone:
                 found.phones.setdefault(phone, cid)
@@ -152,12 +152,16 @@ class _Existing:
         )
 
 
-def _name_forms(name: str) -> set[str]:
-    """Stored names an imported name may equal under name_key (case- and space-blind), as
-    exact values the (org_id, name) index can answer: as written, spaces collapsed, and the
-    usual cases of Latin names."""
-    collapsed = " ".join(name.split())
-    return {name, collapsed, collapsed.casefold(), collapsed.title(), collapsed.upper()}
+def _named_forms(name: str, company: str | None) -> set[tuple[str, str]]:
+    """(company, name) pairs a customer equal under name_key (case- and space-blind) may be
+    stored as, for exact look-ups through the (org_id, company, name) index."""
+    return {(c, n) for c in _forms(company or "") for n in _forms(name)}
+
+
+def _forms(text: str) -> set[str]:
+    """As written, spaces collapsed, and the usual cases of Latin words; one for Chinese."""
+    collapsed = " ".join(text.split())
+    return {text, collapsed, collapsed.casefold(), collapsed.title(), collapsed.upper()}
 
 
 class _SeenInFile:
