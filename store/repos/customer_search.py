@@ -43,8 +43,14 @@ from store.scope import Scope, Shape, bound_where
 
 PER_TIER = 200  # rows a tier may add: enough for any real ambiguity, little to rank
 TITLED = 50  # 美的赵总 at a million: a thousand such; 50 to choose from is plenty
-# Migration 0008_search's dialect-specific objects, which the models do not describe.
-SEARCH_OBJECT_PREFIXES = ("customer_fts", "ix_customer_search_trgm", "ix_customer_phone_trgm")
+# Migration 0008_search's dialect-specific objects, which the models do not describe, and
+# 0009_dedupe's case-blind email index (store/repos/ops_data.py import_matches).
+SEARCH_OBJECT_PREFIXES = (
+    "customer_fts",
+    "ix_customer_search_trgm",
+    "ix_customer_phone_trgm",
+    "ix_customer_email_ci",
+)
 _TOP = "\U0010ffff"  # sorts after every character: [p, p + _TOP) is "starts with p"
 
 

@@ -4,9 +4,18 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, and_, delete, func, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.clean import clean_values
@@ -26,6 +35,7 @@ from store.models import (
     Reminder,
     Ticket,
 )
+from store.repos.once import is_postgres
 from store.scope import Scope
 
 # Rows that hang on a customer and move with it when two customers merge.
@@ -37,6 +47,8 @@ CUSTOMER_CHILDREN: dict[str, tuple[type[Base], str]] = {
     "feedback": (Feedback, "customer_id"),
     "customer_link": (CustomerLink, "customer_id"),
 }
+
+T = TypeVar("T")
 
 
 def _live() -> ColumnElement[bool]:
@@ -86,20 +98,40 @@ class OpsDataQueries:
         )
         await self.session.execute(stmt)
 
-    async def org_keys(self, org_id: int) -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
-        """Existing phones, emails and name|company keys of an org, for import duplicates."""
-        stmt = select(Customer.id, Customer.phone, Customer.email, Customer.name, Customer.company)
-        phones: dict[str, int] = {}
-        emails: dict[str, int] = {}
-        names: dict[str, int] = {}
-        result = await self.session.stream(stmt.where(Customer.org_id == org_id, _live()))
-        async for cid, phone, email, name, company in result:
-            if phone:
-                phones.setdefault(phone, cid)
-            if email:
-                emails.setdefault(email.lower(), cid)
-            names.setdefault(name_key(name, company), cid)
-        return phones, emails, names
+    async def import_matches(
+        self,
+        org_id: int,
+        phones: Sequence[str],
+        emails: Sequence[str],
+        named: Sequence[tuple[str, str]],
+    ) -> list[tuple[int, str | None, str | None, str, str | None]]:
+        """Live customers of an org with one of these phones, (lower-cased) emails or
+        (company, name) pairs (company "" for none): what one batch of an import could
+        duplicate, read through the (org_id, phone), case-blind (org_id, email),
+        (org_id, company, name) and (org_id, name) indexes instead of the whole org. In id
+        order, so the oldest customer wins a key."""
+        cols = (Customer.id, Customer.phone, Customer.email, Customer.name, Customer.company)
+        alone = sorted({n for c, n in named if not c})
+        wheres: list[ColumnElement[bool]] = [
+            Customer.phone.in_(v) for v in _chunks(sorted(set(phones)), 500)
+        ]
+        email = _email_ci(self.session)
+        wheres += [email.in_(v) for v in _chunks(sorted(set(emails)), 500)]
+        # company IN and name IN, not (company, name) IN: SQLite seeks the index for the first
+        # and scans the org for the second. Extra rows (a name at another batch company) only
+        # add keys nobody asks for.
+        for chunk in _chunks(sorted(set(named)), 250):
+            companies, names = {c for c, _ in chunk}, {n for _, n in chunk}
+            wheres.append(and_(Customer.company.in_(companies), Customer.name.in_(names)))
+        wheres += [
+            and_(Customer.company.is_(None), Customer.name.in_(v)) for v in _chunks(alone, 500)
+        ]
+        found: dict[int, tuple[int, str | None, str | None, str, str | None]] = {}
+        for where in wheres:
+            stmt = select(*cols).where(Customer.org_id == org_id, where, _live())
+            for row in (await self.session.execute(stmt)).all():
+                found.setdefault(int(row[0]), tuple(row))  # type: ignore[arg-type]
+        return [found[i] for i in sorted(found)]
 
     async def insert_customers(self, rows: Sequence[dict[str, Any]]) -> list[int]:
         """Bulk insert, ids in row order.
@@ -192,6 +224,19 @@ def _scrubbed(values: dict[str, Any] | None, mark: str) -> dict[str, Any] | None
     if values is None:
         return None
     return {k: (mark if k in _PII_KEYS and v is not None else v) for k, v in values.items()}
+
+
+def _email_ci(session: AsyncSession) -> ColumnElement[Any]:
+    """The email as migration 0009_dedupe's case-blind index holds it; the values it is
+    compared with are lower-cased."""
+    if is_postgres(session):
+        return func.lower(Customer.email)
+    return Customer.email.collate("NOCASE")
+
+
+def _chunks(values: list[T], size: int) -> list[list[T]]:
+    """Short IN lists: a bind parameter each, and backends cap how many one statement has."""
+    return [values[i : i + size] for i in range(0, len(values), size)]
 
 
 def name_key(name: str, company: str | None) -> str:

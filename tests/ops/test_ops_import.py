@@ -117,3 +117,32 @@ async def test_export_by_team_owner_and_masking(
     assert sorted(r[1] for r in sheet[1:]) == ["李雷", "王小明"]
     text = buf.getvalue().decode("utf-8-sig")
     assert "王小明" in text and "139****1111" in text and "13900001111" not in text
+
+
+async def test_duplicates_found_through_indexes_in_other_written_forms(
+    people: dict[str, Chat], world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each batch looks the org's customers up by phone (stored form), case-blind email and
+    case- and space-blind name + company; batches of two, so the look-up runs per batch."""
+    monkeypatch.setattr(importer, "BATCH", 2)
+    by_phone = await add_customer(world, "rep_b", "张三", "13900000001")
+    by_name = await add_customer(world, "rep_b", "Emily Chen", None, "Acme Ltd")
+    first = _write(tmp_path / "first.csv", [["name", "email"], ["李四", "Li.Si@Example.com"]])
+    assert (await _run(world, first)).created == 1
+    table = [
+        ["name", "phone", "company", "email"],
+        ["Zhang San", "+86 139-0000-0001", "", ""],  # 张三's phone, written otherwise
+        ["王五", "", "", ""],
+        ["emily  CHEN", "", "acme ltd", ""],  # Emily Chen at Acme Ltd
+        ["Emily Chen", "", "", ""],  # no company: someone else
+        ["李小四", "", "", "li.si@example.COM"],  # 李四's email
+    ]
+    report = await _run(world, _write(tmp_path / "second.csv", table), on_duplicate="merge")
+    assert (report.created, report.merged, report.skipped, report.rejected) == (2, 3, 0, [])
+    customers = await rows(world, Customer)
+    assert sorted(c.name for c in customers) == sorted(
+        ["张三", "Emily Chen", "李四", "王五", "Emily Chen"]
+    )
+    merged = {c.id: c for c in customers}
+    assert merged[by_name].phone is None and merged[by_phone].name == "张三"
+    assert next(c for c in customers if c.name == "李四").email == "Li.Si@Example.com"

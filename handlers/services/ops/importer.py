@@ -1,8 +1,9 @@
 """Customer import from CSV / XLSX: column mapping, validation, duplicates, a rejects report.
 
-Rows stream through in batches; each batch is one multi-row INSERT plus one for its audit
-rows, so 100k rows take seconds and little memory. Duplicates are checked against the org's
-existing phones, emails and name+company, and against earlier rows of the same file.
+Rows stream through in batches; each batch is one look-up of the customers it could
+duplicate (by phone, email and name+company, through indexes), one multi-row INSERT and one
+for its audit rows, so 100k rows take seconds and little memory whatever the org's size.
+Rows are also checked against earlier rows of the same file.
 """
 
 from __future__ import annotations
@@ -117,14 +118,32 @@ def _clean(cells: list[str], mapping: dict[str, int]) -> tuple[dict[str, Any], s
     return row, None
 
 
-class _Keys:
-    """Known phones, emails and name|company keys: the org's, then this file's so far."""
+class _Existing:
+    """The org's customers one batch of rows could duplicate, looked up through indexes:
+    phones, emails and name|company keys, the oldest customer first."""
 
-    def __init__(self, keys: tuple[dict[str, int], dict[str, int], dict[str, int]]) -> None:
-        self.phones, self.emails, self.names = keys
-        self.seen: dict[str, int] = {}  # key -> file row number
+    def __init__(self) -> None:
+        self.phones: dict[str, int] = {}
+        self.emails: dict[str, int] = {}
+        self.names: dict[str, int] = {}
 
-    def existing(self, row: dict[str, Any]) -> int | None:
+    @classmethod
+    async def of(cls, uow: UnitOfWork, org_id: int, rows: list[dict[str, Any]]) -> _Existing:
+        phones = [r["phone"] for r in rows if r.get("phone")]
+        emails = [r["email"].lower() for r in rows if r.get("email")]
+        named = [pair for r in rows for pair in _named_forms(r["name"], r.get("company"))]
+        found = cls()
+        for cid, phone, email, name, company in await uow.ops.import_matches(
+            org_id, phones, emails, named
+        ):
+            if phone:
+                found.phones.setdefault(phone, cid)
+            if email:
+                found.emails.setdefault(email.lower(), cid)
+            found.names.setdefault(name_key(name, company), cid)
+        return found
+
+    def match(self, row: dict[str, Any]) -> int | None:
         phone, email = row.get("phone"), (row.get("email") or "").lower()
         return (
             (self.phones.get(phone) if phone else None)
@@ -132,7 +151,26 @@ class _Keys:
             or self.names.get(name_key(row["name"], row.get("company")))
         )
 
-    def in_file(self, row: dict[str, Any], number: int) -> int | None:
+
+def _named_forms(name: str, company: str | None) -> set[tuple[str, str]]:
+    """(company, name) pairs a customer equal under name_key (case- and space-blind) may be
+    stored as, for exact look-ups through the (org_id, company, name) index."""
+    return {(c, n) for c in _forms(company or "") for n in _forms(name)}
+
+
+def _forms(text: str) -> set[str]:
+    """As written, spaces collapsed, and the usual cases of Latin words; one for Chinese."""
+    collapsed = " ".join(text.split())
+    return {text, collapsed, collapsed.casefold(), collapsed.title(), collapsed.upper()}
+
+
+class _SeenInFile:
+    """Phones, emails and name|company keys of earlier rows of the same file."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, int] = {}  # key -> file row number
+
+    def earlier(self, row: dict[str, Any], number: int) -> int | None:
         keys = [f"n:{name_key(row['name'], row.get('company'))}"]
         keys += [f"p:{row['phone']}"] if row.get("phone") else []
         keys += [f"e:{row['email'].lower()}"] if row.get("email") else []
@@ -140,6 +178,20 @@ class _Keys:
         for k in keys:
             self.seen.setdefault(k, number)
         return earlier
+
+
+@dataclass
+class _Run:
+    """One import's settings, shared by its batches."""
+
+    uow: UnitOfWork
+    actor: User | None
+    org_id: int
+    owner: User | None
+    now: datetime
+    on_duplicate: str
+    preview_only: bool
+    report: ImportReport
 
 
 async def import_customers(
@@ -159,29 +211,45 @@ async def import_customers(
         raise OpsError("imp.empty")
     mapping = resolve_mapping(header, explicit or {})
     report = ImportReport(mapping={f: header[i] for f, i in mapping.items()})
-    keys = _Keys(await uow.ops.org_keys(org_id))
-    batch: list[dict[str, Any]] = []
+    run = _Run(uow, actor, org_id, owner, now, on_duplicate, preview_only, report)
+    in_file = _SeenInFile()
+    pending: list[dict[str, Any]] = []
     for number, cells in enumerate(rows, start=2):
         row, reason = _clean(cells, mapping)
-        if reason is None and (earlier := keys.in_file(row, number)) is not None:
+        if reason is None and (earlier := in_file.earlier(row, number)) is not None:
             reason, row["_detail"] = "imp.dup_in_file", str(earlier)
         if reason is not None:
             report.rejected.append((number, reason, row.pop("_detail", row.get("name", ""))))
             continue
         if len(report.preview) < 5:
             report.preview.append(row)
-        existing = keys.existing(row)
-        if existing is not None and on_duplicate != "create":
-            await _on_existing(uow, actor, existing, row, on_duplicate, report, now, preview_only)
-            continue
-        report.created += 1
-        if not preview_only:
-            batch.append(_new_row(org_id, owner, row, now))
-            if len(batch) >= BATCH:
-                await _flush(uow, actor, batch, now)
-    if batch:
-        await _flush(uow, actor, batch, now)
+        pending.append(row)
+        if len(pending) >= BATCH:
+            await _settle(run, pending)
+    await _settle(run, pending)
     return report
+
+
+async def _settle(run: _Run, pending: list[dict[str, Any]]) -> None:
+    """Create or merge/skip one batch of valid rows, its duplicates looked up in one go.
+    Rows this import created earlier need no look-up: a row matching one is a duplicate
+    within the file and was refused before it got here."""
+    existing = await _Existing.of(run.uow, run.org_id, pending) if pending else _Existing()
+    batch: list[dict[str, Any]] = []
+    for row in pending:
+        found = existing.match(row)
+        if found is not None and run.on_duplicate != "create":
+            await _on_existing(
+                run.uow, run.actor, found, row, run.on_duplicate, run.report, run.now,
+                run.preview_only,
+            )  # fmt: skip
+            continue
+        run.report.created += 1
+        if not run.preview_only:
+            batch.append(_new_row(run.org_id, run.owner, row, run.now))
+    if batch:
+        await _flush(run.uow, run.actor, batch, run.now)
+    pending.clear()
 
 
 @lru_cache(maxsize=65536)
