@@ -63,12 +63,17 @@ async def resolve_mention(
 
 
 async def _pool(uow: UnitOfWork, scope: Scope, query: str) -> list[CustomerBrief]:
-    # A book that fits in memory is ranked whole, so every weak look-alike (a homophone, a
-    # typo in Chinese, "Li" for Kevin Liu) can still be offered; a larger scope takes its
-    # candidates from the store's indexes, which find exact, pinyin and trigram fits.
+    # The indexes find every strong fit (exact name or phone, company + surname or title), so
+    # when they hold exactly one, that is the answer, as it would be over the whole book. Only
+    # otherwise is a book that fits in memory ranked whole, so every weak look-alike (a
+    # homophone, a typo in Chinese, "Li" for Kevin Liu) can be offered; a larger scope keeps
+    # the indexes' exact, pinyin, trigram and typo candidates.
+    indexed = await uow.customer_search.candidates(scope, search_terms(query))
+    if resolve(query, indexed).certain is not None:
+        return indexed
     if await uow.customers.visible_up_to(scope, FULL_SCAN_LIMIT + 1) <= FULL_SCAN_LIMIT:
         return await uow.customers.candidates(scope, limit=FULL_SCAN_LIMIT)
-    return await uow.customer_search.candidates(scope, search_terms(query))
+    return indexed
 
 
 async def duplicates(uow: UnitOfWork, org_id: int, new: NewCustomer) -> list[Customer]:
