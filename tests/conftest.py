@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import atexit
 import os
+import shutil
+import subprocess
+import tempfile
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -70,15 +75,97 @@ async def drop_pg_schema(schema: str) -> None:
     await conn.close()
 
 
+# Migrating costs a noticeable fraction of a second per test (Alembic walks every revision), so
+# each test process migrates once per backend and every test starts from a copy: a file copy on
+# SQLite, the template schema's DDL (from pg_dump) replayed into a fresh schema on PostgreSQL.
+# Tests of the migrations themselves still call `upgrade` on empty databases.
+_TEMPLATES = Path(tempfile.mkdtemp(prefix="chatcrm-templates-"))
+atexit.register(shutil.rmtree, _TEMPLATES, True)
+_template_lock = asyncio.Lock()
+_sqlite_template: Path | None = None
+_pg_template_ddl: str | None = None
+_PG_TEMPLATE_MARK = "tmpl_schema_9f3c1e"  # unique enough to replace textually in the dump
+
+
+async def _sqlite_template_file() -> Path:
+    global _sqlite_template
+    async with _template_lock:
+        if _sqlite_template is None:
+            path = _TEMPLATES / "migrated.db"
+            eng = make_engine(f"sqlite+aiosqlite:///{path}")
+            await upgrade(eng)
+            await eng.dispose()
+            _sqlite_template = path
+    return _sqlite_template
+
+
+async def migrated_sqlite_engine(path: Path) -> AsyncEngine:
+    """A SQLite file at `path` with the schema at head."""
+    shutil.copyfile(await _sqlite_template_file(), path)
+    return make_engine(f"sqlite+aiosqlite:///{path}")
+
+
+async def _pg_template() -> str:
+    """The head schema as SQL, dumped once from a schema migrated by Alembic."""
+    global _pg_template_ddl
+    async with _template_lock:
+        if _pg_template_ddl is None:
+            schema = f"{_PG_TEMPLATE_MARK}_{uuid.uuid4().hex[:8]}"
+            conn = await asyncpg.connect(PG_URL.replace("+asyncpg", ""))
+            await conn.execute(f'CREATE SCHEMA "{schema}"')
+            await conn.close()
+            eng = make_engine(PG_URL, connect_args={"server_settings": {"search_path": schema}})
+            await upgrade(eng)
+            await eng.dispose()
+            dump = await asyncio.to_thread(_pg_dump_schema, schema)
+            await drop_pg_schema(schema)
+            _pg_template_ddl = dump.replace(schema, _PG_TEMPLATE_MARK)
+    return _pg_template_ddl
+
+
+def _pg_dump_schema(schema: str) -> str:
+    url = PG_URL.replace("+asyncpg", "")
+    dump = subprocess.run(
+        [
+            "pg_dump",
+            "--dbname",
+            url,
+            "--schema",
+            schema,
+            "--no-owner",
+            "--no-privileges",
+            "--inserts",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    # psql meta-commands (`\restrict`, newer pg_dump) mean nothing to a plain connection.
+    return "\n".join(line for line in dump.splitlines() if not line.startswith("\\"))
+
+
+async def migrated_pg_engine() -> tuple[AsyncEngine, str]:
+    """An engine on a fresh schema at head (the template replayed)."""
+    await require_pg()
+    ddl = await _pg_template()
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    conn = await asyncpg.connect(PG_URL.replace("+asyncpg", ""))
+    try:
+        await conn.execute(ddl.replace(_PG_TEMPLATE_MARK, schema))
+    finally:
+        await conn.close()
+    engine = make_engine(PG_URL, connect_args={"server_settings": {"search_path": schema}})
+    return engine, schema
+
+
 @pytest.fixture(params=BACKENDS)
 async def engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[AsyncEngine]:
     """A migrated, empty database on each backend."""
     schema = None
     if request.param == "sqlite":
-        eng = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'test.db'}")
+        eng = await migrated_sqlite_engine(tmp_path / "test.db")
     else:
-        eng, schema = await new_pg_engine()
-    await upgrade(eng)
+        eng, schema = await migrated_pg_engine()
     yield eng
     await eng.dispose()
     if schema:
@@ -93,8 +180,7 @@ def uows(engine: AsyncEngine) -> UnitOfWorkFactory:
 @pytest.fixture
 async def sqlite_engine(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
     """A migrated SQLite file, for tests that only need one backend."""
-    eng = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'one.db'}")
-    await upgrade(eng)
+    eng = await migrated_sqlite_engine(tmp_path / "one.db")
     yield eng
     await eng.dispose()
 
