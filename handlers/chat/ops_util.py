@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable
 from typing import TypeVar
 
@@ -48,6 +49,64 @@ async def colleague(ctx: Ctx, name: str) -> User:
         if user.name.casefold() == wanted or f"#{user.id}" == wanted:
             return user
     raise UserError("ops.no_user", name=name.strip()[:30])
+
+
+SEPARATORS = ",，、;；"
+
+
+def _lead_name(text: str, users: list[User]) -> tuple[User, str] | None:
+    """The colleague whose name starts `text` (the longest such name, so "Emily Chen" beats a
+    colleague called "Emily"), and what follows it."""
+    folded = text.casefold()
+    best: User | None = None
+    for user in users:
+        name = user.name.casefold()
+        ends = len(folded) == len(name) or not _joins(text, len(name))
+        whole = folded.startswith(name) and ends
+        if whole and (best is None or len(user.name) > len(best.name)):
+            best = user
+    if best is None:
+        return None
+    return best, text[len(best.name) :]
+
+
+def _joins(text: str, at: int) -> bool:
+    """Whether the name would end inside a word ("Li" in "Lina"); Chinese names need no space."""
+    before, after = text[at - 1], text[at]
+    return before.isascii() and before.isalnum() and after.isascii() and after.isalnum()
+
+
+async def colleague_then(ctx: Ctx, text: str) -> tuple[User, str]:
+    """The colleague named at the start of `text` (names may hold spaces: "Emily Chen") and the
+    rest of the text; a #id or @name works too."""
+    text = text.strip().lstrip("@")
+    users = list(await ctx.uow.users.in_org(ctx.user.org_id))
+    found = _lead_name(text, users)
+    if found is None:
+        head = text.split(maxsplit=1)
+        return await colleague(ctx, head[0] if head else ""), head[1] if len(head) > 1 else ""
+    return found[0], found[1].strip()
+
+
+async def colleagues(ctx: Ctx, text: str) -> list[User]:
+    """Every colleague in a list such as "李娜, Emily Chen 王芳" (commas, 、 or spaces between)."""
+    users = list(await ctx.uow.users.in_org(ctx.user.org_id))
+    found: list[User] = []
+    rest = text.strip()
+    while rest:
+        rest = rest.lstrip(SEPARATORS + " ").lstrip("@")
+        if not rest:
+            break
+        hit = _lead_name(rest, users)
+        if hit is None:  # "#12", or nobody: colleague() answers for the first word
+            word = re.split(rf"[{SEPARATORS}]", rest, maxsplit=1)[0].strip()
+            word = word.split()[0] if word.startswith("#") else word
+            found.append(await colleague(ctx, word))
+            rest = rest[len(word) :]
+            continue
+        found.append(hit[0])
+        rest = hit[1]
+    return found
 
 
 async def one_customer(ctx: Ctx, query: str, on_pick: str) -> Customer | list[Reply]:
