@@ -48,7 +48,7 @@ def _notice(rep: User, leads: list[Customer]) -> Reply:
     lang = rep.lang
     if len(leads) == 1:
         lead = leads[0]
-        choices = (
+        choices: tuple[Choice, ...] = (
             Choice(t(lang, "route.btn_open", name=lead.name), f"cu:show:{lead.id}"),
             Choice(t(lang, "route.btn_visit"), f"vi:for:{lead.id}"),
         )
