@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
-
 from handlers.chat.context import Ctx, UserError
 from handlers.chat.routes import Routes
 from handlers.i18n import LANGS, add_texts
 from handlers.messages import Choice, Reply
 from handlers.services.audit import record
+from handlers.zones import zone_for
 
 add_texts(
     {
@@ -79,16 +78,18 @@ add_texts(
             "Languages: zh (中文) or en (English).",
         ),
         "tz.show": (
-            "你的时区：{tz}。修改示例：/tz Asia/Shanghai",
-            "Your timezone: {tz}. To change it: /tz America/New_York",
+            "你的时区：{tz}。修改示例：/tz 上海、/tz 纽约、/tz Asia/Shanghai",
+            "Your timezone: {tz}. To change it: /tz London, /tz New York, /tz America/New_York",
         ),
         "tz.done": (
             "时区已设为 {tz}，现在当地时间 {now}。",
             "Timezone set to {tz}; it's {now} there.",
         ),
         "tz.bad": (
-            "不认识这个时区：{tz}。请用 IANA 名称，例如 Asia/Shanghai、Europe/London。",
-            "Unknown timezone: {tz}. Use an IANA name such as Asia/Shanghai or Europe/London.",
+            "不认识这个时区：{tz}。请写城市名（如 北京、伦敦、纽约）或 IANA 名称"
+            "（如 Asia/Shanghai）。",
+            "Unknown timezone: {tz}. Name a city (Beijing, London, New York) or an IANA zone "
+            "such as Europe/London.",
         ),
     }
 )
@@ -133,12 +134,10 @@ async def set_tz(ctx: Ctx, args: str) -> list[Reply]:
     name = args.strip()
     if not name:
         return [Reply(ctx.t("tz.show", tz=ctx.user.tz))]
-    try:
-        if name not in available_timezones():
-            raise ZoneInfoNotFoundError(name)
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise UserError("tz.bad", tz=name[:60]) from None
+    zone = zone_for(name)
+    if zone is None:
+        raise UserError("tz.bad", tz=name[:60])
+    name = zone
     before = {"tz": ctx.user.tz}
     ctx.user.tz = name
     await record(
@@ -151,5 +150,5 @@ def register(routes: Routes) -> None:
     routes.command(show_help, "/help", "帮助", "help", "/帮助")
     routes.command(unknown_command, "/unknown")
     routes.command(set_lang, "/lang", "语言")
-    routes.command(set_tz, "/tz", "时区")
+    routes.command(set_tz, "/tz", "时区", prefix=("时区",))
     routes.payloads["lang"] = _apply_lang
