@@ -12,6 +12,7 @@ from handlers.chat import (
     forwarded,
     funnel,
     help,
+    history,
     intents,
     onboarding,
     payments,
@@ -64,6 +65,7 @@ FEATURES = (
     dupes,  # team operations
     segments,  # team operations
     team,  # team operations
+    history,  # team operations
     funnel,  # team operations
     data,  # team operations
     forwarded,

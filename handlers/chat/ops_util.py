@@ -8,7 +8,7 @@ from typing import TypeVar
 
 from handlers.chat import pick
 from handlers.chat.context import Ctx, UserError
-from handlers.i18n import add_texts
+from handlers.i18n import add_texts, catalog
 from handlers.messages import Reply
 from handlers.services.ops.ownership import OpsError
 from handlers.services.ops.privacy import visible_phone
@@ -25,8 +25,22 @@ add_texts(
         ),
         "ops.no_user": ("没有找到同事「{name}」。", 'No colleague called "{name}".'),
         "ops.no_customer": ("没有找到客户「{q}」。", 'No customer matches "{q}".'),
+        "reason.release": ("退回公海", "released to the pool"),
+        "reason.pool_auto": ("自动退回公海", "returned to the pool by its rules"),
+        "reason.routing": ("线索分配", "lead routing"),
+        "reason.handover": ("离职交接", "handover"),
+        "reason.extend": ("公海延期", "pool extension"),
+        "reason.claim": ("从公海领取", "claimed from the pool"),
+        "reason.merge": ("合并重复客户", "duplicate merge"),
+        "reason.unmerge": ("撤销合并", "merge undone"),
     }
 )
+
+
+def reason_text(ctx: Ctx, reason: str) -> str:
+    """Why a customer changed hands, in the reader's language (the stored key if unknown)."""
+    key = f"reason.{reason}"
+    return ctx.t(key) if key in catalog() else reason
 
 
 async def guarded(work: Awaitable[T]) -> T:
@@ -61,8 +75,9 @@ def _lead_name(text: str, users: list[User]) -> tuple[User, str] | None:
     best: User | None = None
     for user in users:
         name = user.name.casefold()
-        ends = len(folded) == len(name) or not _joins(text, len(name))
-        whole = folded.startswith(name) and ends
+        if not folded.startswith(name) or not name:
+            continue
+        whole = len(folded) == len(name) or not _joins(text, len(name))
         if whole and (best is None or len(user.name) > len(best.name)):
             best = user
     if best is None:

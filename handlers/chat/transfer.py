@@ -5,7 +5,15 @@ from __future__ import annotations
 import re
 
 from handlers.chat.context import Ctx, UserError, int_arg
-from handlers.chat.ops_util import colleague, colleagues, guarded, one_customer, picked, require
+from handlers.chat.ops_util import (
+    colleague,
+    colleagues,
+    guarded,
+    one_customer,
+    picked,
+    reason_text,
+    require,
+)
 from handlers.chat.routes import Routes
 from handlers.i18n import add_texts
 from handlers.messages import Choice, Reply
@@ -124,8 +132,8 @@ async def _owners(ctx: Ctx, customer: Customer) -> list[Reply]:
     for c in changes:
         frm = users.get(c.from_owner_id or 0, ctx.t("ow.pool"))
         to = users.get(c.to_owner_id or 0, ctx.t("ow.pool"))
-        when = ctx.when(c.at, False)
-        lines.append(ctx.t("ow.line", when=when, frm=frm, to=to, reason=c.reason))
+        when, why = ctx.when(c.at, False), reason_text(ctx, c.reason)
+        lines.append(ctx.t("ow.line", when=when, frm=frm, to=to, reason=why))
     return [Reply("\n".join(lines), private=True)]
 
 
