@@ -19,6 +19,7 @@ from handlers.chat import (
     pool,
     reminders,
     segments,
+    settings,
     team,
     transfer,
     visits,
@@ -66,6 +67,7 @@ FEATURES = (
     segments,  # team operations
     team,  # team operations
     history,  # team operations
+    settings,  # team operations
     funnel,  # team operations
     data,  # team operations
     forwarded,
