@@ -24,7 +24,7 @@ add_texts(
             "• /payment 回款 — 记录回款或付款计划\n"
             "• /pool 公海 — 查看和领取公海客户\n"
             "• /bind 绑定客户 — 给客户发公众号绑定码\n"
-            "• /lang en · /tz Asia/Shanghai — 语言和时区\n"
+            "• /lang en · /tz 北京 — 语言和时区（城市名即可）\n"
             "• /cancel 取消 — 放弃正在填写的内容\n"
             "也可以直接说：「查一下华为」「华为那单赢了」。",
             "Here's what I can do:\n"
@@ -39,7 +39,7 @@ add_texts(
             "• /payment — record money received or a payment plan\n"
             "• /pool — see and claim customers in the team pool\n"
             "• /bind — a code that links a customer's WeChat to their record\n"
-            "• /lang zh · /tz America/New_York — language and timezone\n"
+            "• /lang zh · /tz New York — language and timezone (a city name will do)\n"
             "• /cancel — leave the form you're filling in\n"
             'Or just say it: "look up Acme", "Acme deal won".',
         ),
@@ -48,12 +48,17 @@ add_texts(
             "• /digest 日报 · /weekly 周报 — 团队日报和周报（含图表）\n"
             "• /funnel 销售漏斗 · /leaderboard 排行榜 — 转化分析和排名\n"
             "• /segment 分群 — 如「A类 30天未联系」「沉睡 B类」\n"
-            "• /routing 分配规则 · /owners 归属记录",
+            "• /routing 分配规则 — 如「分配规则 请假 Emily Chen」 · /owners 归属记录\n"
+            "• /history 变更记录 — 谁在什么时候改了客户的什么，如「变更记录 张三」\n"
+            "• /settings 设置 — 跟进节奏、停滞天数、公海、关怀、日报时间（管理员可修改）",
             "Your team (managers):\n"
             "• /digest · /weekly — the team's daily and weekly digest, with a chart\n"
             "• /funnel · /leaderboard — conversion analytics and ranking\n"
             "• /segment — e.g. \"A 30 days no contact\", \"dormant B customers\"\n"
-            "• /routing · /owners — lead routing rules, owner history",
+            "• /routing — lead routing, e.g. \"/routing away Emily Chen\"\n"
+            "• /owners — owner history of a customer\n"
+            "• /history — who changed what on a customer, e.g. \"/history Li Wei\"\n"
+            "• /settings — cadence, stale days, pool, care, digest time (admins change them)",
         ),
         "help.admin": (
             "管理员：\n"

@@ -57,6 +57,7 @@ FIELDS: dict[str, tuple[str, str]] = {
     "address": ("地址", "address"),
     "tier": ("等级", "tier"),
     "birthday": ("生日", "birthday"),
+    "birthday_lunar": ("农历生日", "lunar birthday"),
     "notes": ("备注", "notes"),
     "tags": ("标签", "tags"),
     "care_consent": ("关怀同意", "care consent"),
@@ -98,18 +99,18 @@ async def history_command(ctx: Ctx, args: str) -> list[Reply]:
     if not args.strip():
         raise UserError("hist.usage")
     found = await one_customer(ctx, args, "hist:show:")
-    return found if isinstance(found, list) else await _page(ctx, found, None)
+    return found if isinstance(found, list) else await _page(ctx, found, 0)
 
 
 async def on_payload(ctx: Ctx, parts: list[str]) -> list[Reply]:
     customer = await picked(ctx, int_arg(parts, 1))  # in the user's scope, or "gone"
-    older_than = int_arg(parts, 2) if parts[:1] == ["more"] else None
-    return await _page(ctx, customer, older_than)
+    skip = int_arg(parts, 2) if parts[:1] == ["more"] else 0
+    return await _page(ctx, customer, skip)
 
 
-async def _page(ctx: Ctx, customer: Customer, older_than: int | None) -> list[Reply]:
+async def _page(ctx: Ctx, customer: Customer, skip: int) -> list[Reply]:
     records = await ctx.uow.history.records_of(customer.id)
-    rows = await ctx.uow.history.changes(ctx.user.org_id, records, older_than, PAGE + 1)
+    rows = await ctx.uow.history.changes(ctx.user.org_id, records, skip, PAGE + 1)
     if not rows:
         return [Reply(ctx.t("hist.none", name=customer.name))]
     names = {u.id: u.name for u in await ctx.uow.users.in_org(ctx.user.org_id)}
@@ -121,7 +122,7 @@ async def _page(ctx: Ctx, customer: Customer, older_than: int | None) -> list[Re
         lines.append(ctx.t("hist.line", when=ctx.when(row.at), who=who, what=what))
     choices: tuple[Choice, ...] = ()
     if len(rows) > PAGE:
-        more = f"hist:more:{customer.id}:{rows[PAGE - 1].id}"
+        more = f"hist:more:{customer.id}:{skip + PAGE}"
         choices = (Choice(ctx.t("hist.more"), more),)
     return [Reply("\n".join(lines), choices, private=True)]
 

@@ -203,7 +203,8 @@ def _stale(ctx: Ctx, sched: OrgSchedule, stages: Pipeline) -> str:
 
 def _care(ctx: Ctx, sched: OrgSchedule) -> str:
     care = sched.care
-    kinds = "、".join(ctx.t(f"care.kindname_{k}") for k in care.kinds) or ctx.t("set.care_off")
+    sep = "、" if ctx.lang == "zh" else ", "
+    kinds = sep.join(ctx.t(f"care.kindname_{k}") for k in care.kinds) or ctx.t("set.care_off")
     return ctx.t("set.care", kinds=kinds, start=care.quiet_from, end=care.quiet_until)
 
 

@@ -45,17 +45,16 @@ class HistoryRepo:
         self,
         org_id: int,
         records: Mapping[str, Sequence[int]],
-        older_than: int | None,
+        skip: int,
         limit: int,
     ) -> Sequence[AuditLog]:
-        """Newest first; `older_than` (an audit id) pages back."""
+        """Newest first by when it happened (imports and demo data write out of order); one
+        customer's trail is short, so paging by offset is enough."""
         targets = [
             and_(AuditLog.entity == entity, AuditLog.entity_id.in_(ids))
             for entity, ids in records.items()
             if ids
         ]
         stmt = select(AuditLog).where(AuditLog.org_id == org_id, or_(*targets))
-        if older_than is not None:
-            stmt = stmt.where(AuditLog.id < older_than)
-        stmt = stmt.order_by(AuditLog.id.desc()).limit(limit)
+        stmt = stmt.order_by(AuditLog.at.desc(), AuditLog.id.desc()).offset(skip).limit(limit)
         return (await self.session.scalars(stmt)).all()
