@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -24,9 +25,18 @@ def catalog() -> dict[str, tuple[str, str]]:
     return dict(_CATALOG)
 
 
+# English texts are written for the plural ("in {days} days"); a count of one reads "in 1 day".
+_ONE_OF = re.compile(
+    r"(?<![\d.,])1 (day|week|month|year|hour|minute|customer|deal|reminder|lead|ticket|visit|"
+    r"change|contact|message|payment|instalment|rep)s\b"
+)
+
+
 def t(lang: str, key: str, **values: Any) -> str:
     zh, en = _CATALOG[key]
-    return (zh if lang == "zh" else en).format(**values)
+    if lang == "zh":
+        return zh.format(**values)
+    return _ONE_OF.sub(r"1 \1", en.format(**values))
 
 
 def pick_lang(locale: str | None, default: str) -> str:

@@ -57,11 +57,11 @@ async def send_care(uow: UnitOfWork, view: OrgView, now: datetime, run_key: str)
     local_now = now.astimezone(ZoneInfo(view.sched.tz))
     month_start = local_now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     used = await uow.jobs.care_counts([c.id for c, _ in audience], month_start)
-    sent: dict[int, list[str]] = defaultdict(list)
+    sent: dict[int, list[tuple[str, str]]] = defaultdict(list)
     for customer, link in audience:
         tz = ZoneInfo(customer.tz or view.sched.tz)
         local = now.astimezone(tz)
-        if not care.quiet_until <= local.hour < care.quiet_from:
+        if quiet(care.quiet_from, care.quiet_until, local.hour):
             continue  # night where they are: a later hourly run will find the same occasion
         budget = care.budgets.get(link.channel)
         for kind, key, values in _occasions(customer, local, deals_by_customer[customer.id], view):
@@ -71,8 +71,13 @@ async def send_care(uow: UnitOfWork, view: OrgView, now: datetime, run_key: str)
             lang = customer.lang or link.lang or view.sched.lang
             if await _send(uow, customer, link, kind, key, lang, values, view, now):
                 used[spent] = used.get(spent, 0) + 1
-                sent[customer.owner_id or 0].append(f"{customer.name}：{kind}")
+                sent[customer.owner_id or 0].append((customer.name, kind))
     return await _tell_owners(uow, view, sent, run_key, now)
+
+
+def quiet(start: int, end: int, hour: int) -> bool:
+    """Whether `hour` is in the quiet hours [start, end), which may wrap past midnight."""
+    return start <= hour or hour < end if start > end else start <= hour < end
 
 
 def _occasions(
@@ -132,14 +137,23 @@ async def _send(
 
 
 async def _tell_owners(
-    uow: UnitOfWork, view: OrgView, sent: dict[int, list[str]], run_key: str, now: datetime
+    uow: UnitOfWork,
+    view: OrgView,
+    sent: dict[int, list[tuple[str, str]]],
+    run_key: str,
+    now: datetime,
 ) -> int:
     owners: dict[int, User] = users_by_id(view)
     items = []
     for owner_id, lines in sent.items():
         owner = owners.get(owner_id)
         if owner is not None:
-            text = t(owner.lang, "care.note", items="\n".join(f"• {line}" for line in lines))
+            lang = owner.lang
+            told = "\n".join(
+                t(lang, "care.note_line", name=name, kind=t(lang, f"care.kind_{kind}"))
+                for name, kind in lines
+            )
+            text = t(lang, "care.note", items=told)
             items.append((owner, Reply(text, private=True), f"care_note:{owner_id}:{run_key}"))
     await queue_for_users(uow, items, now)
     return sum(len(lines) for lines in sent.values())

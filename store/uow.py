@@ -15,6 +15,7 @@ from store.repos.customers import CustomerRepo
 from store.repos.deals import DealRepo
 from store.repos.desk import DeskRepo
 from store.repos.health import HealthRepo
+from store.repos.history import HistoryRepo
 from store.repos.jobs import JobRepo
 from store.repos.ops import OpsRepo
 from store.repos.outbox import OutboxRepo
@@ -42,6 +43,7 @@ class UnitOfWork:
     payments: PaymentRepo
     ops: OpsRepo
     health: HealthRepo
+    history: HistoryRepo
     wecom: WeComRepo
 
     def __init__(self, sessions: SessionFactory) -> None:
@@ -63,6 +65,7 @@ class UnitOfWork:
         self.payments = PaymentRepo(self.session)
         self.ops = OpsRepo(self.session)
         self.health = HealthRepo(self.session)
+        self.history = HistoryRepo(self.session)
         self.wecom = WeComRepo(self.session)
         return self
 

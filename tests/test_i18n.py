@@ -68,3 +68,16 @@ def test_formatting_helpers() -> None:
     assert pick_lang("zh-Hans", "en") == "zh"
     assert pick_lang("en-US", "zh") == "en"
     assert pick_lang("fr", "zh") == "zh"
+
+
+def test_english_counts_of_one_read_singular() -> None:
+    from handlers.chat import cards  # noqa: F401  (registers card.last_contact)
+    from handlers.i18n import t
+
+    assert "goes back to the team pool in 1 day:" in t(
+        "en", "pool.warn", name="Li", days=1, why="x", fixes="y"
+    )
+    assert "in 2 days" in t("en", "pool.warn", name="Li", days=2, why="x", fixes="y")
+    assert "（1 天前）" in t("zh", "card.last_contact", when="周一", days=1)
+    assert "(11 days ago)" in t("en", "card.last_contact", when="Mon", days=11)
+    assert "(1 day ago)" in t("en", "card.last_contact", when="Mon", days=1)

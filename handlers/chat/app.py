@@ -12,12 +12,14 @@ from handlers.chat import (
     forwarded,
     funnel,
     help,
+    history,
     intents,
     onboarding,
     payments,
     pool,
     reminders,
     segments,
+    settings,
     team,
     transfer,
     visits,
@@ -64,6 +66,8 @@ FEATURES = (
     dupes,  # team operations
     segments,  # team operations
     team,  # team operations
+    history,  # team operations
+    settings,  # team operations
     funnel,  # team operations
     data,  # team operations
     forwarded,

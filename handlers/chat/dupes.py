@@ -10,6 +10,7 @@ from handlers.i18n import add_texts
 from handlers.messages import Choice, Reply
 from handlers.numbers import parse_id
 from handlers.services.ops import dedupe as svc
+from handlers.services.ops.privacy import visible_phone
 from store.models import Customer
 
 add_texts(
@@ -21,6 +22,8 @@ add_texts(
         ),
         "dup.line": ("合并 {other} → {keep}（{why}）", "Merge {other} → {keep} ({why})"),
         "dup.why_phone": ("电话相同", "same phone"),
+        "dup.who": ("{name}（{extra}）", "{name} ({extra})"),
+        "dup.tail": ("尾号{tail}", "…{tail}"),
         "dup.why_email": ("邮箱相同", "same email"),
         "dup.why_name": ("名字相近", "similar name"),
         "dup.merged": (
@@ -56,12 +59,36 @@ async def dupes_command(ctx: Ctx, _args: str) -> list[Reply]:
     if not pairs:
         return [Reply(ctx.t("dup.none"))]
     choices = []
+    owners = {u.id: u.name for u in await ctx.uow.users.in_org(ctx.user.org_id)}
     for pair in pairs:
         keep, other = await _pair(ctx, pair.keep, pair.other)
         why = ctx.t(f"dup.why_{pair.reason}")
-        label = ctx.t("dup.line", other=other.name, keep=keep.name, why=why)
+        keep_label, other_label = _labels(ctx, keep, other, owners)
+        label = ctx.t("dup.line", other=other_label, keep=keep_label, why=why)
         choices.append(Choice(label, f"dup:m:{keep.id}:{other.id}"))
     return [Reply(ctx.t("dup.list"), tuple(choices), private=True)]
+
+
+def _labels(
+    ctx: Ctx, keep: Customer, other: Customer, owners: dict[int, str]
+) -> tuple[str, str]:
+    """Enough to tell two 张三 apart on a button: company (or phone tail), the owner when the
+    owners differ, and the record number when even that reads the same."""
+    both_owners = keep.owner_id != other.owner_id
+    labels = [_who(ctx, c, owners if both_owners else {}) for c in (keep, other)]
+    if labels[0] == labels[1]:
+        labels = [f"{label} #{c.id}" for label, c in zip(labels, (keep, other), strict=True)]
+    return labels[0], labels[1]
+
+
+def _who(ctx: Ctx, customer: Customer, owners: dict[int, str]) -> str:
+    phone = visible_phone(ctx.user, customer)
+    detail = customer.company or (ctx.t("dup.tail", tail=phone[-4:]) if phone else "")
+    parts = [x for x in (detail, owners.get(customer.owner_id or 0, "")) if x]
+    if not parts:
+        return customer.name
+    extra = ("，" if ctx.lang == "zh" else ", ").join(parts)
+    return ctx.t("dup.who", name=customer.name, extra=extra)
 
 
 async def _pair(ctx: Ctx, keep_id: int, other_id: int) -> tuple[Customer, Customer]:

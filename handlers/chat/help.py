@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
-
 from handlers.chat.context import Ctx, UserError
 from handlers.chat.routes import Routes
 from handlers.i18n import LANGS, add_texts
 from handlers.messages import Choice, Reply
 from handlers.services.audit import record
+from handlers.zones import zone_for
 
 add_texts(
     {
@@ -25,7 +24,7 @@ add_texts(
             "• /payment 回款 — 记录回款或付款计划\n"
             "• /pool 公海 — 查看和领取公海客户\n"
             "• /bind 绑定客户 — 给客户发公众号绑定码\n"
-            "• /lang en · /tz Asia/Shanghai — 语言和时区\n"
+            "• /lang en · /tz 北京 — 语言和时区（城市名即可）\n"
             "• /cancel 取消 — 放弃正在填写的内容\n"
             "也可以直接说：「查一下华为」「华为那单赢了」。",
             "Here's what I can do:\n"
@@ -40,7 +39,7 @@ add_texts(
             "• /payment — record money received or a payment plan\n"
             "• /pool — see and claim customers in the team pool\n"
             "• /bind — a code that links a customer's WeChat to their record\n"
-            "• /lang zh · /tz America/New_York — language and timezone\n"
+            "• /lang zh · /tz New York — language and timezone (a city name will do)\n"
             "• /cancel — leave the form you're filling in\n"
             'Or just say it: "look up Acme", "Acme deal won".',
         ),
@@ -49,12 +48,17 @@ add_texts(
             "• /digest 日报 · /weekly 周报 — 团队日报和周报（含图表）\n"
             "• /funnel 销售漏斗 · /leaderboard 排行榜 — 转化分析和排名\n"
             "• /segment 分群 — 如「A类 30天未联系」「沉睡 B类」\n"
-            "• /routing 分配规则 · /owners 归属记录",
+            "• /routing 分配规则 — 如「分配规则 请假 Emily Chen」 · /owners 归属记录\n"
+            "• /history 变更记录 — 谁在什么时候改了客户的什么，如「变更记录 张三」\n"
+            "• /settings 设置 — 跟进节奏、停滞天数、公海、关怀、日报时间（管理员可修改）",
             "Your team (managers):\n"
             "• /digest · /weekly — the team's daily and weekly digest, with a chart\n"
             "• /funnel · /leaderboard — conversion analytics and ranking\n"
             "• /segment — e.g. \"A 30 days no contact\", \"dormant B customers\"\n"
-            "• /routing · /owners — lead routing rules, owner history",
+            "• /routing — lead routing, e.g. \"/routing away Emily Chen\"\n"
+            "• /owners — owner history of a customer\n"
+            "• /history — who changed what on a customer, e.g. \"/history Li Wei\"\n"
+            "• /settings — cadence, stale days, pool, care, digest time (admins change them)",
         ),
         "help.admin": (
             "管理员：\n"
@@ -79,16 +83,18 @@ add_texts(
             "Languages: zh (中文) or en (English).",
         ),
         "tz.show": (
-            "你的时区：{tz}。修改示例：/tz Asia/Shanghai",
-            "Your timezone: {tz}. To change it: /tz America/New_York",
+            "你的时区：{tz}。修改示例：/tz 上海、/tz 纽约、/tz Asia/Shanghai",
+            "Your timezone: {tz}. To change it: /tz London, /tz New York, /tz America/New_York",
         ),
         "tz.done": (
             "时区已设为 {tz}，现在当地时间 {now}。",
             "Timezone set to {tz}; it's {now} there.",
         ),
         "tz.bad": (
-            "不认识这个时区：{tz}。请用 IANA 名称，例如 Asia/Shanghai、Europe/London。",
-            "Unknown timezone: {tz}. Use an IANA name such as Asia/Shanghai or Europe/London.",
+            "不认识这个时区：{tz}。请写城市名（如 北京、伦敦、纽约）或 IANA 名称"
+            "（如 Asia/Shanghai）。",
+            "Unknown timezone: {tz}. Name a city (Beijing, London, New York) or an IANA zone "
+            "such as Europe/London.",
         ),
     }
 )
@@ -133,12 +139,10 @@ async def set_tz(ctx: Ctx, args: str) -> list[Reply]:
     name = args.strip()
     if not name:
         return [Reply(ctx.t("tz.show", tz=ctx.user.tz))]
-    try:
-        if name not in available_timezones():
-            raise ZoneInfoNotFoundError(name)
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise UserError("tz.bad", tz=name[:60]) from None
+    zone = zone_for(name)
+    if zone is None:
+        raise UserError("tz.bad", tz=name[:60])
+    name = zone
     before = {"tz": ctx.user.tz}
     ctx.user.tz = name
     await record(
@@ -151,5 +155,5 @@ def register(routes: Routes) -> None:
     routes.command(show_help, "/help", "帮助", "help", "/帮助")
     routes.command(unknown_command, "/unknown")
     routes.command(set_lang, "/lang", "语言")
-    routes.command(set_tz, "/tz", "时区")
+    routes.command(set_tz, "/tz", "时区", prefix=("时区",))
     routes.payloads["lang"] = _apply_lang

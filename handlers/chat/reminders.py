@@ -46,7 +46,7 @@ add_texts(
         ),
         "rm.header": ("今天和逾期的待办（{count} 条）：", "Due today and overdue ({count}):"),
         "rm.item": ("{flag}{when} {text}", "{flag}{when} {text}"),
-        "rm.overdue_flag": ("⚠️逾期 ", "⚠️overdue "),
+        "rm.overdue_flag": ("⚠️ 逾期 ", "⚠️ overdue "),
         "rm.btn_done": ("✅ 完成", "✅ Done"),
         "rm.btn_snooze": ("⏱ 1小时后", "⏱ Snooze 1h"),
         "rm.btn_tomorrow": ("🌅 明早9点", "🌅 Tomorrow 9:00"),

@@ -5,7 +5,15 @@ from __future__ import annotations
 import re
 
 from handlers.chat.context import Ctx, UserError, int_arg
-from handlers.chat.ops_util import colleague, guarded, one_customer, picked, require
+from handlers.chat.ops_util import (
+    colleague,
+    colleagues,
+    guarded,
+    one_customer,
+    picked,
+    reason_text,
+    require,
+)
 from handlers.chat.routes import Routes
 from handlers.i18n import add_texts
 from handlers.messages import Choice, Reply
@@ -15,7 +23,7 @@ from store.models import Customer, User
 add_texts(
     {
         "ho.usage": (
-            "用法：/handover 离职同事 给 同事A,同事B",
+            "用法：交接 离职同事 给 同事A、同事B",
             "Usage: /handover leaving_rep to colleague_a,colleague_b",
         ),
         "ho.confirm": (
@@ -50,11 +58,14 @@ add_texts(
 async def handover_command(ctx: Ctx, args: str) -> list[Reply]:
     """/handover <leaving> to <a>,<b>: admins only, confirmed before anything moves."""
     require(ctx, "admin")
-    parts = re.split(r"\s+(?:to|给|->|→)\s+|\s*→\s*", args.strip(), maxsplit=1)
+    # "to" needs spaces around it (names hold letters); 给 and arrows need none.
+    parts = re.split(r"\s+to\s+|\s*(?:给|->|→)\s*", args.strip(), maxsplit=1)
     if len(parts) != 2 or not parts[0] or not parts[1]:
         raise UserError("ho.usage")
     leaving = await colleague(ctx, parts[0])
-    receivers = [await colleague(ctx, n) for n in re.split(r"[,，、\s]+", parts[1]) if n]
+    receivers = list(dict.fromkeys(await colleagues(ctx, parts[1])))
+    if not receivers:
+        raise UserError("ho.no_receivers")
     customers = await ctx.uow.ops.customers_of(ctx.user.org_id, leaving.id)
     deals = await ctx.uow.ops.deals_of(ctx.user.org_id, leaving.id)
     reminders = await ctx.uow.ops.open_reminders_of(leaving.id)
@@ -121,8 +132,8 @@ async def _owners(ctx: Ctx, customer: Customer) -> list[Reply]:
     for c in changes:
         frm = users.get(c.from_owner_id or 0, ctx.t("ow.pool"))
         to = users.get(c.to_owner_id or 0, ctx.t("ow.pool"))
-        when = ctx.when(c.at, False)
-        lines.append(ctx.t("ow.line", when=when, frm=frm, to=to, reason=c.reason))
+        when, why = ctx.when(c.at, False), reason_text(ctx, c.reason)
+        lines.append(ctx.t("ow.line", when=when, frm=frm, to=to, reason=why))
     return [Reply("\n".join(lines), private=True)]
 
 

@@ -51,7 +51,8 @@ def org_schedule(org: Org, default_tz: str, default_lang: str) -> OrgSchedule:
     s: dict[str, Any] = dict(org.settings or {})
     c: dict[str, Any] = dict(s.get("care") or {})
     care = CareSettings(
-        kinds=tuple(c.get("kinds") or CareSettings.kinds),
+        # An explicit empty list is "care messages off"; a missing one means the defaults.
+        kinds=tuple(c["kinds"]) if isinstance(c.get("kinds"), list) else CareSettings.kinds,
         holidays=tuple(c.get("holidays") or CareSettings.holidays),
         post_sale_days=int(c.get("post_sale_days") or 30),
         win_back_days=int(c.get("win_back_days") or 365),

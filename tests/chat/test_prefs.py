@@ -30,3 +30,20 @@ async def test_unknown_command_and_garbage(people: dict[str, Chat]) -> None:
     reply = await rep.say("🤔🤔🤔")
     assert "没完全明白" in reply and "看看我能做什么" in reply
     assert "太长" in await rep.say("字" * 5000)
+
+
+async def test_timezone_by_city_in_either_language(people: dict[str, Chat]) -> None:
+    rep = people["rep_a"]
+    assert "时区已设为 America/New_York" in await rep.say("/tz 纽约")
+    assert "时区已设为 Asia/Shanghai" in await rep.say("时区 北京")
+    assert "时区已设为 America/New_York" in await rep.say("/tz New York")
+    assert "时区已设为 Europe/London" in await rep.say("/tz london")
+    assert "时区已设为 America/Los_Angeles" in await rep.say("/tz los angeles")
+    assert "时区已设为 Asia/Shanghai" in await rep.say("/tz 成都市")
+    assert "时区已设为 Etc/GMT-8" in await rep.say("/tz UTC+8")
+    assert "时区已设为 Asia/Tokyo" in await rep.say("/tz asia/tokyo")
+    assert "不认识这个时区" in await rep.say("/tz 火星")
+    assert "Asia/Tokyo" in await rep.say("/tz")
+    await rep.say("/lang en")
+    assert "Timezone set to Asia/Singapore" in await rep.say("/tz Singapore")
+    assert "Name a city" in await rep.say("/tz Atlantis")

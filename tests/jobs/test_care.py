@@ -54,7 +54,8 @@ async def test_only_consenting_customers_get_care(
     texts = {r.recipient: str(r.body["text"]) for r in rows}
     assert "张三，生日快乐" in texts["oa-zhang"] and "Happy birthday, Jane" in texts["oa-jane"]
     [note] = await outbox(world, "care_note:")
-    assert note.recipient == "rep_a" and "张三" in str(note.body["text"])
+    assert note.recipient == "rep_a" and "• 张三：生日祝福" in str(note.body["text"])
+    assert "birthday" not in str(note.body["text"])  # the kind in the rep's language
 
 
 async def test_post_sale_win_back_templates_and_budget(

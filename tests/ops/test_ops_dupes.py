@@ -20,7 +20,7 @@ async def test_merge_moves_everything_and_undo_restores(
     await add_reminder(world, "rep_a", dup, world.clock.now() + timedelta(days=1))
     rep = people["rep_a"]
     listing = await rep.say("/dupes")
-    assert "合并 张叁 → 张三（名字相近）" in listing and "李四" not in listing
+    assert "合并 张叁（华为技术） → 张三（华为）（名字相近）" in listing and "李四" not in listing
     confirm = await rep.say("1")
     assert "把 张叁 · 华为技术（负责人 rep_a）\n合并到 张三 · 华为（负责人 rep_a）" in confirm
     assert (await rows(world, Customer, id=dup))[0].merged_into_id is None  # not before yes
@@ -56,7 +56,7 @@ async def test_phone_and_email_duplicates_in_english(
     b = await add_customer(world, "rep_a", "J. Doe", "13900000001", "Other Co")
     await add_customer(world, "rep_b", "Jim Doe", "13900000001", "Acme")  # not rep_a's to see
     rep = people_en["rep_a"]
-    assert "Merge J. Doe → Jane Doe (same phone)" in await rep.say("/dupes")
+    assert "Merge J. Doe (Other Co) → Jane Doe (Acme) (same phone)" in await rep.say("/dupes")
     assert "Merge J. Doe · Other Co (owner rep_a)\ninto Jane Doe · Acme" in await rep.say(
         payload=f"dup:m:{a}:{b}"
     )
@@ -69,3 +69,16 @@ async def test_phone_and_email_duplicates_in_english(
     assert "isn't yours" in await people_en["rep_w"].say(payload=f"dup:ok:{a}:{b}")
     assert "No such merge" in await people_en["rep_w"].say(f"/undomerge {log.id}")
     assert "No likely duplicates" not in await people_en["boss_east"].say("/dupes")
+
+
+async def test_two_pairs_with_the_same_names_read_differently(
+    people: dict[str, Chat], world: World
+) -> None:
+    await add_customer(world, "rep_a", "张三", "13900000001")
+    await add_customer(world, "rep_a", "章三", "13900000002")
+    await add_customer(world, "rep_b", "张三", "13700000003")
+    await add_customer(world, "rep_b", "章三", "13700000004")
+    listing = await people["admin"].say("/dupes")
+    lines = [line.split(". ", 1)[1] for line in listing.splitlines()[1:]]
+    assert len(lines) >= 2 and len(set(lines)) == len(lines)  # no two read the same
+    assert "合并 章三（尾号0004，rep_b） → 张三（尾号0001，rep_a）" in listing

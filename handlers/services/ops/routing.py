@@ -12,8 +12,10 @@ from datetime import UTC, datetime, timedelta
 
 from handlers.services.audit import record, snapshot
 from handlers.services.ops.config import ops_settings
+from handlers.services.ops.notify import queue
 from handlers.services.ops.ownership import change_owner
-from store.models import User
+from handlers.services.ops.routing_notices import routed_to_you
+from store.models import Customer, User
 from store.uow import UnitOfWork
 
 LOOKBACK = timedelta(days=30)
@@ -58,7 +60,7 @@ async def route_new(uow: UnitOfWork, org_id: int, now: datetime) -> int:
     users = list(await uow.users.in_org(org_id))
     loads = await uow.ops.owned_counts(org_id)
     routed = await uow.ops.routing_history([u.id for u in users], now - LOOKBACK)
-    done = 0
+    done: list[tuple[User, Customer]] = []
     for lead in await uow.ops.unrouted(org_id):
         reps = eligible(users, lead.pool_team_id or cfg.routing_team, loads)
         if not reps:
@@ -68,8 +70,9 @@ async def route_new(uow: UnitOfWork, org_id: int, now: datetime) -> int:
         count, _ = routed.get(rep.id, (0, NEVER))
         routed[rep.id] = (count + 1, now)
         loads[rep.id] = loads.get(rep.id, 0) + 1
-        done += 1
-    return done
+        done.append((rep, lead))
+    await queue(uow, routed_to_you(done), now)
+    return len(done)
 
 
 async def set_rep(

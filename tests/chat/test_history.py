@@ -1,0 +1,50 @@
+"""/history: who changed what about a customer, in scope, in both languages, paged."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from tests.ops.helpers import add_customer, add_deal, log_visit, move_deal
+from tests.world import Chat, World
+
+
+async def test_history_tells_who_changed_what(people: dict[str, Chat], world: World) -> None:
+    customer = await add_customer(world, "rep_a", "刘洋", "13800000001", "华为")
+    deal = await add_deal(world, "rep_a", customer, "交换机", "50000", "meet")
+    world.clock.at += timedelta(hours=2)
+    await move_deal(world, "rep_a", deal, "proposal")
+    await log_visit(world, "rep_a", customer, world.clock.now())
+    boss = people["boss_east"]
+    reply = await boss.say("/history 刘洋")
+    assert "刘洋 的变更记录" in reply
+    lines = reply.splitlines()[1:]
+    assert "rep_a：记录拜访" in lines[0]  # newest first
+    assert "rep_a：推进商机：阶段 见到客户 → 方案报价" in lines[1]
+    assert "新建商机 交换机" in lines[2] and "新建客户 刘洋" in lines[3]
+    en = await people["rep_a"].say("/lang en") and await people["rep_a"].say("/history 刘洋")
+    assert "Changes to 刘洋" in en and "rep_a: moved a deal: stage Met customer → Proposal" in en
+
+
+async def test_history_is_scoped(people: dict[str, Chat], world: World) -> None:
+    await add_customer(world, "rep_a", "刘洋", "13800000001")
+    assert "没有找到" in await people["boss_west"].say("/history 刘洋")
+    assert "没有找到" in await people["rep_b"].say("/history 刘洋")
+    assert "刘洋 的变更记录" in await people["admin"].say("变更记录 刘洋")
+    assert "用法" in await people["admin"].say("/history")
+    # A forged page button for a customer out of scope shows nothing of it.
+    reply = await people["rep_w"].say(payload="hist:more:1:999999")
+    assert "刘洋" not in reply
+
+
+async def test_history_pages_back(people: dict[str, Chat], world: World) -> None:
+    customer = await add_customer(world, "rep_a", "刘洋", "13800000001")
+    for _ in range(14):
+        world.clock.at += timedelta(minutes=5)
+        await log_visit(world, "rep_a", customer, world.clock.now())
+    rep = people["rep_a"]
+    first = await rep.say("/history 刘洋")
+    assert first.count("记录拜访") == 12 and "更早的记录" in first
+    more = rep.last[0].choices[0].payload
+    older = await rep.say(payload=more)
+    assert older.count("记录拜访") == 2 and "新建客户 刘洋" in older
+    assert "更早的记录" not in older
