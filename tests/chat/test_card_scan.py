@@ -64,6 +64,7 @@ def _en_card() -> tuple[bytes, Truth]:
     return card_photo(2, en=True, layout=1)
 
 
+@pytest.mark.slow  # OCR: a second or more a photo
 async def test_captioned_card_is_edited_then_saved_with_every_field(world: World) -> None:
     """名片 + photo → the fields read, one corrected, saved and audited (both databases)."""
     world.router.media = photos = Photos()
@@ -94,6 +95,7 @@ async def test_captioned_card_is_edited_then_saved_with_every_field(world: World
     assert [a.action for a in audit if a.entity == "customer"] == ["customer.create"]
 
 
+@pytest.mark.slow  # OCR: a second or more a photo
 async def test_card_sent_alone_is_read_as_one_and_duplicates_are_asked(
     sq_world: World, photos: Photos
 ) -> None:
@@ -113,6 +115,7 @@ async def test_card_sent_alone_is_read_as_one_and_duplicates_are_asked(
     assert (new.name, new.title, new.email) == (truth.name, truth.title, truth.email)
 
 
+@pytest.mark.slow  # OCR: a second or more a photo
 async def test_a_guessed_card_can_be_a_visit_photo_after_all(
     sq_world: World, photos: Photos
 ) -> None:
@@ -128,6 +131,7 @@ async def test_a_guessed_card_can_be_a_visit_photo_after_all(
     assert await _customers(sq_world) == []
 
 
+@pytest.mark.slow  # OCR: a second or more a photo
 async def test_card_command_waits_for_the_photo_and_cancel_saves_nothing(
     sq_world: World, photos: Photos
 ) -> None:
@@ -140,6 +144,7 @@ async def test_card_command_waits_for_the_photo_and_cancel_saves_nothing(
     assert await _customers(sq_world) == []
 
 
+@pytest.mark.slow  # OCR: a second or more a photo
 async def test_a_photo_without_text_or_during_a_visit_is_a_visit_photo(
     sq_world: World, photos: Photos
 ) -> None:
