@@ -114,7 +114,8 @@ def test_a_shop_sign_or_whiteboard_is_not_a_card() -> None:
 
 
 def test_full_width_and_spaced_names() -> None:
-    got = card(("张　伟", 60), "ＴＥＬ：１３９ １２３４ ５６７８", "ｅ：ｚｗ＠ｙｕｎｆａｎ．ｃｏｍ")
+    full_width = ("ＴＥＬ：１３９ １２３４ ５６７８", "ｅ：ｚｗ＠ｙｕｎｆａｎ．ｃｏｍ")
+    got = card(("张　伟", 60), *full_width)
     assert (got.name, got.phones, got.email) == ("张伟", [Phone("13912345678")], "zw@yunfan.com")
 
 
