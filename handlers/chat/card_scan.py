@@ -153,9 +153,13 @@ async def _scan(ctx: Ctx, photo: Attachment, sure: bool) -> list[Reply]:
         return [_preview(ctx)]
     if card.found() >= 2:
         ctx.conv.go("bc.what", card=_dump(card), photo=photo.value)
-        choices = (Choice(ctx.t("bc.btn_card"), "bc:card"), _visit_choice(ctx))
-        return [Reply(ctx.t("bc.which"), choices)]
+        return [_which(ctx)]
     return await visits.on_attachment(ctx, "")
+
+
+def _which(ctx: Ctx) -> Reply:
+    choices = (Choice(ctx.t("bc.btn_card"), "bc:card"), _visit_choice(ctx))
+    return Reply(ctx.t("bc.which"), choices)
 
 
 def _visit_choice(ctx: Ctx) -> Choice:
@@ -203,7 +207,7 @@ async def on_state(ctx: Ctx, text: str) -> list[Reply]:
         return [Reply(ctx.t("bc.still_waiting"))]
     if state == "bc.field":
         return _set_field(ctx, str(ctx.conv.data.get("field")), text)
-    return [_preview(ctx)] if state == "bc.confirm" else [Reply(ctx.t("bc.which"))]
+    return [_preview(ctx)] if state == "bc.confirm" else [_which(ctx)]
 
 
 def _set_field(ctx: Ctx, f: str, text: str) -> list[Reply]:

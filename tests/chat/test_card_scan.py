@@ -11,7 +11,7 @@ import io
 from dataclasses import dataclass, field
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw, ImageFont
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -20,7 +20,7 @@ from handlers.messages import Attachment
 from store.db import make_sessions
 from store.models import AuditLog, Customer
 from store.uow import UnitOfWorkFactory
-from tests.card_images import Truth, card_photo
+from tests.card_images import SANS, Truth, card_photo
 from tests.world import World, build_world, join_all
 
 
@@ -181,3 +181,22 @@ async def test_without_the_ocr_extra_english(
     reply = await rep.say("business card", attachments=(Attachment("photo", "x"),))
     assert "isn't installed" in reply and "pip install -e '.[ocr]'" in reply
     assert "Which customer's visit" in await rep.say(attachments=(Attachment("photo", "y"),))
+
+
+@pytest.mark.slow  # OCR: a second or more a photo
+async def test_a_photo_with_a_little_text_asks_card_or_visit(
+    sq_world: World, photos: Photos
+) -> None:
+    rep = (await join_all(sq_world))["rep_a"]
+    image = Image.new("RGB", (800, 400), "white")
+    draw = ImageDraw.Draw(image)
+    draw.text((80, 80), "张伟", font=ImageFont.truetype(str(SANS), 72), fill="black")
+    draw.text((80, 220), "销售总监", font=ImageFont.truetype(str(SANS), 40), fill="black")
+    out = io.BytesIO()
+    image.save(out, "PNG")  # a name and a title, no way to reach them: not clearly a card
+    assert "是名片，还是拜访照片" in await rep.say(attachments=photos.add("f7", out.getvalue()))
+    assert "是名片，还是拜访照片" in await rep.say("嗯？")  # asked again, choices kept
+    reply = await rep.say("1")  # 📇 名片
+    assert "姓名：张伟" in reply and "职位：销售总监" in reply
+    assert "没读到姓名" not in await rep.say(payload="bc:no")
+    assert await _customers(sq_world) == []
