@@ -91,12 +91,20 @@ _LABELS: dict[str, tuple[str, ...]] = {
     "web": ("网址", "网站", "主页", "web", "website", "www", "url", "w"),
     "qq": ("qq",),
 }
+_WORDS = sorted((w for ws in _LABELS.values() for w in ws), key=len, reverse=True)
+
+
+def _alternatives(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in words)
+
+
+# A label, then a colon; or a number straight after it (OCR drops the space: Tel021-…, 电话+86…),
+# except after a one-letter label (M, T, E), which needs a colon or a space before the number.
 _LABEL = re.compile(
-    r"^\s*(?P<label>"
-    + "|".join(
-        sorted((re.escape(w) for ws in _LABELS.values() for w in ws), key=len, reverse=True)
-    )
-    + r")\s*(?:[:：.|]\s*|\s+(?=[\d+(])|(?<=[\u4e00-\u9fff])(?=[\d+(]))",
+    r"^\s*(?:(?P<long>" + _alternatives([w for w in _WORDS if len(w) > 1]) + r")\s*"
+    r"(?:[:：.|]\s*|(?=[\d+(]))"
+    r"|(?P<short>" + _alternatives([w for w in _WORDS if len(w) == 1]) + r")\s*"
+    r"(?:[:：.|]\s*|\s+(?=[\d+(])))",
     re.IGNORECASE,
 )
 _LABEL_FIELD = {word: name for name, words in _LABELS.items() for word in words}
@@ -211,7 +219,7 @@ def _take_labelled(card: CardFields, text: str) -> str | None:
     value = text[m.end() :].strip() if m else ""
     if m is None or not value:
         return None
-    kind = _LABEL_FIELD[m.group("label").lower()]
+    kind = _LABEL_FIELD[(m.group("long") or m.group("short")).lower()]
     if kind == "email":
         found = _EMAIL.search(value)
         card.email = card.email or (found.group().lower() if found else None)

@@ -65,6 +65,7 @@ def test_ocr_without_spaces_and_unlabelled_lines() -> None:
         "M:18237796968",
         "电话+861034654764-26",
         "T:(0571)67606112转13",
+        "Tel0755-50789271",
         "2248ZhangjiangRoad,Suite1409",
         "SanFrancisco,CA94105",
     )
@@ -73,6 +74,7 @@ def test_ocr_without_spaces_and_unlabelled_lines() -> None:
         Phone("18237796968"),
         Phone("01034654764", "26"),
         Phone("057167606112", "13"),
+        Phone("075550789271"),
     ]
     assert got.address == "2248 Zhangjiang Road, Suite 1409, San Francisco, CA 94105"
 
