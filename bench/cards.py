@@ -77,8 +77,10 @@ def main() -> None:
     print(f"field accuracy: {total / (args.cards * len(FIELDS)):.1%} (target ≥ 90 %)")
     print(
         f"time per card: mean {statistics.mean(times):.2f} s, "
-        f"median {statistics.median(times):.2f} s, max {max(times):.2f} s"
+        f"median {statistics.median(times):.2f} s, max {max(times):.2f} s; "
+        f"CPU (all threads) mean {statistics.mean(cpu):.2f} s"
     )
+    print(f"load average while running: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
 
 
 if __name__ == "__main__":
