@@ -91,7 +91,7 @@ add_texts(
         "bc.which_field": ("要改哪一项？", "Which field?"),
         "bc.ask_value": (
             "新的{label}是？（回复「-」清空）",
-            'New {label}? (reply "-" to clear it)',
+            'What should {label} be? (reply "-" to clear it)',
         ),
         "bc.need_name": (
             "名片上没读到姓名。请点「✏️ 修改」→「姓名」补上再保存。",
@@ -99,7 +99,7 @@ add_texts(
         ),
         "bc.bad_value": (
             "「{text}」不像{label}。请重新输入，或回复「-」清空：",
-            '"{text}" doesn\'t look like a {label}. Type it again, or reply "-" to clear it:',
+            '"{text}" doesn\'t fit the {label} field. Type it again, or reply "-" to clear it:',
         ),
         "bc.name_required": ("姓名不能清空。请输入姓名：", "The name can't be empty. Type it:"),
         "bc.cancelled": ("好的，名片没有保存。", "OK, the card wasn't saved."),
