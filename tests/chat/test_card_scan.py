@@ -92,7 +92,9 @@ async def test_captioned_card_is_edited_then_saved_with_every_field(world: World
     assert saved.wechat == truth.wechat and saved.owner_id is not None
     async with world.uows() as uow:
         audit = (await uow.session.scalars(select(AuditLog))).all()
-    assert [a.action for a in audit if a.entity == "customer"] == ["customer.create"]
+    (created,) = [a for a in audit if a.entity == "customer"]
+    assert created.action == "customer.create" and created.after is not None
+    assert (created.after["title"], created.after["email"]) == ("销售副总裁", truth.email)
 
 
 @pytest.mark.slow  # OCR: a second or more a photo
