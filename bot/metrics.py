@@ -103,7 +103,7 @@ class MeteredRouter(Router):
 
     @classmethod
     def around(cls, router: Router) -> MeteredRouter:
-        return cls(router.uows, router.clock, router.config, router.routes)
+        return cls(router.uows, router.clock, router.config, router.routes, router.media)
 
     async def handle(
         self, msg: InboundMessage, on_replies: OnReplies | None = None

@@ -39,5 +39,5 @@ def test_requirements_txt_holds_the_program_and_redis() -> None:
 
 
 def test_requirements_dev_txt_holds_everything() -> None:
-    missing = _wanted("redis", "dev") - _locked("requirements-dev.txt")
+    missing = _wanted("redis", "dev", "ocr") - _locked("requirements-dev.txt")
     assert not missing, f"regenerate requirements-dev.txt (command in its header): {missing}"

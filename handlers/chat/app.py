@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from handlers.chat import (
     bind,
+    card_scan,
     customers,
     data,
     deals,
@@ -71,6 +72,7 @@ FEATURES = (
     funnel,  # team operations
     data,  # team operations
     forwarded,
+    card_scan,  # after visits: takes photos first, hands the rest to visits
     intents,
 )
 

@@ -124,7 +124,7 @@ async def new_customer(ctx: Ctx, args: str) -> list[Reply]:
     if not args:
         ctx.conv.end()
         return _start_form(ctx)
-    return await _check_and_create(ctx, parse_one_line(args))
+    return await check_and_create(ctx, parse_one_line(args))
 
 
 def _start_form(ctx: Ctx) -> list[Reply]:
@@ -180,14 +180,15 @@ async def _new_customer_step(ctx: Ctx, text: str) -> list[Reply]:
         return [Reply(ctx.t("nc.ask_company"))]
     company = None if skip else " ".join(text.split())[:200]
     new = svc.NewCustomer(ctx.conv.data["name"], ctx.conv.data.get("phone"), company)
-    return await _check_and_create(ctx, new)
+    return await check_and_create(ctx, new)
 
 
-async def _check_and_create(ctx: Ctx, new: svc.NewCustomer) -> list[Reply]:
+async def check_and_create(ctx: Ctx, new: svc.NewCustomer) -> list[Reply]:
     dups = await svc.duplicates(ctx.uow, ctx.user.org_id, new)
     if not dups:
         return await _create(ctx, new)
-    ctx.conv.go("nc.dup", name=new.name, phone=new.phone, company=new.company)
+    # extra: what a business card added (title, email …), saved with the customer
+    ctx.conv.go("nc.dup", name=new.name, phone=new.phone, company=new.company, extra=new.extra)
     lines, choices = [ctx.t("nc.dup")], []
     # While a visit or deal waits, picking the existing customer continues it with them.
     show = "cu:use:" if _waiting(ctx) else "cu:show:"
@@ -209,7 +210,10 @@ async def on_new_payload(ctx: Ctx, parts: list[str]) -> list[Reply]:
         ctx.conv.end()
         return [Reply(ctx.t("nc.cancelled"))]
     return await _create(
-        ctx, svc.NewCustomer(data["name"], data.get("phone"), data.get("company"))
+        ctx,
+        svc.NewCustomer(
+            data["name"], data.get("phone"), data.get("company"), data.get("extra") or {}
+        ),
     )
 
 

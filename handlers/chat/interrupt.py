@@ -90,4 +90,4 @@ def take_back(ctx: Ctx, left: dict[str, Any]) -> str:
     return str(left["text"])
 
 
-_FORM_KEYS = {f"cv.form.{p}" for p in ("dl", "nc", "vi", "rm", "cu")}
+_FORM_KEYS = {f"cv.form.{p}" for p in ("dl", "nc", "vi", "rm", "cu", "bc")}  # bc: card_scan

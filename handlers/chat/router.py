@@ -12,6 +12,7 @@ from handlers.chat.context import ChatConfig, Conversation, Ctx, UserError
 from handlers.chat.routes import Routes, TextHandler
 from handlers.clock import Clock
 from handlers.i18n import add_texts, t
+from handlers.media import MediaReader, NoMedia
 from handlers.messages import InboundMessage, Reply, numbered_choices
 from handlers.numbers import oversized_number, parse_small_int
 from handlers.services.access import scope_for
@@ -56,9 +57,15 @@ class _HandlerFailed(Exception):
 
 class Router:
     def __init__(
-        self, uows: UnitOfWorkFactory, clock: Clock, config: ChatConfig, routes: Routes
+        self,
+        uows: UnitOfWorkFactory,
+        clock: Clock,
+        config: ChatConfig,
+        routes: Routes,
+        media: MediaReader | None = None,
     ) -> None:
         self.uows, self.clock, self.config, self.routes = uows, clock, config, routes
+        self.media: MediaReader = media or NoMedia()
 
     async def handle(
         self, msg: InboundMessage, on_replies: OnReplies | None = None
@@ -98,9 +105,8 @@ class Router:
                 await uow.chat.unblock(found.identity_id)
             row = found.state
             conv = Conversation(row.state or None, dict(row.data)) if row else Conversation()
-            ctx = Ctx(
-                uow, msg, found.user, await scope_for(uow, found.user), now, self.config, conv
-            )
+            scope = await scope_for(uow, found.user)
+            ctx = Ctx(uow, msg, found.user, scope, now, self.config, conv, media=self.media)
             if failed is None:
                 replies = await self._guarded(ctx)
                 await self._save_conversation(uow, (key, row is not None), ctx, replies)

@@ -223,5 +223,5 @@ def register(routes: Routes) -> None:
     routes.command(start, "/visit", "拜访", "/log", prefix=("拜访",))
     routes.states["vi"] = on_state
     routes.payloads["vi"] = on_payload
-    routes.attachments = on_attachment
+    routes.attachments = on_attachment  # card_scan takes photos first (registered later)
     register_deal_questions(routes)

@@ -112,6 +112,6 @@ async def create(uow: UnitOfWork, actor: User, new: NewCustomer, now: datetime) 
         **({"tier": "C", "lifecycle": "prospect"} | new.extra),
     )
     await uow.customers.add(customer)
-    after = snapshot(customer, PROFILE_FIELDS)
+    after = snapshot(customer, (*PROFILE_FIELDS, *new.extra))  # a card's title, email …
     await record(uow, actor, "customer.create", ("customer", customer.id), now, after=after)
     return customer
