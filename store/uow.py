@@ -19,6 +19,7 @@ from store.repos.jobs import JobRepo
 from store.repos.ops import OpsRepo
 from store.repos.outbox import OutboxRepo
 from store.repos.payments import PaymentRepo
+from store.repos.records import RecordRepo
 from store.repos.reminders import ReminderRepo
 from store.repos.reports import ReportRepo
 from store.repos.shared import SharedRepo
@@ -43,6 +44,7 @@ class UnitOfWork:
     ops: OpsRepo
     health: HealthRepo
     wecom: WeComRepo
+    records: RecordRepo
 
     def __init__(self, sessions: SessionFactory) -> None:
         self._sessions = sessions
@@ -64,6 +66,7 @@ class UnitOfWork:
         self.ops = OpsRepo(self.session)
         self.health = HealthRepo(self.session)
         self.wecom = WeComRepo(self.session)
+        self.records = RecordRepo(self.session)
         return self
 
     async def __aexit__(

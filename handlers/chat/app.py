@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from handlers.chat import (
+    activity_edit,
     bind,
     customers,
     data,
@@ -55,6 +56,7 @@ FEATURES = (
     customers,
     visits,
     deals,
+    activity_edit,  # correcting records
     reminders,
     bind,
     digest,

@@ -19,6 +19,7 @@ async def create(
     now: datetime,
     customer_id: int | None = None,
     kind: str = "custom",
+    activity_id: int | None = None,
 ) -> Reminder:
     reminder = Reminder(
         org_id=actor.org_id,
@@ -30,6 +31,7 @@ async def create(
         status="pending",
         created_at=now,
         updated_at=now,
+        activity_id=activity_id,
     )
     await uow.reminders.add(reminder)
     after = snapshot(reminder, FIELDS)
