@@ -183,7 +183,7 @@ async def on_payload(ctx: Ctx, parts: list[str]) -> list[Reply]:
         ctx.conv.end()
         ctx.conv.go(state, deal_id=deal.id)
         return [Reply(ctx.t(question))]
-    if action == "amt" and len(parts) == 7:
+    if action == "amt" and len(parts) == 6:
         return await _confirmed_amount(ctx, deal, parts)
     if action == "reopen":
         return await _reopen_stages(ctx, deal)
@@ -212,12 +212,12 @@ async def on_state(ctx: Ctx, text: str) -> list[Reply]:
 
 async def _edit(ctx: Ctx, deal: Deal, what: str, field: str, value: object) -> list[Reply]:
     ctx.conv.end()
-    old_text = _shown(ctx, getattr(deal, field))
+    old_text, title = _shown(ctx, getattr(deal, field)), deal.title
     changed = await svc.edit_deal(ctx.uow, ctx.user, deal, {field: value}, ctx.now)
     if not changed:
         return await _card(ctx, deal, ctx.t("de.unchanged"))
     line = ctx.t(
-        "de.changed", title=deal.title, what=ctx.t(f"de.what_{what}"), old=old_text,
+        "de.changed", title=title, what=ctx.t(f"de.what_{what}"), old=old_text,
         new=_shown(ctx, value),
     )  # fmt: skip
     return await _card(ctx, deal, line)
