@@ -11,9 +11,14 @@ from store.models import Activity, AuditLog, Customer, Deal, Reminder
 from tests.world import NOW, Chat, World, join_all
 
 
-async def _one(world: World, model: type) -> object:
+async def _deals(world: World) -> list[Deal]:
     async with world.uows() as uow:
-        return (await uow.session.scalars(select(model).order_by(model.id))).all()
+        return list((await uow.session.scalars(select(Deal).order_by(Deal.id))).all())
+
+
+async def _reminders(world: World) -> list[Reminder]:
+    async with world.uows() as uow:
+        return list((await uow.session.scalars(select(Reminder).order_by(Reminder.id))).all())
 
 
 async def _customer(world: World) -> Customer:
@@ -57,10 +62,10 @@ async def test_undo_puts_last_contact_back_and_cancels_the_follow_up(
     assert "已撤销" in undone and "最近联系改为" in undone
     assert [a.id for a in await _activities(world)] == [first.id]
     assert (await _customer(world)).last_contact_at == first.happened_at
-    [follow_up] = await _one(world, Reminder)  # type: ignore[misc]
+    [follow_up] = await _reminders(world)
     assert follow_up.status == "cancelled"
     [audit] = await _audits(world, "activity.undo")
-    assert audit.entity_id == second.id and audit.before["summary"] == second.summary
+    assert audit.entity_id == second.id and (audit.before or {})["summary"] == second.summary
     again = await rep.say(payload=f"ae:undo:{second.id}")
     assert "不存在" in again and len(await _activities(world)) == 1
 
@@ -82,7 +87,7 @@ async def test_edit_time_type_text_and_follow_up_from_the_profile(
     rep = people["rep_a"]
     await _two_visits(rep)
     old, new = await _activities(world)
-    [first_fu, second_fu] = await _one(world, Reminder)  # type: ignore[misc]
+    [first_fu, second_fu] = await _reminders(world)
     profile = await rep.say("/customer 张三")
     assert "📋 活动记录" in profile
     listing = await rep.say("3")
@@ -104,12 +109,12 @@ async def test_edit_time_type_text_and_follow_up_from_the_profile(
     assert "电话确认了需求和预算" in await rep.say("电话确认了需求和预算")
     await rep.say(payload=f"ae:ed:{new.id}:fu")
     assert "12月4日" in await rep.say("12月4日")
-    reminders = {r.id: r for r in await _one(world, Reminder)}  # type: ignore[attr-defined]
+    reminders = {r.id: r for r in await _reminders(world)}
     assert len(reminders) == 2  # the same reminder moved, none added
     assert reminders[second_fu.id].due_at.day == 4 and reminders[second_fu.id].status == "pending"
     await rep.say(payload=f"ae:ed:{new.id}:fu")
     assert "下次回访：无" in await rep.say("无")
-    reminders = {r.id: r for r in await _one(world, Reminder)}  # type: ignore[attr-defined]
+    reminders = {r.id: r for r in await _reminders(world)}
     assert reminders[second_fu.id].status == "cancelled"
     assert reminders[first_fu.id].status == "pending"  # the other visit's follow-up stays
     edits = await _audits(world, "activity.edit")
@@ -189,7 +194,7 @@ async def _closed_deal(rep: Chat, world: World) -> Deal:
     await rep.say("/newcustomer 吴十 13900000041 海尔")
     for text in ("商机 新建 吴十", "冰箱采购", "50万", "月底"):
         await rep.say(text)
-    [deal] = await _one(world, Deal)  # type: ignore[misc]
+    [deal] = await _deals(world)
     world.clock.at = NOW + timedelta(days=3)
     await rep.say(payload=f"dl:mv:{deal.id}:discover")
     world.clock.at = NOW + timedelta(days=5)
@@ -214,7 +219,7 @@ async def test_deal_card_history_and_reopen_with_a_reason(
     assert "需要写原因" in await rep.say("跳过")  # a reason is required
     reopened = await rep.say("客户又改了需求")
     assert "赢单 → 确认机会" in reopened and "确认机会（0 天，至今）" in reopened
-    [deal] = await _one(world, Deal)  # type: ignore[misc]
+    [deal] = await _deals(world)
     assert (deal.stage, deal.closed_at, deal.close_reason) == ("confirm", None, None)
     [audit] = await _audits(world, "deal.reopen")
     assert audit.before and audit.before["stage"] == "won" and audit.before["close_reason"]
@@ -231,7 +236,7 @@ async def test_edit_amount_currency_close_and_title(
     await rep.say("/newcustomer Bob Stone 13900000043 Globex")
     for text in ("/deal new Bob Stone", "Licences", "$20k", "skip"):
         await rep.say(text)
-    [deal] = await _one(world, Deal)  # type: ignore[misc]
+    [deal] = await _deals(world)
     await rep.say(payload=f"de:ed:{deal.id}:amount")
     assert "amount $20,000 → $25,000" in await rep.say("25k")  # no currency: the deal's
     await rep.say(payload=f"de:ed:{deal.id}:amount")
@@ -247,7 +252,7 @@ async def test_edit_amount_currency_close_and_title(
     assert '"Licences": title Licences → Site licences' in await rep.say("Site licences")
     await rep.say(payload=f"de:ed:{deal.id}:close")
     assert "expected close" in await rep.say("Dec 20")
-    [deal] = await _one(world, Deal)  # type: ignore[misc]
+    [deal] = await _deals(world)
     assert (deal.amount, deal.currency) == (Decimal(30000), "EUR")
     assert deal.title == "Site licences" and str(deal.expected_close) == "2026-12-20"
     amounts = await _audits(world, "deal.amount")
@@ -264,14 +269,14 @@ async def test_currency_never_changes_under_booked_money(world: World) -> None:
     await rep.say("/newcustomer 吴十 13900000041 海尔")
     for text in ("商机 新建 吴十", "冰箱采购", "50万", "跳过"):
         await rep.say(text)
-    [deal] = await _one(world, Deal)  # type: ignore[misc]
+    [deal] = await _deals(world)
     assert "已记录" in await rep.say("/payment 吴十 10万")
     await rep.say(payload=f"de:ed:{deal.id}:amount")
     refused = await rep.say("$8万")
     assert "不能改成 USD" in refused
     forged = f"de:amt:{deal.id}:80000:USD:500000:CNY"
     assert "不能改成 USD" in await rep.say(payload=forged)
-    [deal] = await _one(world, Deal)  # type: ignore[misc]
+    [deal] = await _deals(world)
     assert deal.currency == "CNY"
 
 
@@ -285,5 +290,5 @@ async def test_who_may_change_a_deal(people: dict[str, Chat], world: World) -> N
     assert "冰箱大单" in await boss.say("冰箱大单")
     for forged in ("de:ed:{id}:owner", "de:amt:{id}:1e999:CNY:500000:CNY", "de:ro:{id}:won:won"):
         assert "失效" in await people["admin"].say(payload=forged.format(id=deal.id)), forged
-    [deal] = await _one(world, Deal)  # type: ignore[misc]
+    [deal] = await _deals(world)
     assert deal.title == "冰箱大单" and deal.stage == "won"

@@ -2,8 +2,8 @@
 
 Editing a logged visit's follow-up moves its reminder, deleting the visit cancels it
 (handlers/services/records.py). Reminders written before carry no link; a follow-up made
-with its visit has the same customer, user and created_at (one transaction, one `now`), so
-the upgrade links those. Downgrade drops the column; nothing else changes.
+with its visit has the same customer, user, created_at (one transaction, one `now`) and
+text (the visit's first 200 characters), so the upgrade links those. Downgrade drops the column; nothing else changes.
 
 Revision ID: 0013_records
 Revises: 0009_dedupe
@@ -31,7 +31,7 @@ def upgrade() -> None:
     op.execute(
         "UPDATE reminder SET activity_id = (SELECT min(a.id) FROM activity a"
         " WHERE a.customer_id = reminder.customer_id AND a.user_id = reminder.user_id"
-        " AND a.created_at = reminder.created_at)"
+        " AND a.created_at = reminder.created_at AND substr(a.summary, 1, 200) = reminder.text)"
         " WHERE kind = 'follow_up' AND customer_id IS NOT NULL"
     )
 
