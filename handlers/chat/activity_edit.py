@@ -315,6 +315,6 @@ async def activities_command(ctx: Ctx, args: str) -> list[Reply]:
 
 
 def register(routes: Routes) -> None:
-    routes.command(activities_command, "/activities", "活动记录")
+    routes.command(activities_command, "/activities", "活动记录", prefix=("活动记录",))
     routes.payloads["ae"] = on_payload
     routes.states["ae"] = on_state
