@@ -80,10 +80,12 @@ add_texts(
             "That's what it already says; nothing changed.",
         ),
         "ae.ask_delete": (
-            "确定删除这条{kind}记录吗？\n{customer} · {when}\n「{summary}」\n"
+            "确定删除这条{kind}记录吗？\n{customer} · {when}\n「{summary}」",
+            'Delete this {kind}?\n{customer} · {when}\n"{summary}"',
+        ),
+        "ae.delete_follow_up": (
             "它的回访提醒也会取消。",
-            'Delete this {kind}?\n{customer} · {when}\n"{summary}"\nIts follow-up reminder '
-            "is cancelled too.",
+            "Its follow-up reminder is cancelled too.",
         ),
         "ae.btn_delete_yes": ("🗑 确定删除", "🗑 Yes, delete"),
         "ae.btn_keep": ("保留", "Keep it"),
@@ -92,8 +94,12 @@ add_texts(
             "🗑 Deleted the {kind} with {customer}.",
         ),
         "ae.undone": (
-            "↩️ 已撤销：这条{kind}记录（{customer}）和它的回访提醒都删除了。",
-            "↩️ Undone: the {kind} with {customer} and its follow-up are removed.",
+            "↩️ 已撤销：这条{kind}记录（{customer}）已删除。",
+            "↩️ Undone: the {kind} with {customer} is removed.",
+        ),
+        "ae.follow_up_ended": (
+            "⏰ 它的回访提醒已取消。",
+            "⏰ Its follow-up reminder is cancelled.",
         ),
         "ae.last_contact": ("最近联系改为：{when}", "Last contact is now {when}"),
         "ae.no_contact": (
@@ -205,7 +211,7 @@ async def on_payload(ctx: Ctx, parts: list[str]) -> list[Reply]:
     if action == "kind" and len(parts) > 2 and parts[2] in KINDS:
         return await _apply(ctx, activity, customer, {"kind": parts[2]})
     if action == "del":
-        return _ask_delete(ctx, activity, customer)
+        return await _ask_delete(ctx, activity, customer)
     if action == "delok":
         return await _delete(ctx, activity, customer, "activity.delete", "ae.deleted")
     raise UserError("error.stale_button")
@@ -260,11 +266,11 @@ async def _follow_up(
     ctx: Ctx, activity: Activity, customer: Customer, due: datetime | None
 ) -> list[Reply]:
     ctx.conv.end()
-    await svc.set_follow_up(ctx.uow, ctx.user, activity, due, ctx.now)
+    await svc.set_follow_up(ctx.uow, ctx.user, activity, due, ctx.now, customer.owner_id)
     return await _card(ctx, activity, customer, ctx.t("ae.changed"))
 
 
-def _ask_delete(ctx: Ctx, activity: Activity, customer: Customer) -> list[Reply]:
+async def _ask_delete(ctx: Ctx, activity: Activity, customer: Customer) -> list[Reply]:
     text = ctx.t(
         "ae.ask_delete",
         kind=ctx.t(f"kind.{activity.kind}"),
@@ -272,6 +278,8 @@ def _ask_delete(ctx: Ctx, activity: Activity, customer: Customer) -> list[Reply]
         when=ctx.when(activity.happened_at),
         summary=" ".join(activity.summary.split())[:80],
     )
+    if await ctx.uow.records.follow_ups(activity.id):
+        text += "\n" + ctx.t("ae.delete_follow_up")
     choices = (
         Choice(ctx.t("ae.btn_delete_yes"), f"ae:delok:{activity.id}"),
         Choice(ctx.t("ae.btn_keep"), f"ae:open:{activity.id}"),
@@ -293,8 +301,10 @@ async def _delete(
 ) -> list[Reply]:
     ctx.conv.end()
     kind, title = ctx.t(f"kind.{activity.kind}"), customer_title(customer)
-    await svc.delete_activity(ctx.uow, ctx.user, activity, ctx.now, action)
-    lines = [ctx.t(key, kind=kind, customer=title), _contact_line(ctx, customer)]
+    ended = await svc.delete_activity(ctx.uow, ctx.user, activity, ctx.now, action)
+    lines = [ctx.t(key, kind=kind, customer=title)]
+    lines += [ctx.t("ae.follow_up_ended")] if ended else []
+    lines.append(_contact_line(ctx, customer))
     return [Reply("\n".join(lines), private=True)]
 
 

@@ -59,9 +59,16 @@ async def edit_activity(
 
 
 async def set_follow_up(
-    uow: UnitOfWork, actor: User, activity: Activity, due_at: datetime | None, now: datetime
+    uow: UnitOfWork,
+    actor: User,
+    activity: Activity,
+    due_at: datetime | None,
+    now: datetime,
+    owner_id: int | None = None,
 ) -> None:
-    """Move the activity's follow-up reminder to `due_at`, make one, or (None) cancel it."""
+    """Move the activity's follow-up reminder to `due_at`, make one, or (None) cancel it.
+    A new one is the customer owner's (`owner_id`), else the author's: whoever fixes the
+    visit, the follow-up stays with the rep who will make it."""
     pending = list(await uow.records.follow_ups(activity.id))
     if due_at is None:
         for reminder in pending:
@@ -70,7 +77,7 @@ async def set_follow_up(
     if not pending:
         await reminders.create(
             uow, actor, due_at, activity.summary[:200], now, activity.customer_id,
-            "follow_up", activity.id,
+            "follow_up", activity.id, owner_id or activity.user_id,
         )  # fmt: skip
         return
     await reminders.change(uow, actor, pending[0], now, "pending", due_at)
@@ -80,16 +87,18 @@ async def set_follow_up(
 
 async def delete_activity(
     uow: UnitOfWork, actor: User, activity: Activity, now: datetime, action: str
-) -> datetime | None:
+) -> int:
     """Delete (or undo) the activity: its follow-up ends, the customer's last contact is the
-    latest activity left. The audit row keeps the whole activity. The new last contact."""
+    latest activity left. The audit row keeps the whole activity. How many follow-ups ended."""
+    ended = len(await uow.records.follow_ups(activity.id))
     await set_follow_up(uow, actor, activity, None, now)
     before = snapshot(activity, (*ACTIVITY_FIELDS, "location", "photo", "created_at"))
     target = ("activity", activity.id)
     customer_id = activity.customer_id
     await uow.records.delete_activity(activity)
     await record(uow, actor, action, target, now, before=before)
-    return await uow.records.recompute_last_contact(customer_id)
+    await uow.records.recompute_last_contact(customer_id)
+    return ended
 
 
 async def edit_deal(

@@ -20,10 +20,11 @@ async def create(
     customer_id: int | None = None,
     kind: str = "custom",
     activity_id: int | None = None,
+    for_user_id: int | None = None,  # someone else's (a manager fixing a rep's visit)
 ) -> Reminder:
     reminder = Reminder(
         org_id=actor.org_id,
-        user_id=actor.id,
+        user_id=for_user_id or actor.id,
         customer_id=customer_id,
         due_at=due_at,
         kind=kind,

@@ -183,6 +183,10 @@ async def test_who_may_change_an_activity(people: dict[str, Chat], world: World)
     assert "只有记录人本人" in await people["boss_east"].say(payload=f"ae:undo:{activity.id}")
     assert "会议" in await people["boss_east"].say(payload=f"ae:kind:{activity.id}:meeting")
     assert "电话" in await people["admin"].say(payload=f"ae:kind:{activity.id}:call")
+    await people["boss_east"].say(payload=f"ae:ed:{activity.id}:fu")
+    assert "已修改" in await people["boss_east"].say("下周三")
+    [follow_up] = await _reminders(world)  # the rep's to make, not the manager's
+    assert follow_up.user_id == activity.user_id and follow_up.activity_id == activity.id
     for forged in ("ae:open:99999999999", "ae:open:abc", "ae:kind:1:party", "ae:zap:1", "ae:"):
         reply = await people["rep_a"].say(payload=forged.replace(":1:", f":{activity.id}:"))
         assert "失效" in reply or "不存在" in reply, forged
