@@ -97,6 +97,15 @@ add_texts(
             "↩️ 已撤销：这条{kind}记录（{customer}）已删除。",
             "↩️ Undone: the {kind} with {customer} is removed.",
         ),
+        "ae.deal_undone": (
+            "💼 这次保存对商机「{title}」的改动也已撤回。",
+            '💼 What this save did to the deal "{title}" is undone too.',
+        ),
+        "ae.deal_kept": (
+            "💼 商机「{title}」之后又改过，保持现状；需要的话用 /deal 修改。",
+            '💼 The deal "{title}" changed again since, so it stays as it is; use /deal to '
+            "change it.",
+        ),
         "ae.follow_up_ended": (
             "⏰ 它的回访提醒已取消。",
             "⏰ Its follow-up reminder is cancelled.",
@@ -293,7 +302,12 @@ async def _undo(ctx: Ctx, activity_id: int) -> list[Reply]:
         raise UserError("ae.undo_not_yours")
     if svc.undo_expired(activity, ctx.now):
         raise UserError("ae.undo_expired", n=UNDO_MINUTES)
-    return await _delete(ctx, activity, customer, "activity.undo", "ae.undone")
+    deals = await svc.undo_deal_changes(ctx.uow, ctx.user, ctx.scope, activity, ctx.now)
+    replies = await _delete(ctx, activity, customer, "activity.undo", "ae.undone")
+    lines = [ctx.t("ae.deal_undone", title=title) for title in deals.reverted]
+    lines += [ctx.t("ae.deal_kept", title=title) for title in deals.kept]
+    text = "\n".join([replies[0].text, *lines])
+    return [Reply(text, private=True)]
 
 
 async def _delete(

@@ -6,13 +6,15 @@ their team's; an admin the whole org. Every change writes an audit row with befo
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from handlers.services import reminders
 from handlers.services.audit import record, snapshot
 from handlers.services.deals import DEAL_FIELDS
-from store.models import Activity, Customer, Deal, DealStageHistory, User
+from store.models import Activity, AuditLog, Customer, Deal, DealStageHistory, User
 from store.scope import Scope
 from store.uow import UnitOfWork
 
@@ -149,3 +151,67 @@ def stage_spans(history: list[DealStageHistory]) -> list[tuple[str, datetime, da
         left = history[i + 1].at if i + 1 < len(history) else None
         spans.append((row.to_stage, row.at, left))
     return spans
+
+
+@dataclass
+class DealUndo:
+    """What undoing a visit did to the deals its Save changed, by deal title."""
+
+    reverted: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)  # changed again since: left as they are
+
+
+async def undo_deal_changes(
+    uow: UnitOfWork, actor: User, scope: Scope, activity: Activity, now: datetime
+) -> DealUndo:
+    """Put back what the visit's Save did to deals (a deal opened, a stage moved, an amount
+    set), latest first; a deal someone changed since is left alone and named."""
+    done = DealUndo()
+    changes = await uow.records.deal_changes_at(activity.user_id, activity.created_at)
+    since = {  # asked before any revert: the reverts write audit rows of their own
+        deal_id: await uow.records.changed_since("deal", deal_id, activity.created_at)
+        for deal_id in {c.entity_id or 0 for c in changes}
+    }
+    for change in reversed(changes):
+        deal = await uow.deals.get(scope, change.entity_id or 0)
+        if deal is None:
+            continue
+        if since[deal.id]:
+            done.kept.append(deal.title)
+            continue
+        if await _revert(uow, actor, deal, change, now):
+            done.reverted.append(deal.title)
+        else:
+            done.kept.append(deal.title)
+    done.reverted = list(dict.fromkeys(done.reverted))
+    done.kept = [t for t in dict.fromkeys(done.kept) if t not in done.reverted]
+    return done
+
+
+async def _revert(
+    uow: UnitOfWork, actor: User, deal: Deal, change: AuditLog, now: datetime
+) -> bool:
+    before = change.before or {}
+    fields = (*DEAL_FIELDS, "close_reason", "closed_at")
+    target = ("deal", deal.id)
+    if change.action == "deal.create":
+        if await uow.records.has_money(deal.id):
+            return False
+        gone = snapshot(deal, fields)
+        await uow.records.delete_deal(deal)
+        await record(uow, actor, "deal.undo", target, now, before=gone)
+        return True
+    was = snapshot(deal, fields)
+    if change.action == "deal.move" and before.get("stage"):
+        latest = await uow.records.drop_moves_at(deal.id, change.at)
+        deal.stage, deal.close_reason = str(before["stage"]), before.get("close_reason")
+        deal.stage_changed_at = latest or deal.created_at  # the pool's deal clock goes back too
+        deal.closed_at = None
+    elif change.action == "deal.amount":
+        amount = before.get("amount")
+        deal.amount = Decimal(str(amount)) if amount is not None else None
+        deal.currency = str(before.get("currency") or deal.currency)
+    else:
+        return False
+    await record(uow, actor, "deal.undo", target, now, was, snapshot(deal, fields))
+    return True

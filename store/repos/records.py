@@ -5,12 +5,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
-from store.models import Activity, Customer, Deal, Instalment, Payment, Reminder
+from store.models import (
+    Activity,
+    AuditLog,
+    Customer,
+    Deal,
+    DealStageHistory,
+    Instalment,
+    Payment,
+    Reminder,
+)
 from store.repos.deals import CLOSED
 from store.repos.reminders import OPEN
 from store.scope import Scope
@@ -91,3 +100,36 @@ class RecordRepo:
         paid = select(Payment.id).where(Payment.deal_id == deal_id).limit(1)
         found = await self.session.scalar(planned)
         return found is not None or (await self.session.scalar(paid)) is not None
+
+    async def deal_changes_at(self, user_id: int, at: datetime) -> Sequence[AuditLog]:
+        """The deal changes one message made (one transaction writes them all with one `now`):
+        what a visit's Save did to deals, for its Undo."""
+        stmt = (
+            select(AuditLog)
+            .where(AuditLog.user_id == user_id, AuditLog.at == at, AuditLog.entity == "deal")
+            .order_by(AuditLog.id)
+        )
+        return (await self.session.scalars(stmt)).all()
+
+    async def changed_since(self, entity: str, entity_id: int, after: datetime) -> bool:
+        """Whether anyone changed the record after a moment (its audit rows say so)."""
+        stmt = select(AuditLog.id).where(
+            AuditLog.entity == entity, AuditLog.entity_id == entity_id, AuditLog.at > after
+        )
+        return (await self.session.scalar(stmt.limit(1))) is not None
+
+    async def drop_moves_at(self, deal_id: int, at: datetime) -> datetime | None:
+        """Remove the deal's stage moves made at `at`; when the latest remaining one was."""
+        stmt = delete(DealStageHistory).where(
+            DealStageHistory.deal_id == deal_id, DealStageHistory.at == at
+        )
+        await self.session.execute(stmt.execution_options(synchronize_session="fetch"))
+        latest = select(func.max(DealStageHistory.at)).where(DealStageHistory.deal_id == deal_id)
+        return await self.session.scalar(latest)
+
+    async def delete_deal(self, deal: Deal) -> None:
+        """A deal created a moment ago and untouched since: it and its first history row."""
+        stmt = delete(DealStageHistory).where(DealStageHistory.deal_id == deal.id)
+        await self.session.execute(stmt.execution_options(synchronize_session="fetch"))
+        await self.session.delete(deal)
+        await self.session.flush()

@@ -296,3 +296,40 @@ async def test_who_may_change_a_deal(people: dict[str, Chat], world: World) -> N
         assert "失效" in await people["admin"].say(payload=forged.format(id=deal.id)), forged
     [deal] = await _deals(world)
     assert deal.title == "冰箱大单" and deal.stage == "won"
+
+
+async def test_undo_also_puts_back_what_the_save_did_to_deals(
+    people: dict[str, Chat], world: World
+) -> None:
+    rep = people["rep_a"]
+    await rep.say("/newcustomer 张三 13900000031 华为")
+    saved = await _log(rep, "/visit 今天拜访张三，谈了报价")  # opens a deal at 方案报价
+    assert "新商机" in saved
+    [deal] = await _deals(world)
+    [visit] = await _activities(world)
+    assert "对商机「华为」的改动也已撤回" in await rep.say(payload=f"ae:undo:{visit.id}")
+    assert await _deals(world) == [] and await _activities(world) == []
+    # A stage move: the stage and the pool's deal clock go back, the history row goes.
+    await rep.say("/deal new 张三")
+    for text in ("服务器", "50万", "跳过"):
+        await rep.say(text)
+    [deal] = await _deals(world)
+    world.clock.at = NOW + timedelta(days=2)
+    saved = await _log(rep, "/visit 今天拜访张三，客户确认了需求")
+    assert "明确需求" in saved
+    [visit] = await _activities(world)
+    undone = await rep.say(payload=f"ae:undo:{visit.id}")
+    assert "改动也已撤回" in undone
+    [deal] = await _deals(world)
+    assert deal.stage == "meet" and deal.stage_changed_at == deal.created_at
+    async with world.uows() as uow:
+        assert [h.to_stage for h in await uow.deals.history(deal.id)] == ["meet"]
+    # Changed again after the visit: the deal stays, and the reply says so.
+    await _log(rep, "/visit 今天拜访张三，客户确认了需求")
+    [visit] = await _activities(world)
+    world.clock.at += timedelta(minutes=2)
+    await rep.say(payload=f"dl:mv:{deal.id}:proposal")
+    kept = await rep.say(payload=f"ae:undo:{visit.id}")
+    assert "之后又改过" in kept and await _activities(world) == []
+    [deal] = await _deals(world)
+    assert deal.stage == "proposal"
