@@ -25,6 +25,7 @@ from handlers.services.activities import KINDS
 from store.models import Activity, Customer
 
 PAGE = 8
+LABEL = 30  # characters of the notes in a list button
 UNDO_MINUTES = int(svc.UNDO_WINDOW.total_seconds() // 60)
 MAX_TEXT = 2000
 FIELDS = {"when": ("ae.when", "ae.ask_when"), "fu": ("ae.fu", "ae.ask_fu"),
@@ -177,16 +178,17 @@ async def _list(ctx: Ctx, customer_id: int, offset: int) -> list[Reply]:
 
 def _label(ctx: Ctx, a: Activity) -> str:
     summary = " ".join(a.summary.split())
-    summary = summary if len(summary) <= 24 else summary[:23] + "…"
+    summary = summary if len(summary) <= LABEL else summary[: LABEL - 1] + "…"
     return f"{ctx.when(a.happened_at, False)} {ctx.t(f'kind.{a.kind}')} · {summary}"
 
 
 async def _card(ctx: Ctx, activity: Activity, customer: Customer, lead: str = "") -> list[Reply]:
     follow = await ctx.uow.records.follow_ups(activity.id)
     author = await ctx.uow.users.get(activity.user_id)
+    kind = ctx.t(f"kind.{activity.kind}")
     text = ctx.t(
         "ae.card",
-        kind=ctx.t(f"kind.{activity.kind}"),
+        kind=kind[:1].upper() + kind[1:],  # a heading: "Call · …"
         customer=customer_title(customer),
         when=ctx.when(activity.happened_at),
         who=author.name if author else "—",
