@@ -333,3 +333,19 @@ async def test_undo_also_puts_back_what_the_save_did_to_deals(
     assert "之后又改过" in kept and await _activities(world) == []
     [deal] = await _deals(world)
     assert deal.stage == "proposal"
+
+
+async def test_activity_list_pages_by_eight(people_en: dict[str, Chat], world: World) -> None:
+    rep = people_en["rep_a"]
+    await rep.say("/newcustomer Jane Doe 13900000032 Acme")
+    for day in range(1, 10):
+        world.clock.at = NOW + timedelta(days=day)
+        await _log(rep, f"/visit called Jane Doe today, note {day}")
+    customer = await _customer(world)
+    first = await rep.say("/activities Jane Doe")
+    assert "note 9" in first and "note 2" in first and "note 1" not in first
+    assert "9. ▶ More" in first
+    more = await rep.say("9")
+    assert "note 1" in more and "note 2" not in more
+    forged = await rep.say(payload=f"ae:list:{customer.id}:99999999999")
+    assert "no longer valid" in forged
