@@ -42,6 +42,10 @@ add_texts(
         "de.btn_close": ("✏️ 预计成交", "✏️ Expected close"),
         "de.btn_title": ("✏️ 名称", "✏️ Title"),
         "de.btn_back": ("💼 返回商机", "💼 Back to the deal"),
+        "de.list": (
+            "商机（含已结束的，选一个查看、推进或重新打开）：",
+            "Deals, closed ones included (pick one to view, move or reopen):",
+        ),
         "de.menu": ("要改「{title}」的什么？", 'What to change on "{title}"?'),
         "de.history": ("阶段记录：", "Stage history:"),
         "de.history_line": ("• {when} {stage}（{days} 天）", "• {when} {stage} ({days} d)"),

@@ -85,16 +85,17 @@ async def deals_command(ctx: Ctx, args: str) -> list[Reply]:
 
 async def _deals_of(ctx: Ctx, customer_id: int | None) -> list[Reply]:
     deals = list(await ctx.uow.deals.open_deals(ctx.scope, customer_id, limit=12))
-    if customer_id is not None:  # a customer's won and lost deals too: to see or reopen
-        deals += await ctx.uow.records.closed_deals(ctx.scope, customer_id, limit=5)
+    closed = await ctx.uow.records.closed_deals(ctx.scope, customer_id) if customer_id else []
+    if closed:  # a customer's won and lost deals too: to see or reopen
+        return [await _deal_list(ctx, [*deals, *closed], "de.list")]
     return [await _deal_list(ctx, deals)]
 
 
-async def _deal_list(ctx: Ctx, deals: Sequence[Deal]) -> Reply:
+async def _deal_list(ctx: Ctx, deals: Sequence[Deal], key: str = "dl.list") -> Reply:
     pipeline = await svc.pipeline(ctx.uow, ctx.user.org_id)
     choices = [Choice(_deal_label(ctx, d, pipeline), f"dl:open:{d.id}") for d in deals]
     choices.append(Choice(ctx.t("dl.btn_new"), "dl:new"))
-    return Reply(ctx.t("dl.list" if deals else "dl.none"), tuple(choices), private=True)
+    return Reply(ctx.t(key if deals else "dl.none"), tuple(choices), private=True)
 
 
 def _deal_label(ctx: Ctx, deal: Deal, pipeline: svc.Pipeline) -> str:
