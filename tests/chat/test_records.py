@@ -5,10 +5,20 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine
 
+from store.db import make_sessions
 from store.models import Activity, AuditLog, Customer, Deal, Reminder
-from tests.world import NOW, Chat, World, join_all
+from store.uow import UnitOfWorkFactory
+from tests.world import NOW, Chat, World, build_world, join_all
+
+
+@pytest.fixture
+async def sq_world(sqlite_engine: AsyncEngine) -> World:
+    """SQLite alone, for what does not depend on the backend (wording, parsing, checks)."""
+    return await build_world(UnitOfWorkFactory(make_sessions(sqlite_engine)))
 
 
 async def _deals(world: World) -> list[Deal]:
@@ -70,8 +80,9 @@ async def test_undo_puts_last_contact_back_and_cancels_the_follow_up(
     assert "不存在" in again and len(await _activities(world)) == 1
 
 
-async def test_undo_expires_and_changes_nothing(people_en: dict[str, Chat], world: World) -> None:
-    rep = people_en["rep_a"]
+async def test_undo_expires_and_changes_nothing(sq_world: World) -> None:
+    world = sq_world
+    rep = (await join_all(world, "en"))["rep_a"]
     await rep.say("/newcustomer Jane Doe 13900000032 Acme")
     await _log(rep, "/visit called Jane Doe today about pricing")
     [activity] = await _activities(world)
@@ -122,10 +133,9 @@ async def test_edit_time_type_text_and_follow_up_from_the_profile(
     assert edits[1].before == {"kind": "call"} and edits[1].after == {"kind": "meeting"}
 
 
-async def test_a_date_that_looks_wrong_is_asked_about(
-    people: dict[str, Chat], world: World
-) -> None:
-    rep = people["rep_a"]
+async def test_a_date_that_looks_wrong_is_asked_about(sq_world: World) -> None:
+    world = sq_world
+    rep = (await join_all(world))["rep_a"]
     await rep.say("/newcustomer 张三 13900000031 华为")
     await _log(rep, "/visit 今天拜访张三")
     [activity] = await _activities(world)
@@ -233,10 +243,9 @@ async def test_deal_card_history_and_reopen_with_a_reason(
     assert "还没有结束" in await rep.say(payload=f"de:reopen:{deal.id}")
 
 
-async def test_edit_amount_currency_close_and_title(
-    people_en: dict[str, Chat], world: World
-) -> None:
-    rep = people_en["rep_a"]
+async def test_edit_amount_currency_close_and_title(sq_world: World) -> None:
+    world = sq_world
+    rep = (await join_all(world, "en"))["rep_a"]
     await rep.say("/newcustomer Bob Stone 13900000043 Globex")
     for text in ("/deal new Bob Stone", "Licences", "$20k", "skip"):
         await rep.say(text)
@@ -268,7 +277,8 @@ async def test_edit_amount_currency_close_and_title(
     assert "changed since" in await rep.say(payload=stale)
 
 
-async def test_currency_never_changes_under_booked_money(world: World) -> None:
+async def test_currency_never_changes_under_booked_money(sq_world: World) -> None:
+    world = sq_world
     rep = (await join_all(world))["rep_a"]
     await rep.say("/newcustomer 吴十 13900000041 海尔")
     for text in ("商机 新建 吴十", "冰箱采购", "50万", "跳过"):
@@ -284,7 +294,9 @@ async def test_currency_never_changes_under_booked_money(world: World) -> None:
     assert deal.currency == "CNY"
 
 
-async def test_who_may_change_a_deal(people: dict[str, Chat], world: World) -> None:
+async def test_who_may_change_a_deal(sq_world: World) -> None:
+    world = sq_world
+    people = await join_all(world)
     deal = await _closed_deal(people["rep_a"], world)
     for who in ("rep_b", "boss_west"):
         for payload in (f"de:menu:{deal.id}", f"de:reopen:{deal.id}", f"de:ed:{deal.id}:title"):
@@ -335,8 +347,9 @@ async def test_undo_also_puts_back_what_the_save_did_to_deals(
     assert deal.stage == "proposal"
 
 
-async def test_activity_list_pages_by_eight(people_en: dict[str, Chat], world: World) -> None:
-    rep = people_en["rep_a"]
+async def test_activity_list_pages_by_eight(sq_world: World) -> None:
+    world = sq_world
+    rep = (await join_all(world, "en"))["rep_a"]
     await rep.say("/newcustomer Jane Doe 13900000032 Acme")
     for day in range(1, 10):
         world.clock.at = NOW + timedelta(days=day)
