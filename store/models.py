@@ -224,6 +224,8 @@ class Reminder(Base):
     lease_until: Mapped[datetime | None]  # a claimed reminder returns to the pool after this
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+    # A visit's follow-up: it moves or is cancelled with its visit (0013_records).
+    activity_id: Mapped[int | None] = mapped_column(ForeignKey("activity.id"), index=True)
 
 
 class AuditLog(Base):

@@ -20,6 +20,7 @@ from store.repos.jobs import JobRepo
 from store.repos.ops import OpsRepo
 from store.repos.outbox import OutboxRepo
 from store.repos.payments import PaymentRepo
+from store.repos.records import RecordRepo
 from store.repos.reminders import ReminderRepo
 from store.repos.reports import ReportRepo
 from store.repos.shared import SharedRepo
@@ -45,6 +46,7 @@ class UnitOfWork:
     health: HealthRepo
     history: HistoryRepo
     wecom: WeComRepo
+    records: RecordRepo
 
     def __init__(self, sessions: SessionFactory) -> None:
         self._sessions = sessions
@@ -67,6 +69,7 @@ class UnitOfWork:
         self.health = HealthRepo(self.session)
         self.history = HistoryRepo(self.session)
         self.wecom = WeComRepo(self.session)
+        self.records = RecordRepo(self.session)
         return self
 
     async def __aexit__(

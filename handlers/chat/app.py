@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from handlers.chat import (
+    activity_edit,
     bind,
     card_scan,
     customers,
@@ -58,6 +59,7 @@ FEATURES = (
     customers,
     visits,
     deals,
+    activity_edit,  # correcting records
     reminders,
     bind,
     digest,

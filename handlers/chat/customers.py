@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from handlers.chat import deals, pick, visits
+from handlers.chat import activity_edit, deals, pick, visits
 from handlers.chat.cards import Titled, customer_title, profile
 from handlers.chat.context import Ctx, UserError, int_arg
 from handlers.chat.routes import Routes
@@ -92,6 +92,7 @@ async def card_reply(ctx: Ctx, customer: Customer) -> list[Reply]:
     choices = (
         Choice(ctx.t("cu.btn_visit"), f"vi:for:{customer.id}"),
         Choice(ctx.t("cu.btn_deal"), f"dl:new:{customer.id}"),
+        activity_edit.list_button(ctx, customer.id),
     )
     return [Reply(await profile(ctx, customer), choices, private=True)]
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
-from handlers.chat import pick, pipeline
+from handlers.chat import deal_edit, pick, pipeline
 from handlers.chat.cards import deal_card
 from handlers.chat.context import Ctx, UserError, int_arg
 from handlers.chat.dates import sure
@@ -84,15 +84,18 @@ async def deals_command(ctx: Ctx, args: str) -> list[Reply]:
 
 
 async def _deals_of(ctx: Ctx, customer_id: int | None) -> list[Reply]:
-    deals = await ctx.uow.deals.open_deals(ctx.scope, customer_id, limit=12)
+    deals = list(await ctx.uow.deals.open_deals(ctx.scope, customer_id, limit=12))
+    closed = await ctx.uow.records.closed_deals(ctx.scope, customer_id) if customer_id else []
+    if closed:  # a customer's won and lost deals too: to see or reopen
+        return [await _deal_list(ctx, [*deals, *closed], "de.list")]
     return [await _deal_list(ctx, deals)]
 
 
-async def _deal_list(ctx: Ctx, deals: Sequence[Deal]) -> Reply:
+async def _deal_list(ctx: Ctx, deals: Sequence[Deal], key: str = "dl.list") -> Reply:
     pipeline = await svc.pipeline(ctx.uow, ctx.user.org_id)
     choices = [Choice(_deal_label(ctx, d, pipeline), f"dl:open:{d.id}") for d in deals]
     choices.append(Choice(ctx.t("dl.btn_new"), "dl:new"))
-    return Reply(ctx.t("dl.list" if deals else "dl.none"), tuple(choices), private=True)
+    return Reply(ctx.t(key if deals else "dl.none"), tuple(choices), private=True)
 
 
 def _deal_label(ctx: Ctx, deal: Deal, pipeline: svc.Pipeline) -> str:
@@ -102,9 +105,9 @@ def _deal_label(ctx: Ctx, deal: Deal, pipeline: svc.Pipeline) -> str:
 
 async def _open(ctx: Ctx, deal: Deal) -> list[Reply]:
     pipeline = await svc.pipeline(ctx.uow, deal.org_id)
-    card = await deal_card(ctx, deal, pipeline)
-    if pipeline.is_closed(deal.stage):
-        return [Reply(card, private=True)]
+    card = await deal_card(ctx, deal, pipeline) + await deal_edit.history_text(ctx, deal, pipeline)
+    if pipeline.is_closed(deal.stage):  # ✏️ Edit, ↩️ Reopen
+        return [Reply(card, deal_edit.card_buttons(ctx, deal, pipeline), private=True)]
     choices = []
     following = pipeline.next_open(deal.stage)
     if following is not None:
@@ -114,6 +117,7 @@ async def _open(ctx: Ctx, deal: Deal) -> list[Reply]:
         Choice(ctx.t("dl.btn_stages"), f"dl:stages:{deal.id}"),
         Choice(ctx.t("dl.btn_won"), f"dl:won:{deal.id}"),
         Choice(ctx.t("dl.btn_lost"), f"dl:lost:{deal.id}"),
+        *deal_edit.card_buttons(ctx, deal, pipeline),
     ]
     return [Reply(card, tuple(choices), private=True)]
 
@@ -245,6 +249,7 @@ async def _create(ctx: Ctx, data: dict[str, object], close: date | None) -> list
 
 def register(routes: Routes) -> None:
     pipeline.register(routes)
+    deal_edit.register(routes)
     routes.command(deals_command, "/deal", "/deals", "商机", prefix=("商机",))
     routes.states["dl"] = on_state
     routes.payloads["dl"] = on_payload

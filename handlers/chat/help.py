@@ -19,6 +19,9 @@ add_texts(
             "• /newcustomer 新客户 — 新建客户，如「新客户 欧阳锋 13912345678 白驼山庄」\n"
             "• /card 名片 — 发名片照片，读出来新建客户\n"
             "• /deal 商机 — 商机列表、新建、推进阶段、赢单/输单\n"
+            "• 改错：保存后 10 分钟内可「↩️ 撤销」；/activities 活动记录 — 如「活动记录 张三」，"
+            "改时间/内容/回访或删除；商机卡片「✏️ 修改」改金额/成交日期/名称，"
+            "已结束的可「↩️ 重新打开」\n"
             "• /pipeline 漏斗 — 我的销售漏斗\n"
             "• /remind 提醒 — 设提醒，如「提醒 明天下午3点给李总打电话」\n"
             "• /today 今天 — 今天和逾期的待办\n"
@@ -35,6 +38,9 @@ add_texts(
             '• /newcustomer — add a customer, e.g. "/newcustomer Jane Doe 13912345678 Acme"\n'
             "• /card — send a photo of a business card to add its person as a customer\n"
             "• /deal — list, create and advance deals, mark them won or lost\n"
+            "• Fix mistakes: ↩️ Undo for 10 min after saving; /activities Li — edit a visit's "
+            "time, notes or follow-up, or delete it; a deal's ✏️ Edit (amount, close, title), "
+            "↩️ Reopen when won or lost\n"
             "• /pipeline — your pipeline by stage\n"
             '• /remind — set a reminder, e.g. "/remind tomorrow 3pm call Li"\n'
             "• /today — what's due today and overdue\n"

@@ -37,6 +37,12 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "deal.amount": ("修改商机金额", "changed a deal's amount"),
     "deal.owner": ("商机换负责人", "deal changed hands"),
     "activity.create": ("记录拜访", "logged contact"),
+    "activity.edit": ("修改活动记录", "edited an activity"),
+    "activity.delete": ("删除活动记录", "deleted an activity"),
+    "activity.undo": ("撤销活动记录", "undid an activity"),
+    "deal.edit": ("修改商机", "edited a deal"),
+    "deal.reopen": ("重新打开商机", "reopened a deal"),
+    "deal.undo": ("撤回商机改动", "undid a deal change"),
     "reminder.create": ("新建提醒", "set a reminder"),
     "reminder.cancelled": ("取消提醒", "cancelled a reminder"),
     "reminder.owner": ("提醒换负责人", "reminder changed hands"),
@@ -130,8 +136,9 @@ async def _page(ctx: Ctx, customer: Customer, skip: int) -> list[Reply]:
 def _what(ctx: Ctx, row: AuditLog, names: dict[int, str], stages: Pipeline) -> str:
     label = _action(ctx, row.action)
     before, after = row.before or {}, row.after or {}
-    if not before:
-        shown = [_value(ctx, k, after[k], names, stages) for k in SHOWN_ON_CREATE if after.get(k)]
+    if not before or not after:  # created, or deleted: what it was, not every field
+        whole = after or before
+        shown = [_value(ctx, k, whole[k], names, stages) for k in SHOWN_ON_CREATE if whole.get(k)]
         return f"{label} {' · '.join(shown[:2])}".strip()
     changes = [
         ctx.t(

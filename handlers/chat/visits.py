@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, NoReturn
 
-from handlers.chat import pick, visit_edit
+from handlers.chat import activity_edit, pick, visit_edit
 from handlers.chat.cards import Titled, customer_title
 from handlers.chat.context import Ctx, UserError, int_arg
 from handlers.chat.routes import Routes
@@ -190,7 +190,7 @@ async def _save(ctx: Ctx, draft: VisitDraft) -> list[Reply]:
     new = NewActivity(
         draft.kind, draft.happened, draft.summary, draft.follow_up, draft.location, draft.photo
     )
-    _activity, reminder = await log(ctx.uow, ctx.user, customer, new, ctx.now)
+    activity_id, reminder = await log(ctx.uow, ctx.user, customer, new, ctx.now)
     lines = [
         ctx.t("vi.saved", kind=ctx.t(f"kind.{draft.kind}"), customer=customer_title(customer))
     ]
@@ -198,6 +198,7 @@ async def _save(ctx: Ctx, draft: VisitDraft) -> list[Reply]:
         lines.append(ctx.t("vi.saved_reminder", when=ctx.when(reminder.due_at)))
     deal_lines, choices = await apply_to_deals(ctx, customer, deals, draft)
     ctx.conv.end()
+    choices = (*choices, *activity_edit.after_save(ctx, activity_id))  # ↩️ Undo, ✏️ Edit
     return [Reply("\n".join([*lines, *deal_lines]), choices, private=True)]
 
 

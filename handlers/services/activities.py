@@ -58,7 +58,7 @@ async def log(
     if new.follow_up_at is not None:
         text = new.summary[:200]
         reminder = await reminders.create(
-            uow, actor, new.follow_up_at, text, now, customer_id=customer.id, kind="follow_up"
+            uow, actor, new.follow_up_at, text, now, customer.id, "follow_up", activity_id
         )
     return activity_id, reminder
 

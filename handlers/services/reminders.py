@@ -19,10 +19,12 @@ async def create(
     now: datetime,
     customer_id: int | None = None,
     kind: str = "custom",
+    activity_id: int | None = None,
+    for_user_id: int | None = None,  # someone else's (a manager fixing a rep's visit)
 ) -> Reminder:
     reminder = Reminder(
         org_id=actor.org_id,
-        user_id=actor.id,
+        user_id=for_user_id or actor.id,
         customer_id=customer_id,
         due_at=due_at,
         kind=kind,
@@ -30,6 +32,7 @@ async def create(
         status="pending",
         created_at=now,
         updated_at=now,
+        activity_id=activity_id,
     )
     await uow.reminders.add(reminder)
     after = snapshot(reminder, FIELDS)

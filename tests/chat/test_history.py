@@ -48,3 +48,16 @@ async def test_history_pages_back(people: dict[str, Chat], world: World) -> None
     older = await rep.say(payload=more)
     assert older.count("记录拜访") == 2 and "新建客户 刘洋" in older
     assert "更早的记录" not in older
+
+
+async def test_a_deleted_visit_stays_in_the_history(people: dict[str, Chat], world: World) -> None:
+    await add_customer(world, "rep_a", "刘洋", "13800000001")
+    rep = people["rep_a"]
+    await rep.say("/visit 今天拜访刘洋，谈了报价")
+    saved = await rep.say("1")
+    assert "撤销" in saved
+    undo = next(c.payload for c in rep.last[0].choices if "撤销" in c.label)
+    assert "已撤销" in await rep.say(payload=undo)
+    trail = await people["boss_east"].say("/history 刘洋")
+    assert "rep_a：撤销活动记录 今天拜访刘洋，谈了报价" in trail
+    assert "新建客户 刘洋" in trail
