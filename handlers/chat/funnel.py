@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from handlers.charts.draw import png
+from handlers.charts.sales import funnel_chart, leaderboard_chart
 from handlers.chat.context import Ctx
 from handlers.chat.ops_util import require
 from handlers.chat.routes import Routes
 from handlers.i18n import Totals, add_texts, fmt_money, fmt_totals
 from handlers.messages import Reply
-from handlers.services.ops.funnel import Funnel, RepFigures, chart, funnel, main_currency
+from handlers.services.ops.funnel import Funnel, RepFigures, funnel, main_currency
 
 PERIODS = {"week": 7, "周": 7, "month": 30, "月": 30, "quarter": 90, "季度": 90, "year": 365}
 
@@ -72,7 +74,9 @@ async def funnel_command(ctx: Ctx, args: str) -> list[Reply]:
             cycle=round(total.cycle_days, 1),
         )
     )
-    return [Reply("\n".join(lines), image_png=chart(result))]
+    if not any(n for _, n in result.reached) and not total.won + total.lost:
+        return [Reply("\n".join(lines))]  # nothing to draw
+    return [Reply("\n".join(lines), image_png=await png(funnel_chart(result, days, ctx.lang)))]
 
 
 def _stage_lines(ctx: Ctx, result: Funnel) -> list[str]:
@@ -109,7 +113,9 @@ async def leaderboard_command(ctx: Ctx, args: str) -> list[Reply]:
     lines = [ctx.t("lb.title", days=days)]
     for rank, (owner, rep) in enumerate(ranked, start=1):
         lines.append(_line(ctx, rank, names.get(owner, "—"), rep))
-    return [Reply("\n".join(lines))]
+    named = [(names.get(owner, "—"), rep) for owner, rep in ranked]
+    chart = await png(leaderboard_chart(named, main, days, ctx.lang))
+    return [Reply("\n".join(lines), image_png=chart)]
 
 
 def _line(ctx: Ctx, rank: int, name: str, rep: RepFigures) -> str:

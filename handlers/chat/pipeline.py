@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from handlers.charts.draw import png
+from handlers.charts.parts import StageBar
+from handlers.charts.sales import pipeline_chart
 from handlers.chat.context import Ctx
 from handlers.chat.routes import Routes
 from handlers.i18n import Totals, add_texts, add_to, fmt_totals
@@ -33,19 +36,27 @@ async def pipeline_view(ctx: Ctx, _args: str) -> list[Reply]:
     lines = [ctx.t("dl.pipeline", scope=ctx.t(f"dl.scope_{scope}"))]
     total: Totals = {}
     weighted: Totals = {}
+    bars = []
     for stage in pipeline.open_stages:
         in_stage = [d for d in deals if d.stage == stage.key]
         amounts: Totals = {}
+        stage_weighted: Totals = {}
         for deal in in_stage:
             add_to(amounts, deal.currency, deal.amount or Decimal(0))
             add_to(total, deal.currency, deal.amount or Decimal(0))
-            add_to(weighted, deal.currency, (deal.amount or Decimal(0)) * stage.probability / 100)
+            share = (deal.amount or Decimal(0)) * stage.probability / 100
+            add_to(weighted, deal.currency, share)
+            add_to(stage_weighted, deal.currency, share)
         name = pipeline.name(stage.key, ctx.lang)
+        bars.append(StageBar(name, len(in_stage), amounts, stage_weighted))
         money = fmt_totals(amounts, ctx.lang)
         lines.append(ctx.t("dl.pipeline_line", stage=name, count=len(in_stage), amount=money))
     money, weighted_money = fmt_totals(total, ctx.lang), fmt_totals(weighted, ctx.lang)
     lines.append(ctx.t("dl.pipeline_total", amount=money, weighted=weighted_money))
-    return [Reply("\n".join(lines), private=True)]
+    if not deals:  # an empty chart says less than the text's zeros
+        return [Reply("\n".join(lines), private=True)]
+    chart = await png(pipeline_chart(bars, ctx.t(f"dl.scope_{scope}"), ctx.lang))
+    return [Reply("\n".join(lines), image_png=chart, private=True)]
 
 
 def register(routes: Routes) -> None:
