@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from handlers.charts.draw import COLORS, Panel, Row
+from handlers.charts.draw import COLORS, MUTED, Panel, Row
 from handlers.i18n import Totals, add_texts, fmt_money, t
 
 MAX_ROWS = 15  # a phone scrolls, but a 60-rep org's chart would be a poster
+MAX_CURRENCIES = 3
 
 _CURRENCIES = {
     "CNY": ("人民币", "yuan"),
@@ -35,6 +36,10 @@ add_texts(
         ),
         "ch.more": ("……还有 {n} 项未列出", "… and {n} more not shown"),
         "ch.none": ("（暂无）", "(none)"),
+        "ch.more_currencies": (
+            "另有 {n} 种货币，见文字",
+            "{n} more currencies: see the text",
+        ),
         "ch.weighted": ("（加权 {amount}）", " (weighted {amount})"),
     }
 )
@@ -95,8 +100,13 @@ def per_currency(
     title: Callable[[str], str],
     rows: Callable[[str], Sequence[Row]],
 ) -> list[Panel]:
-    """One panel per currency, each with its own rows and scale."""
-    return [
+    """One panel per currency, each with its own rows and scale; past MAX_CURRENCIES a line
+    sends the reader to the text, so the image stays within Telegram's 10,000 px (w + h)."""
+    panels = [
         Panel(title(currency_name(c, lang)), capped(rows(c), lang), COLORS[2 + i % 4])
-        for i, c in enumerate(currencies)
+        for i, c in enumerate(currencies[:MAX_CURRENCIES])
     ]
+    rest = len(currencies) - MAX_CURRENCIES
+    if rest > 0:
+        panels.append(Panel(t(lang, "ch.more_currencies", n=rest), (), MUTED, empty=""))
+    return panels

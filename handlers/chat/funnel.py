@@ -105,17 +105,23 @@ async def leaderboard_command(ctx: Ctx, args: str) -> list[Reply]:
     if not result.reps:
         return [Reply(ctx.t("lb.empty"))]
     names = {u.id: u.name for u in await ctx.uow.users.in_org(ctx.user.org_id)}
-    main = main_currency(result)  # amounts in different currencies can't be compared
-    ranked = sorted(
-        result.reps.items(),
-        key=lambda kv: (-kv[1].amounts.get(main, Decimal(0)), -kv[1].won, kv[0]),
-    )
+    main = main_currency(result)
+    ranked = ranking(result, main)
     lines = [ctx.t("lb.title", days=days)]
     for rank, (owner, rep) in enumerate(ranked, start=1):
         lines.append(_line(ctx, rank, names.get(owner, "—"), rep))
     named = [(names.get(owner, "—"), rep) for owner, rep in ranked]
     chart = await png(leaderboard_chart(named, main, days, ctx.lang))
     return [Reply("\n".join(lines), image_png=chart)]
+
+
+def ranking(result: Funnel, main: str) -> list[tuple[int, RepFigures]]:
+    """Reps by won amount in the main currency (amounts in different currencies can't be
+    compared), then by deals won."""
+    return sorted(
+        result.reps.items(),
+        key=lambda kv: (-kv[1].amounts.get(main, Decimal(0)), -kv[1].won, kv[0]),
+    )
 
 
 def _line(ctx: Ctx, rank: int, name: str, rep: RepFigures) -> str:
