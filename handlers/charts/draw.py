@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import logging
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -26,6 +27,7 @@ from unicodedata import east_asian_width
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
+log = logging.getLogger(__name__)
 WIDTH = 1000  # px; the figure is drawn at 100 dpi, so one inch is 100 px
 DPI = 100
 PAD = 40  # left and right margin
@@ -213,6 +215,11 @@ def _executor() -> ThreadPoolExecutor:
         return _pool
 
 
-async def png(chart: Chart) -> bytes:
-    """The chart drawn off the event loop: other chats are answered while it renders."""
-    return await asyncio.get_running_loop().run_in_executor(_executor(), render, chart)
+async def png(chart: Chart) -> bytes | None:
+    """The chart drawn off the event loop: other chats are answered while it renders. None if
+    drawing failed: the reply's text carries every figure, so it goes out without the image."""
+    try:
+        return await asyncio.get_running_loop().run_in_executor(_executor(), render, chart)
+    except Exception:
+        log.exception("chart %r not drawn; the text goes alone", chart.title)
+        return None

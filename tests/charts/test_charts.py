@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.console.chat import Console
 from bot.console.media import image_lines
 from handlers.charts.digest import digest_chart
-from handlers.charts.draw import Chart, Panel, Row, figure, printable, render
+from handlers.charts.draw import Chart, Panel, Row, figure, png, printable, render
 from handlers.charts.sales import funnel_chart, leaderboard_chart, pipeline_chart
 from handlers.chat.context import ChatConfig
 from handlers.chat.funnel import ranking
@@ -174,3 +174,11 @@ async def test_console_prints_where_the_chart_was_saved(world: World, tmp_path: 
     path = Path(out.splitlines()[-1].removeprefix("🖼 "))
     assert path.parent == (tmp_path / "media").resolve()
     assert (await asyncio.to_thread(path.read_bytes)).startswith(b"\x89PNG")
+
+
+async def test_a_chart_that_cannot_be_drawn_leaves_the_text_to_go_alone(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    broken = Chart("漏斗", [Panel("阶段", [Row("方案报价", 1, "1 个")], color="no-such-colour")])
+    assert await png(broken) is None
+    assert "not drawn" in caplog.text
