@@ -6,7 +6,7 @@ The demo company's manager (python main.py console --demo --as manager) in both 
 and a big-team worst case (8 stages, 3 currencies, 15 reps and a "more" row). For each chart:
 the median time (wall and CPU) to draw it and write the PNG, the PNG's size and dimensions.
 Target: under 300 ms a chart. Then how long the event loop went without running while four
-charts were drawn (handlers/charts/draw.png: two threads off the loop), against an idle loop.
+charts were drawn (handlers/charts/draw.png: a drawing process), against an idle loop.
 """
 
 from __future__ import annotations

@@ -1,12 +1,14 @@
 """Charts as phone-sized PNGs: stacked panels of labelled horizontal bars, drawn by matplotlib.
 
 Horizontal bars because a phone is narrow: each row's label and value sit on a line of their
-own above its bar, so Chinese stage names, rep names and amounts are never cut or rotated.
+own above its bar, so Chinese stage names, rep names and amounts are never rotated (a name too
+long for the line ends in "…"; the value is always whole).
 Everything is sized in pixels for a 1,000 px wide image (a phone shows it at about 2.5 px per
 point, so the 27 px labels read like 11 pt text).
 
 Thread-safe by construction: no pyplot, so no global figure registry; each chart has its own
 `Figure` and Agg canvas, and the font is given to every text by file (no rcParams edited).
+`png` draws in a separate process, so a chart never holds the chats' event loop.
 matplotlib is imported on first use: the bot starts and answers without paying for it.
 """
 
@@ -15,9 +17,11 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
+import multiprocessing
 import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -201,25 +205,42 @@ def render(chart: Chart) -> bytes:
     return to_png(figure(chart))
 
 
-_pool: ThreadPoolExecutor | None = None
+_pool: ProcessPoolExecutor | None = None
 _pool_lock = threading.Lock()
 
 
-def _executor() -> ThreadPoolExecutor:
-    """Two drawing threads, made on first use: a burst of digests queues here instead of
-    taking every core (and 30 MB of memory each) from the chats."""
+def _executor() -> ProcessPoolExecutor:
+    """One drawing process, started on first use. A process, not a thread: drawing is Python
+    and C that hold the GIL, and on a busy machine a drawing thread kept the event loop from
+    running for up to 1.5 s, a process for at most 60 ms (bench/charts.py). "spawn": forking
+    a process that runs threads (the database driver's) is unsafe. One process bounds the
+    memory (about 100 MB) and queues a burst of digests instead of taking both cores."""
     global _pool
     with _pool_lock:
         if _pool is None:
-            _pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="chart")
+            context = multiprocessing.get_context("spawn")
+            _pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
         return _pool
+
+
+def _discard(pool: ProcessPoolExecutor) -> None:
+    """Forget a pool whose process died: the next chart starts a new one."""
+    global _pool
+    with _pool_lock:
+        if _pool is pool:
+            _pool = None
+    pool.shutdown(wait=False, cancel_futures=True)
 
 
 async def png(chart: Chart) -> bytes | None:
     """The chart drawn off the event loop: other chats are answered while it renders. None if
     drawing failed: the reply's text carries every figure, so it goes out without the image."""
+    pool = _executor()
     try:
-        return await asyncio.get_running_loop().run_in_executor(_executor(), render, chart)
+        return await asyncio.get_running_loop().run_in_executor(pool, render, chart)
+    except BrokenProcessPool:
+        log.exception("the chart process died; %r goes as text alone", chart.title)
+        _discard(pool)
     except Exception:
         log.exception("chart %r not drawn; the text goes alone", chart.title)
-        return None
+    return None
