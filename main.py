@@ -148,9 +148,10 @@ async def run_console_command(app: App, args: argparse.Namespace) -> int:
 
     # The jobs' clock runs here too, so reminders fire in the demo; only a person at a
     # terminal sees them printed (a piped script keeps its transcript deterministic).
-    jobs = start_jobs(app, extra=console_ticks(app) if sys.stdin.isatty() else ())
+    media = app.settings.console_media_dir
+    jobs = start_jobs(app, extra=console_ticks(app, media=media) if sys.stdin.isatty() else ())
     try:
-        await run_console(app.router, user_id)
+        await run_console(app.router, user_id, media=media)
     finally:
         await jobs.stop()
     return 0

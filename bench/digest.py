@@ -162,7 +162,7 @@ async def run(engine: AsyncEngine, label: str, scale: float) -> None:
             digest = digest_for(
                 figures, audience(manager, users, teams), teams[manager.team_id or 0]
             )
-            digest_reply(digest, "zh", NOW)
+            await digest_reply(digest, "zh", NOW)
         total = time.perf_counter() - t0
     print(
         f"[{label}] {len(managers)} manager digests: {total:.2f}s, {counter.n} SQL statements; "

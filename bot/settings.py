@@ -110,6 +110,8 @@ class Settings(BaseSettings):
     # Off: they refuse to start on a schema that is behind and say so (exit code 2); run
     # `python main.py migrate` as a deployment step instead.
     migrate_on_start: bool = True
+    # Where the console saves the images it receives (charts), printing each path.
+    console_media_dir: Path = Path("chatcrm-media")
 
     @field_validator("log_level", mode="before")
     @classmethod

@@ -58,6 +58,6 @@ async def send_digests(
         title = title_for(manager, team_names, view.org.name)
         digest = digest_for(figures, audience(manager, view.users, team_names), title)
         digest.late = slot.is_late(now)
-        reply = digest_reply(digest, manager.lang, now, due_at)
+        reply = await digest_reply(digest, manager.lang, now, due_at)
         items.append((manager, reply, f"{job}:{manager.id}:{slot.day.isoformat()}"))
     return await queue_for_users(uow, items, now)

@@ -6,8 +6,10 @@ import asyncio
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TextIO
 
+from bot.console.media import image_lines
 from handlers.chat.router import Router
 from handlers.messages import InboundMessage, Reply
 
@@ -27,9 +29,14 @@ def render(replies: Sequence[Reply], first: int = 1) -> str:
     return "\n\n".join(blocks)
 
 
+MEDIA_DIR = Path("chatcrm-media")  # Settings.console_media_dir
+
+
 class Console:
-    def __init__(self, router: Router, user_id: str, locale: str | None = None) -> None:
-        self.router, self.user_id, self.locale = router, user_id, locale
+    def __init__(
+        self, router: Router, user_id: str, locale: str | None = None, media: Path = MEDIA_DIR
+    ) -> None:
+        self.router, self.user_id, self.locale, self.media = router, user_id, locale, media
         self.counter = 0
 
     async def send(self, text: str) -> str:
@@ -44,7 +51,8 @@ class Console:
             locale=self.locale,
             display_name=self.user_id,
         )
-        return render(await self.router.handle(msg))
+        replies = await self.router.handle(msg)
+        return "\n".join([render(replies), *image_lines(replies, self.media)])
 
     async def run(self, stdin: TextIO, stdout: TextIO) -> None:
         interactive = stdin.isatty()
@@ -68,5 +76,7 @@ class Console:
             stdout.flush()
 
 
-async def run_console(router: Router, user_id: str, locale: str | None = None) -> None:
-    await Console(router, user_id, locale).run(sys.stdin, sys.stdout)
+async def run_console(
+    router: Router, user_id: str, locale: str | None = None, media: Path = MEDIA_DIR
+) -> None:
+    await Console(router, user_id, locale, media).run(sys.stdin, sys.stdout)

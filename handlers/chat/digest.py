@@ -19,7 +19,7 @@ async def digest_command(ctx: Ctx, args: str) -> list[Reply]:
     assert org is not None
     sched = org_schedule(org, ctx.config.default_tz, ctx.config.default_lang)
     digest = await svc.for_viewer(ctx.uow, ctx.user, ctx.now, days, sched)
-    return [digest_reply(digest, ctx.lang, ctx.now)]
+    return [await digest_reply(digest, ctx.lang, ctx.now)]
 
 
 async def weekly_command(ctx: Ctx, _args: str) -> list[Reply]:

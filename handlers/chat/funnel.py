@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from handlers.charts.draw import png
+from handlers.charts.sales import funnel_chart, leaderboard_chart
 from handlers.chat.context import Ctx
 from handlers.chat.ops_util import require
 from handlers.chat.routes import Routes
 from handlers.i18n import Totals, add_texts, fmt_money, fmt_totals
 from handlers.messages import Reply
-from handlers.services.ops.funnel import Funnel, RepFigures, chart, funnel, main_currency
+from handlers.services.ops.funnel import Funnel, RepFigures, funnel, main_currency
 
 PERIODS = {"week": 7, "周": 7, "month": 30, "月": 30, "quarter": 90, "季度": 90, "year": 365}
 
@@ -72,7 +74,9 @@ async def funnel_command(ctx: Ctx, args: str) -> list[Reply]:
             cycle=round(total.cycle_days, 1),
         )
     )
-    return [Reply("\n".join(lines), image_png=chart(result))]
+    if not any(n for _, n in result.reached) and not total.won + total.lost:
+        return [Reply("\n".join(lines))]  # nothing to draw
+    return [Reply("\n".join(lines), image_png=await png(funnel_chart(result, days, ctx.lang)))]
 
 
 def _stage_lines(ctx: Ctx, result: Funnel) -> list[str]:
@@ -101,15 +105,23 @@ async def leaderboard_command(ctx: Ctx, args: str) -> list[Reply]:
     if not result.reps:
         return [Reply(ctx.t("lb.empty"))]
     names = {u.id: u.name for u in await ctx.uow.users.in_org(ctx.user.org_id)}
-    main = main_currency(result)  # amounts in different currencies can't be compared
-    ranked = sorted(
-        result.reps.items(),
-        key=lambda kv: (-kv[1].amounts.get(main, Decimal(0)), -kv[1].won, kv[0]),
-    )
+    main = main_currency(result)
+    ranked = ranking(result, main)
     lines = [ctx.t("lb.title", days=days)]
     for rank, (owner, rep) in enumerate(ranked, start=1):
         lines.append(_line(ctx, rank, names.get(owner, "—"), rep))
-    return [Reply("\n".join(lines))]
+    named = [(names.get(owner, "—"), rep) for owner, rep in ranked]
+    chart = await png(leaderboard_chart(named, main, days, ctx.lang))
+    return [Reply("\n".join(lines), image_png=chart)]
+
+
+def ranking(result: Funnel, main: str) -> list[tuple[int, RepFigures]]:
+    """Reps by won amount in the main currency (amounts in different currencies can't be
+    compared), then by deals won."""
+    return sorted(
+        result.reps.items(),
+        key=lambda kv: (-kv[1].amounts.get(main, Decimal(0)), -kv[1].won, kv[0]),
+    )
 
 
 def _line(ctx: Ctx, rank: int, name: str, rep: RepFigures) -> str:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from handlers.chart import digest_chart
+from handlers.charts.digest import digest_chart
+from handlers.charts.draw import png
 from handlers.i18n import Totals, add_texts, add_to, fmt_date, fmt_totals, t
 from handlers.messages import Reply
 from handlers.services.digest import Digest, RepFigures, StageFigures
@@ -54,9 +55,8 @@ add_texts(
         ),
         "dg.more": ("  ……还有 {n} 个", "  … and {n} more"),
         "dg.chart": (
-            "图：左为各阶段商机数，右为近14天各成员拜访数（R1… 按上面成员顺序）",
-            "Chart: deals per stage (left), visits per rep over 14 days (right; R1… in the "
-            "order above)",
+            "图：各阶段商机数与金额（每种货币单独一栏），各成员拜访数",
+            "Chart: deals and amounts per stage (one panel per currency), visits per rep",
         ),
     }
 )
@@ -141,12 +141,10 @@ def _stale(digest: Digest, lang: str, now: datetime) -> list[str]:
     return lines
 
 
-def digest_reply(
+async def digest_reply(
     digest: Digest, lang: str, now: datetime, due_at: datetime | None = None
 ) -> Reply:
-    """Text and chart together; the chart's R1… follow the order of reps in the text."""
-    ordered = [r for r in digest.reps if r.needs_attention]
-    ordered += [r for r in digest.reps if not r.needs_attention]
-    chart = digest_chart([s.count for s in digest.stages], [r.visits_14d for r in ordered])
+    """Text and chart together; the chart names stages and reps itself."""
+    chart = await png(digest_chart(digest, lang))
     text = render(digest, lang, now, due_at) + "\n" + t(lang, "dg.chart")
     return Reply(text, image_png=chart, private=True)

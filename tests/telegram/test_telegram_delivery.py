@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from handlers.charts.draw import Chart, Panel, Row, render
 from handlers.messages import Choice, Reply, reply_to_dict
 from store.models import Activity, Customer, Identity
 from tests.fakes.telegram_api import TgUser
@@ -119,7 +120,8 @@ async def test_buttons_still_work_after_a_restart(sqlite_engine: AsyncEngine) ->
 
 
 async def test_image_replies_are_sent_as_photos_with_caption(tg: Harness) -> None:
-    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    png = render(Chart("漏斗", [Panel("各阶段商机数", [Row("方案报价", 2, "2 个")])]))  # real
+    assert len(png) < 10 * 1024 * 1024  # sendPhoto's limit
     reply = Reply("📊 漏斗 <本月>", (Choice("详情", "dl:list"),), image_png=png)
     async with tg.app.uows() as uow:
         body = reply_to_dict(reply)

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from handlers.chart import FUNNEL, Canvas
 from handlers.i18n import Totals, add_to
 from handlers.services.deals import Pipeline, pipeline
 from store.repos.ops_figures import ClosedRow
@@ -98,17 +97,3 @@ def main_currency(result: Funnel) -> str:
     priced = result.total.priced
     return max(sorted(priced), key=lambda c: priced[c]) if priced else "CNY"
 
-
-def chart(result: Funnel) -> bytes:
-    """Deals reaching each open stage, numbered in pipeline order (names are in the text)."""
-    canvas = Canvas(400, 270)
-    canvas.text(10, 10, "DEALS BY STAGE")
-    peak = max([n for _, n in result.reached] + [1])
-    slot = 380 // max(1, len(result.reached))
-    for i, (_, n) in enumerate(result.reached):
-        h = round(180 * n / peak)
-        x = 10 + i * slot
-        canvas.rect(x, 230 - h, max(4, slot - 8), h, FUNNEL)
-        canvas.text(x, 230 - h - 20, str(n))
-        canvas.text(x, 238, str(i + 1))
-    return canvas.png()
