@@ -7,6 +7,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.console.chat import render
+from bot.console.media import LocalFiles
 from handlers.chat.app import build_router
 from handlers.chat.context import ChatConfig
 from handlers.chat.router import Router
@@ -62,7 +63,7 @@ class Chat:
             attachments=attachments,
             forwarded=forwarded,
         )
-        self.last = await self.world.router.handle(msg)
+        self.last = await self.world.router.handle(msg, media=LocalFiles())
         return render(self.last)
 
     async def converse(self, steps: list[tuple[str, str]]) -> None:

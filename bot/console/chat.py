@@ -6,10 +6,12 @@ import asyncio
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TextIO
 
+from bot.console.media import MEDIA_DIR, LocalFiles, attachment_for, save
 from handlers.chat.router import Router
-from handlers.messages import InboundMessage, Reply
+from handlers.messages import Attachment, InboundMessage, Reply
 
 CHANNEL = "console"
 
@@ -27,24 +29,59 @@ def render(replies: Sequence[Reply], first: int = 1) -> str:
     return "\n\n".join(blocks)
 
 
+def saved_files(replies: Sequence[Reply], folder: Path = MEDIA_DIR) -> list[str]:
+    """Write each reply's document to the media folder; a line naming each file written."""
+    lines = []
+    for reply in replies:
+        if reply.document is not None:
+            path = save(reply.document.filename, reply.document.data, folder)
+            lines.append(f"📎 {path} ({len(reply.document.data):,} bytes)")
+    return lines
+
+
+def attach(text: str) -> tuple[str | None, tuple[Attachment, ...]] | str:
+    """`/attach PATH [caption]` as a file sent with its caption; an error line if no file."""
+    _cmd, _, rest = text.partition(" ")
+    raw, _, caption = rest.strip().partition(" ")
+    path = Path(raw).expanduser()
+    if not raw or not path.is_file():
+        return f"/attach: no such file: {raw or '(none given)'}"
+    return caption.strip() or None, (attachment_for(path),)
+
+
 class Console:
-    def __init__(self, router: Router, user_id: str, locale: str | None = None) -> None:
+    def __init__(
+        self,
+        router: Router,
+        user_id: str,
+        locale: str | None = None,
+        media_dir: Path = MEDIA_DIR,
+    ) -> None:
         self.router, self.user_id, self.locale = router, user_id, locale
-        self.counter = 0
+        self.counter, self.media_dir, self.files = 0, media_dir, LocalFiles()
 
     async def send(self, text: str) -> str:
+        attachments: tuple[Attachment, ...] = ()
+        said: str | None = text
+        if text.split(" ", 1)[0].lower() == "/attach":
+            parsed = attach(text)
+            if isinstance(parsed, str):
+                return parsed
+            said, attachments = parsed
         self.counter += 1
         msg = InboundMessage(
             channel=CHANNEL,
             user_id=self.user_id,
             chat_id=self.user_id,
             sent_at=datetime.now(UTC),
-            text=text,
+            text=said,
             message_id=str(self.counter),
             locale=self.locale,
             display_name=self.user_id,
+            attachments=attachments,
         )
-        return render(await self.router.handle(msg))
+        replies = await self.router.handle(msg, media=self.files)
+        return "\n".join([render(replies), *saved_files(replies, self.media_dir)])
 
     async def run(self, stdin: TextIO, stdout: TextIO) -> None:
         interactive = stdin.isatty()

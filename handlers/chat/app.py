@@ -9,6 +9,7 @@ from handlers.chat import (
     deals,
     digest,
     dupes,
+    files_import,
     forwarded,
     funnel,
     help,
@@ -21,6 +22,7 @@ from handlers.chat import (
     team,
     transfer,
     visits,
+    voice,
 )
 from handlers.chat.context import ChatConfig
 from handlers.chat.router import Router
@@ -66,6 +68,8 @@ FEATURES = (
     team,  # team operations
     funnel,  # team operations
     data,  # team operations
+    files_import,  # files in and out of chat
+    voice,
     forwarded,
     intents,
 )
