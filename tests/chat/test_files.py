@@ -115,9 +115,7 @@ async def test_import_refusals_change_nothing(
     good = await _csv(tmp_path, "ok.csv", "name,phone\nAnn,13912345678\n")
     assert "manager or an admin" in await _send_file(people_en["rep_a"], good)
     notes = await _csv(tmp_path, "notes.txt", "hello")
-    assert 'as .csv or .xlsx (this is "notes.txt")' in await _send_file(
-        people_en["admin"], notes
-    )
+    assert 'as .csv or .xlsx (this is "notes.txt")' in await _send_file(people_en["admin"], notes)
     broken = tmp_path / "broken.xlsx"
     broken.write_bytes(b"PK\x03\x04 this is no workbook")
     assert "Cannot read this file" in await _send_file(people_en["admin"], broken)
