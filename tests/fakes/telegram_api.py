@@ -261,20 +261,28 @@ async def _params(request: Request) -> dict[str, Any]:
         decoded: dict[str, Any] = json.loads(body)
         return decoded
     if kind.startswith("multipart/"):
-        parsed: EmailMessage = BytesParser(policy=policy.default).parsebytes(
-            f"Content-Type: {kind}\r\n\r\n".encode() + body
-        )
         raw: dict[str, Any] = {}
-        for part in parsed.iter_parts():
-            name = str(part.get_param("name", header="content-disposition"))
-            content = part.get_payload(decode=True)
-            assert isinstance(content, bytes)
-            raw[name] = content if part.get_filename() else content.decode()
-            if part.get_filename():
-                raw[f"{name}.filename"] = part.get_filename()
+        for name, filename, content in multipart_parts(body, kind):
+            raw[name] = content if filename is not None else content.decode()
+            if filename is not None:
+                raw[f"{name}.filename"] = filename
     else:
         raw = dict(parse_qsl(body.decode()))
     return {key: _decode(key, value) for key, value in raw.items()}
+
+
+def multipart_parts(body: bytes, content_type: str) -> list[tuple[str, str | None, bytes]]:
+    """(field name, file name or None, content) of each part of a multipart/form-data body."""
+    parsed: EmailMessage = BytesParser(policy=policy.default).parsebytes(
+        f"Content-Type: {content_type}\r\n\r\n".encode() + body
+    )
+    parts = []
+    for part in parsed.iter_parts():
+        name = str(part.get_param("name", header="content-disposition"))
+        content = part.get_payload(decode=True)
+        assert isinstance(content, bytes)
+        parts.append((name, part.get_filename(), content))
+    return parts
 
 
 def _decode(key: str, value: Any) -> Any:
