@@ -25,6 +25,7 @@ add_texts(
             "• /payment 回款 — 记录回款或付款计划\n"
             "• /pool 公海 — 查看和领取公海客户\n"
             "• /bind 绑定客户 — 给客户发公众号绑定码\n"
+            "• /export 导出 — 客户/拜访/商机导出为 Excel 文件，如「导出 客户」「导出 商机 csv」\n"
             "• /lang en · /tz Asia/Shanghai — 语言和时区\n"
             "• /cancel 取消 — 放弃正在填写的内容\n"
             "也可以直接说：「查一下华为」「华为那单赢了」。",
@@ -40,6 +41,8 @@ add_texts(
             "• /payment — record money received or a payment plan\n"
             "• /pool — see and claim customers in the team pool\n"
             "• /bind — a code that links a customer's WeChat to their record\n"
+            "• /export — your customers, activities or deals as an Excel file, e.g. "
+            '"/export customers", "/export deals csv"\n'
             "• /lang zh · /tz America/New_York — language and timezone\n"
             "• /cancel — leave the form you're filling in\n"
             'Or just say it: "look up Acme", "Acme deal won".',
@@ -49,12 +52,15 @@ add_texts(
             "• /digest 日报 · /weekly 周报 — 团队日报和周报（含图表）\n"
             "• /funnel 销售漏斗 · /leaderboard 排行榜 — 转化分析和排名\n"
             "• /segment 分群 — 如「A类 30天未联系」「沉睡 B类」\n"
-            "• /routing 分配规则 · /owners 归属记录",
+            "• /routing 分配规则 · /owners 归属记录\n"
+            "• 导入客户：直接发送 CSV 或 Excel 客户表，预览后选择如何处理重复客户",
             "Your team (managers):\n"
             "• /digest · /weekly — the team's daily and weekly digest, with a chart\n"
             "• /funnel · /leaderboard — conversion analytics and ranking\n"
             "• /segment — e.g. \"A 30 days no contact\", \"dormant B customers\"\n"
-            "• /routing · /owners — lead routing rules, owner history",
+            "• /routing · /owners — lead routing rules, owner history\n"
+            "• Import customers: send a CSV or Excel table, check the preview, choose what "
+            "happens to duplicates",
         ),
         "help.admin": (
             "管理员：\n"
