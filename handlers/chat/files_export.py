@@ -19,6 +19,7 @@ from handlers.messages import MAX_DOCUMENT, Document, Reply
 from handlers.services.audit import record
 from handlers.services.ops import exporter
 from handlers.services.ops.tabular import TableWriter
+from store.models import User
 
 MAX_ROWS = 200_000  # beyond this a chat file is the wrong tool: the CLI writes any size
 MIMES = {
@@ -59,6 +60,10 @@ add_texts(
         "ex.unknown_target": (
             "没有找到团队或同事「{name}」。",
             'No team or colleague called "{name}".',
+        ),
+        "ex.which": (
+            "有几位同事符合：{names}。请写全名。",
+            "Several colleagues fit: {names}. Please give the full name.",
         ),
         "ex.too_big": (
             "这个导出超过了聊天里能发送的大小（最多 {limit} 行、{mb} MB）。"
@@ -151,11 +156,30 @@ async def _owners(ctx: Ctx, target: str, kind: str) -> tuple[frozenset[int], str
                 return await ctx.uow.users.team_member_ids(team.id), _safe(team.name)
     if kind in TEAM_WORDS:
         raise UserError("ex.unknown_target", name=target[:30])
-    try:
-        user = await colleague(ctx, target)
-    except UserError:
-        raise UserError("ex.unknown_target", name=target[:30]) from None
+    user = await _colleague(ctx, target)
     return frozenset({user.id}), _safe(user.name)
+
+
+async def _colleague(ctx: Ctx, target: str) -> User:
+    """By full name or #id, else by one word of the name ("Emily" for Emily Chen) when
+    exactly one colleague has it; several are named back, never guessed between."""
+    try:
+        return await colleague(ctx, target)
+    except UserError:
+        pass
+    wanted = target.casefold()
+    users = await ctx.uow.users.in_org(ctx.user.org_id)
+    found = [u for u in users if wanted in u.name.casefold().split()]
+    if len(found) == 1:
+        return found[0]
+    if found:
+        names = (
+            "、".join(u.name for u in found)
+            if ctx.lang == "zh"
+            else ", ".join(u.name for u in found)
+        )
+        raise UserError("ex.which", names=names)
+    raise UserError("ex.unknown_target", name=target[:30])
 
 
 def _safe(name: str) -> str:
