@@ -12,7 +12,7 @@ from datetime import timedelta
 from typing import TextIO
 
 from bot.bootstrap import App
-from bot.console.chat import CHANNEL, render
+from bot.console.chat import CHANNEL, render, saved_files
 from handlers.messages import reply_from_dict
 
 LEASE = timedelta(minutes=1)
@@ -23,9 +23,11 @@ async def print_console_rows(app: App, out: TextIO = sys.stdout, limit: int = 50
     async with app.uows() as uow:
         rows = await uow.outbox.claim(app.clock.now(), limit, LEASE, channels=(CHANNEL,))
         for row in rows:
-            text = render([reply_from_dict(row.body)], int(row.body.get("first_choice", 1)))
+            reply = reply_from_dict(row.body)
+            text = render([reply], int(row.body.get("first_choice", 1)))
             image = " [+chart image]" if row.body.get("image_png") else ""
-            out.write(f"\n📨 → {row.recipient}{image}\n{text}\n")
+            files = "".join(f"{line}\n" for line in saved_files([reply]))
+            out.write(f"\n📨 → {row.recipient}{image}\n{text}\n{files}")
             await uow.outbox.mark_sent(row.id, None)
         await uow.commit()
     out.flush()

@@ -67,3 +67,19 @@ async def test_refusals_voice_and_big_files(tg: Harness) -> None:
     assert "没能取到这个文件" in refused.text
     [refused] = await tg.send(tg.updates.message(REP, None, document=gone))
     assert "manager or an admin" in refused.text
+
+
+def test_document_reply_survives_the_outbox_and_plans_its_caption() -> None:
+    from bot.telegram.send import plan
+    from handlers.messages import Choice, Document, Reply, reply_from_dict, reply_to_dict
+
+    doc = Document("客户.xlsx", bytes(range(256)) * 4, "application/x")
+    reply = Reply("📄 1 行", (Choice("OK", "x:1"),), private=True, document=doc)
+    body = reply_to_dict(reply)
+    assert isinstance(body["document"], dict) and body["document"]["filename"] == "客户.xlsx"
+    assert reply_from_dict(body) == reply
+    [part] = plan(reply)
+    assert part.document == doc and part.text == "📄 1 行" and part.markup is not None
+    long = Reply("字" * 1500, document=doc)  # over a caption's 1,024: text first, then the file
+    text, file = plan(long)
+    assert text.document is None and file.document == doc and file.text is None
