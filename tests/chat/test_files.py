@@ -155,14 +155,18 @@ async def test_voice_asks_for_text_and_keeps_the_form(people: dict[str, Chat]) -
 
 
 async def test_console_attach_and_saved_files(world: World, tmp_path: Path) -> None:
-    assert attach("/attach /no/such/file.csv").startswith("/attach: no such file")
+    missing = attach("/attach /no/such/file.csv")
+    assert isinstance(missing, str) and missing.startswith("/attach: no such file")
     photo = tmp_path / "card.JPG"
     photo.write_bytes(b"\xff\xd8\xff")
-    said, files = attach(f"/attach {photo} 名片")  # type: ignore[misc]
+    sent = attach(f"/attach {photo} 名片")
+    assert not isinstance(sent, str)
+    said, files = sent
     assert said == "名片" and files[0].kind == "photo" and files[0].size == 3
     table = tmp_path / "t.xlsx"
     table.write_bytes(b"x")
-    assert attach(f"/attach {table}")[1][0].kind == "document"  # type: ignore[index]
+    sent = attach(f"/attach {table}")
+    assert not isinstance(sent, str) and sent[1][0].kind == "document"
     first = save("../../etc/passwd", b"a", tmp_path / "media")
     second = save("passwd", b"b", tmp_path / "media")
     assert first.parent == second.parent == (tmp_path / "media").resolve()

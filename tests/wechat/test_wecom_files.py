@@ -5,6 +5,8 @@ Official Account's voice recognition."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 
 from handlers.services.ops.tabular import read_table_bytes
@@ -12,10 +14,10 @@ from store.models import Activity, Customer
 from tests.wechat.harness import WeChat
 
 
-async def _sends(wx: WeChat, user: str, **fields: str | int) -> list[tuple[str, str]]:
+async def _sends(wx: WeChat, user: str, **fields: Any) -> list[tuple[str, str]]:
     """What the rep receives for one message of any type: (msgtype, text) in order."""
     mark = len(wx.api.calls)
-    response = await wx.post_wecom(wx.wecom_xml(user, MsgId=next(wx._ids), **fields))
+    response = await wx.post_wecom(wx.wecom_xml(user, None, MsgId=next(wx._ids), **fields))
     assert response.status_code == 200, response.text
     await wx.settled()
     calls = [c for c in wx.api.calls[mark:] if c.path == "message/send" and c.to == user]
