@@ -1,31 +1,22 @@
 """/export (导出) in chat: customers, activities or deals as an XLSX or CSV file, within scope.
 
-Rows stream out of the database on the event loop (awaiting between batches); the file itself
-is written in a worker thread, so a big export never stalls other chats. A rep gets their own
-records, a manager their team's, an admin the organisation's; phones masked as privacy.py says.
+A rep gets their own records, a manager their team's, an admin the organisation's; phones
+masked as privacy.py says. The file is built off the event loop (services/ops/export_file.py);
+one of more than INLINE_ROWS rows is handed to the export job with a progress message.
 """
 
 from __future__ import annotations
 
-import asyncio
-import io
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 from handlers.chat.context import Ctx, UserError
 from handlers.chat.ops_util import colleague
 from handlers.i18n import add_texts
-from handlers.messages import MAX_DOCUMENT, Document, Reply
+from handlers.messages import Reply
 from handlers.services.audit import record
-from handlers.services.ops import exporter
-from handlers.services.ops.tabular import TableWriter
+from handlers.services.ops import export_file, exporter
 from store.models import User
 
-MAX_ROWS = 200_000  # beyond this a chat file is the wrong tool: the CLI writes any size
-MIMES = {
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "csv": "text/csv",
-}
 WHAT = {
     "customers": "customers", "customer": "customers", "客户": "customers",
     "activities": "activities", "activity": "activities", "visits": "activities",
@@ -45,14 +36,6 @@ add_texts(
             "Usage: /export customers|activities|deals [team|colleague|mine] [csv]\n"
             'e.g. "/export customers", "/export deals East", "/export customers mine csv"',
         ),
-        "ex.file": (
-            "📄 {name}：{rows} 行（电话已按权限脱敏）。",
-            "📄 {name}: {rows} rows (phones masked as your role requires).",
-        ),
-        "ex.empty": (
-            "📄 {name}：没有符合条件的记录，文件只有表头。",
-            "📄 {name}: nothing matches, so the file has only its header row.",
-        ),
         "ex.out_of_scope": (
             "你只能导出自己权限范围内的数据（{who} 不在其中）。",
             "You can only export records within your own scope ({who} is outside it).",
@@ -61,39 +44,16 @@ add_texts(
             "没有找到团队或同事「{name}」。",
             'No team or colleague called "{name}".',
         ),
+        "ex.building": (
+            "⏳ {name} 数据较多，正在后台生成，好了马上发给你。",
+            "⏳ {name} is a big one: building it now, I'll send it here when it's ready.",
+        ),
         "ex.which": (
             "有几位同事符合：{names}。请写全名。",
             "Several colleagues fit: {names}. Please give the full name.",
         ),
-        "ex.too_big": (
-            "这个导出超过了聊天里能发送的大小（最多 {limit} 行、{mb} MB）。"
-            "请按团队或同事缩小范围，或请管理员用命令行导出：{cli}",
-            "This export is larger than a chat file can be (at most {limit} rows, {mb} MB). "
-            "Narrow it to a team or a colleague, or ask an admin to run: {cli}",
-        ),
     }
 )
-
-
-class _TooMany(Exception):
-    pass
-
-
-@dataclass
-class _Rows:
-    """The export's rows, kept to be written into the file off the event loop."""
-
-    kept: list[list[Any]] = field(default_factory=list)
-    rows: int = 0
-
-    def append(self, row: list[Any]) -> None:
-        if self.rows > MAX_ROWS:
-            raise _TooMany
-        self.kept.append(row)
-        self.rows += 1
-
-    def close(self) -> None:
-        pass
 
 
 @dataclass(frozen=True)
@@ -105,24 +65,37 @@ class _Request:
 
 
 async def export_command(ctx: Ctx, args: str) -> list[Reply]:
-    """/export customers|activities|deals [team|colleague|mine] [csv]: a file in chat."""
+    """/export customers|activities|deals [team|colleague|mine] [csv]: a file in chat; a
+    large one is built by the export job (jobs/exports.py) after a progress message."""
     request = await _parse(ctx, args)
     scope = exporter.narrowed(ctx.scope, request.owners)
-    sink = _Rows()
-    try:
-        count = await exporter.export(ctx.uow, scope, request.what, sink, ctx.user)
-    except _TooMany:
-        raise _too_big(ctx, request.what) from None
-    data = await asyncio.to_thread(_write, sink.kept, request.fmt)
-    if len(data) > MAX_DOCUMENT:
-        raise _too_big(ctx, request.what)
     suffix = f"-{request.label}" if request.label else ""
     name = f"{request.what}{suffix}-{ctx.local_now():%Y%m%d}.{request.fmt}"
-    after = {"what": request.what, "rows": count, "fmt": request.fmt, "narrowed": request.label}
-    await record(ctx.uow, ctx.user, "data.export", ("org", ctx.user.org_id), ctx.now, None, after)
+    after = {"what": request.what, "fmt": request.fmt, "narrowed": request.label}
+    try:
+        count, data = await export_file.build(
+            ctx.uow, scope, request.what, request.fmt, ctx.user, export_file.INLINE_ROWS
+        )
+    except export_file.TooMany:
+        await _defer(ctx, request, name)
+        await record(ctx.uow, ctx.user, "data.export", ("org", ctx.user.org_id), ctx.now,
+                     None, {**after, "deferred": True})  # fmt: skip
+        return [Reply(ctx.t("ex.building", name=name), private=True)]
+    await record(ctx.uow, ctx.user, "data.export", ("org", ctx.user.org_id), ctx.now,
+                 None, {**after, "rows": count})  # fmt: skip
     text = ctx.t("ex.file" if count else "ex.empty", name=name, rows=count)
-    document = Document(name, data, MIMES[request.fmt])
-    return [Reply(text, private=True, document=document)]
+    return [Reply(text, private=True, document=export_file.document(name, request.fmt, data))]
+
+
+async def _defer(ctx: Ctx, request: _Request, name: str) -> None:
+    """Queue the export for the job; it answers in this chat (its channel, this person)."""
+    body = {
+        "user_id": ctx.user.id, "what": request.what, "fmt": request.fmt, "name": name,
+        "owners": sorted(request.owners) if request.owners is not None else None,
+        "channel": ctx.msg.channel, "to": ctx.msg.chat_id,
+    }  # fmt: skip
+    key = f"export:{ctx.user.id}:{ctx.now.isoformat()}:{ctx.msg.dedupe_key or ctx.msg.message_id}"
+    await ctx.uow.outbox.enqueue(export_file.EXPORT_CHANNEL, str(ctx.user.id), body, key, ctx.now)
 
 
 async def _parse(ctx: Ctx, args: str) -> _Request:
@@ -185,18 +158,3 @@ async def _colleague(ctx: Ctx, target: str) -> User:
 def _safe(name: str) -> str:
     """A name as part of a file name: letters, digits and CJK kept, the rest dashes."""
     return "".join(c if c.isalnum() else "-" for c in name)[:30]
-
-
-def _too_big(ctx: Ctx, what: str) -> UserError:
-    cli = f"python main.py admin export --org {ctx.user.org_id} --what {what} --out {what}.xlsx"
-    return UserError("ex.too_big", limit=MAX_ROWS, mb=MAX_DOCUMENT // (1024 * 1024), cli=cli)
-
-
-def _write(rows: list[list[Any]], fmt: str) -> bytes:
-    """The file's bytes (runs in a worker thread: openpyxl is pure Python)."""
-    buffer = io.BytesIO()
-    writer = TableWriter(buffer, fmt)
-    for row in rows:
-        writer.append(row)
-    writer.close()
-    return buffer.getvalue()

@@ -5,12 +5,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from bot.console.chat import Console, attach, saved_files
 from bot.console.media import attachment_for, save
+from handlers.messages import reply_from_dict
+from handlers.services.ops import export_file
 from handlers.services.ops.tabular import read_table_bytes
-from store.models import AuditLog, Customer
+from jobs.context import JobContext
+from jobs.exports import run_exports
+from store.models import AuditLog, Customer, OutboxEntry
 from tests.ops.helpers import add_customer, rows
 from tests.world import Chat, World
 
@@ -183,3 +188,32 @@ async def test_console_attach_and_saved_files(world: World, tmp_path: Path) -> N
     assert "1 new customers" in await console.send(f"/attach {good}")
     assert "1 created" in await console.send("3")
     assert saved_files([]) == []
+
+
+async def test_large_export_is_built_by_the_job_after_a_progress_message(
+    people_en: dict[str, Chat], world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(export_file, "INLINE_ROWS", 1)
+    for name, phone in (("Ann", "13912345678"), ("Amy", "13912345679")):
+        await add_customer(world, "rep_a", name, phone)
+    await add_customer(world, "rep_b", "Bob", "13987654321")
+    rep = people_en["rep_a"]
+    assert "building it now" in await rep.say("/export customers")
+    assert rep.last[0].document is None
+    [queued] = await rows(world, OutboxEntry, channel="export")
+    assert queued.body["to"] == "rep_a" and queued.body["what"] == "customers"
+    job = JobContext(world.uows, world.clock)
+    assert await run_exports(job) == 1
+    assert await run_exports(job) == 0  # built once
+    [done] = await rows(world, OutboxEntry, channel="export")
+    assert done.status == "sent"
+    [sent] = await rows(world, OutboxEntry, channel="console")
+    reply = reply_from_dict(sent.body)
+    assert sent.recipient == "rep_a" and "2 rows" in reply.text and reply.document is not None
+    table = list(read_table_bytes(reply.document.data, xlsx=True))
+    assert sorted(r[table[0].index("name")] for r in table[1:]) == ["Amy", "Ann"]  # own only
+    monkeypatch.setattr(export_file, "MAX_ROWS", 1)
+    await rep.say("/export customers csv")
+    await run_exports(job)
+    last = reply_from_dict((await rows(world, OutboxEntry, channel="console"))[-1].body)
+    assert "larger than a chat file can be" in last.text and last.document is None
