@@ -34,7 +34,10 @@ async def run_exports(ctx: JobContext) -> int:
 
 
 async def _build(ctx: JobContext, row: OutboxEntry) -> None:
+    """Rows read in one transaction, the file written outside any (it takes seconds, and a
+    SQLite transaction would hold every writer back meanwhile), the result queued in another."""
     body: dict[str, Any] = row.body
+    what, fmt, name = str(body["what"]), str(body["fmt"]), str(body["name"])
     async with ctx.uow() as uow:
         user = await uow.users.get(int(body["user_id"]))
         if user is None or not user.active:  # left meanwhile: nothing to send
@@ -44,15 +47,22 @@ async def _build(ctx: JobContext, row: OutboxEntry) -> None:
         owners = body.get("owners")
         scope = await scope_for(uow, user)
         scope = exporter.narrowed(scope, frozenset(owners) if owners is not None else None)
-        what, fmt, name = str(body["what"]), str(body["fmt"]), str(body["name"])
         try:
-            count, data = await export_file.build(uow, scope, what, fmt, user)
+            kept: list[list[Any]] | None = await export_file.collect(uow, scope, what, user)
         except export_file.TooMany:
-            too_big = t(user.lang, "ex.too_big", **export_file.too_big_values(user.org_id, what))
-            reply = Reply(too_big)
-        else:
-            text = t(user.lang, "ex.file" if count else "ex.empty", name=name, rows=count)
-            reply = Reply(text, private=True, document=export_file.document(name, fmt, data))
+            kept = None
+    try:
+        data = await export_file.write(kept, fmt) if kept is not None else None
+    except export_file.TooMany:
+        data = None
+    if data is None or kept is None:
+        text = t(user.lang, "ex.too_big", **export_file.too_big_values(user.org_id, what))
+        reply = Reply(text)
+    else:
+        count = len(kept) - 1
+        text = t(user.lang, "ex.file" if count else "ex.empty", name=name, rows=count)
+        reply = Reply(text, private=True, document=export_file.document(name, fmt, data))
+    async with ctx.uow() as uow:
         out = {**reply_to_dict(reply), "lang": user.lang}
         key = f"{row.idempotency_key}:file"
         await uow.outbox.enqueue(str(body["channel"]), str(body["to"]), out, key, ctx.now())

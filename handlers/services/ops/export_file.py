@@ -18,7 +18,9 @@ from store.scope import Scope
 from store.uow import UnitOfWork
 
 MAX_ROWS = 200_000  # beyond this a chat file is the wrong tool: the CLI writes any size
-INLINE_ROWS = 20_000  # more than this is built by a job, with a progress message first
+# More than this is built by a job, with a progress message first: openpyxl writes some
+# 10-50k rows a second (less on a busy host), and a chat turn holds its transaction meanwhile.
+INLINE_ROWS = 2_000
 EXPORT_CHANNEL = "export"  # outbox rows the export job claims: one per large export
 MIMES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -69,12 +71,25 @@ async def build(
     uow: UnitOfWork, scope: Scope, what: str, fmt: str, viewer: User, limit: int | None = None
 ) -> tuple[int, bytes]:
     """(data rows, file bytes); TooMany past `limit` (MAX_ROWS) rows or MAX_DOCUMENT bytes."""
+    kept = await collect(uow, scope, what, viewer, limit)
+    return len(kept) - 1, await write(kept, fmt)
+
+
+async def collect(
+    uow: UnitOfWork, scope: Scope, what: str, viewer: User, limit: int | None = None
+) -> list[list[Any]]:
+    """The header and rows (TooMany past `limit`, MAX_ROWS by default)."""
     sink = _Rows(MAX_ROWS if limit is None else limit)
-    count = await exporter.export(uow, scope, what, sink, viewer)
-    data = await asyncio.to_thread(_write, sink.kept, fmt)
+    await exporter.export(uow, scope, what, sink, viewer)
+    return sink.kept
+
+
+async def write(rows: list[list[Any]], fmt: str) -> bytes:
+    """The file, written in a worker thread; TooMany over MAX_DOCUMENT bytes."""
+    data = await asyncio.to_thread(_write, rows, fmt)
     if len(data) > MAX_DOCUMENT:
         raise TooMany
-    return count, data
+    return data
 
 
 def document(name: str, fmt: str, data: bytes) -> Document:
