@@ -66,7 +66,7 @@ class Echo:
     def __init__(self, uows: Any) -> None:
         self.uows = uows
 
-    async def handle(self, msg: Any, on_replies: Any = None) -> list[Any]:
+    async def handle(self, msg: Any, on_replies: Any = None, media: Any = None) -> list[Any]:
         from handlers.messages import Reply
 
         replies = [Reply(msg.text or "")]

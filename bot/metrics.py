@@ -37,6 +37,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from bot.delivery import FoldingSender, Outcome, Sender, SendResult
 from handlers.chat.context import Ctx, UserError
 from handlers.chat.router import OnReplies, Router
+from handlers.media import NO_MEDIA, MediaReader
 from handlers.messages import InboundMessage, Reply
 from store.models import OutboxEntry
 from store.uow import UnitOfWorkFactory
@@ -103,14 +104,17 @@ class MeteredRouter(Router):
 
     @classmethod
     def around(cls, router: Router) -> MeteredRouter:
-        return cls(router.uows, router.clock, router.config, router.routes, router.media)
+        return cls(router.uows, router.clock, router.config, router.routes)
 
     async def handle(
-        self, msg: InboundMessage, on_replies: OnReplies | None = None
+        self,
+        msg: InboundMessage,
+        on_replies: OnReplies | None = None,
+        media: MediaReader = NO_MEDIA,
     ) -> list[Reply]:
         started, outcome = time.perf_counter(), "error"
         try:
-            replies = await super().handle(msg, on_replies)
+            replies = await super().handle(msg, on_replies, media)
             outcome = "replied" if replies else "silent"
             return replies
         finally:

@@ -22,6 +22,7 @@ from jobs.cadence import run_cadence
 from jobs.care import run_care
 from jobs.context import JobContext
 from jobs.digest import run_digests
+from jobs.exports import run_exports
 from jobs.housekeeping import run_housekeeping
 from jobs.ops import run_ops
 from jobs.payments import run_payment_reminders
@@ -36,6 +37,7 @@ Tick = Callable[[], Awaitable[object]]
 JOBS: tuple[tuple[Callable[[JobContext], Awaitable[int]], float], ...] = (
     (deliver_due_reminders, 10),
     (run_briefs, 60),
+    (run_exports, 5),  # large chat exports: the user waits for these
     (run_digests, 60),
     (run_payment_reminders, 300),
     (run_stale, 300),

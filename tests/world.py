@@ -7,10 +7,12 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.console.chat import render
+from bot.console.media import LocalFiles
 from handlers.chat.app import build_router
 from handlers.chat.context import ChatConfig
 from handlers.chat.router import Router
 from handlers.clock import FixedClock
+from handlers.media import MediaReader
 from handlers.messages import Attachment, InboundMessage, Reply
 from handlers.services import org as org_svc
 from store.uow import UnitOfWorkFactory
@@ -26,6 +28,7 @@ class World:
     uows: UnitOfWorkFactory
     org_id: int = 0
     invites: dict[str, str] = field(default_factory=dict)
+    media: MediaReader = field(default_factory=LocalFiles)  # how sent files are read
 
     def chat(self, who: str, lang: str = "zh") -> Chat:
         return Chat(self, who, lang)
@@ -62,7 +65,7 @@ class Chat:
             attachments=attachments,
             forwarded=forwarded,
         )
-        self.last = await self.world.router.handle(msg)
+        self.last = await self.world.router.handle(msg, media=self.world.media)
         return render(self.last)
 
     async def converse(self, steps: list[tuple[str, str]]) -> None:

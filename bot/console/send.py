@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.bootstrap import App
-from bot.console.chat import CHANNEL, MEDIA_DIR, render
-from bot.console.media import image_lines
+from bot.console.chat import CHANNEL, render, saved_files
+from bot.console.media import MEDIA_DIR, image_lines
 from handlers.messages import reply_from_dict
 
 LEASE = timedelta(minutes=1)
@@ -30,7 +30,8 @@ async def print_console_rows(
             reply = reply_from_dict(row.body)
             text = render([reply], int(row.body.get("first_choice", 1)))
             images = "".join(f"\n{line}" for line in image_lines([reply], media))
-            out.write(f"\n📨 → {row.recipient}\n{text}{images}\n")
+            files = "".join(f"\n{line}" for line in saved_files([reply], media))
+            out.write(f"\n📨 → {row.recipient}\n{text}{images}{files}\n")
             await uow.outbox.mark_sent(row.id, None)
         await uow.commit()
     out.flush()

@@ -18,10 +18,12 @@ from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes, TypeHandler
 
 from bot.telegram.inbound import CHANNEL, BotIdentity, Inbound, to_inbound
+from bot.telegram.media import TelegramMedia
 from bot.telegram.render import chosen_text
 from handlers.chat.router import OnReplies
 from handlers.clock import Clock
 from handlers.i18n import pick_lang
+from handlers.media import MediaReader
 from handlers.messages import InboundMessage, Reply, reply_to_dict
 from store.errors import is_unavailable
 from store.repos.outbox import outbox_row
@@ -36,7 +38,7 @@ class ChatHandler(Protocol):
     """What answers messages: the Router, or the benchmark's echo."""
 
     async def handle(
-        self, msg: InboundMessage, on_replies: OnReplies | None = None
+        self, msg: InboundMessage, on_replies: OnReplies | None = ..., media: MediaReader = ...
     ) -> list[Reply]: ...
 
 
@@ -76,6 +78,7 @@ class TelegramChannel:
         self._locks = KeyedLocks()
         self._failures: dict[int, BaseException] = {}
         self._spinners: set[asyncio.Task[None]] = set()
+        self.media = TelegramMedia(application.bot)
         application.add_handler(TypeHandler(Update, self._on_update))
 
     @property
@@ -144,7 +147,7 @@ class TelegramChannel:
 
         # Queued in the router's own transaction: the change and its messages commit together,
         # and a redelivered update (deduplicated) queues nothing twice.
-        await self.handler.handle(inbound.msg, queue)
+        await self.handler.handle(inbound.msg, queue, self.media)
         self.on_enqueued()
 
     async def _stop_spinner(self, query_id: str) -> None:

@@ -118,9 +118,18 @@ def _attachments(message: Message, text: str | None) -> tuple[tuple[Attachment, 
         return (Attachment("location", where),), text
     if message.photo:
         largest = max(message.photo, key=lambda size: size.width * size.height)
-        return (Attachment("photo", largest.file_id),), text
+        return (Attachment("photo", largest.file_id, size=largest.file_size),), text
     if message.contact is not None:
         return _contact(message.contact)
+    if message.document is not None:
+        doc = message.document
+        found = Attachment(
+            "document", doc.file_id, name=doc.file_name, size=doc.file_size, mime=doc.mime_type
+        )
+        return (found,), text
+    voice = message.voice or message.video_note or message.audio
+    if voice is not None:  # answered with "please type it" (handlers/chat/voice.py)
+        return (Attachment("voice", voice.file_id, size=voice.file_size),), text
     return (), text
 
 

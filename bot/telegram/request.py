@@ -115,7 +115,9 @@ def _body(request_data: RequestData | None) -> aiohttp.FormData | dict[str, str]
         return None
     if not request_data.contains_files:
         return request_data.json_parameters
-    form = aiohttp.FormData()
+    # Raw UTF-8 names, as PTB's own httpx client sends them: aiohttp would percent-encode
+    # them, and Telegram would show a Chinese file name as %E5%90%8D….
+    form = aiohttp.FormData(quote_fields=False)
     for name, value in request_data.json_parameters.items():
         form.add_field(name, value)
     for name, (filename, content, mime) in request_data.multipart_data.items():

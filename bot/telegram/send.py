@@ -10,7 +10,7 @@ from datetime import timedelta
 from functools import partial
 from typing import Any
 
-from telegram import Bot, InlineKeyboardMarkup, Message, ReplyParameters
+from telegram import Bot, InlineKeyboardMarkup, InputFile, Message, ReplyParameters
 from telegram.constants import ParseMode
 from telegram.error import (
     BadRequest,
@@ -26,7 +26,7 @@ from bot.rate_limit import Pacer
 from bot.telegram.inbound import CHANNEL
 from bot.telegram.render import MAX_CAPTION, escape, keyboard, split_text, utf16_len
 from handlers.i18n import add_texts, t
-from handlers.messages import Reply, reply_from_dict
+from handlers.messages import Document, Reply, reply_from_dict
 from store.models import OutboxEntry
 
 log = logging.getLogger(__name__)
@@ -147,8 +147,20 @@ class Part:
     photo: bytes | None = None
     markup: InlineKeyboardMarkup | None = None
     answering: ReplyParameters | None = None
+    document: Document | None = None
 
     async def send(self, bot: Bot, chat: int) -> Message:
+        if self.document is not None:
+            doc = self.document
+            return await bot.send_document(
+                chat,
+                InputFile(doc.data, filename=doc.filename),
+                caption=self.text,
+                parse_mode=ParseMode.HTML,
+                reply_markup=self.markup,
+                reply_parameters=self.answering,
+                disable_content_type_detection=True,
+            )
         if self.photo is not None:
             return await bot.send_photo(
                 chat,
@@ -168,13 +180,18 @@ class Part:
 
 
 def plan(reply: Reply, reply_to: object = None) -> list[Part]:
-    """The messages one reply takes: a photo, text chunks; the keyboard on the last one."""
+    """The messages one reply takes: a photo, text chunks, a document (the text its caption
+    when short enough); the keyboard on the last one."""
     chunks = [escape(c) for c in split_text(reply.text)] if reply.text.strip() else []
     parts = [Part(chunk) for chunk in chunks]
+    fits = len(chunks) == 1 and utf16_len(reply.text) <= MAX_CAPTION
     if reply.image_png is not None:
-        fits = len(chunks) == 1 and utf16_len(reply.text) <= MAX_CAPTION
         caption = parts.pop().text if fits else None
         parts.insert(0, Part(caption, reply.image_png))
+        fits = False
+    if reply.document is not None:
+        caption = parts.pop().text if fits else None
+        parts.append(Part(caption, document=reply.document))
     if not parts:
         parts.append(Part(None))
     parts[-1] = replace(parts[-1], markup=keyboard(reply.choices))

@@ -117,3 +117,32 @@ class WeChatHttp:
             if got in ("application/json", "text/plain"):
                 _decode(raw)  # raises WeChat's errcode
             raise ValueError(f"HTTP {res.status}, {got or 'no content type'}")
+
+    async def download_any(
+        self, path: str, params: dict[str, str], limit: int, seconds: float
+    ) -> Download:
+        """A file of any type (a CSV may come as text/plain), at most `limit` bytes; an answer
+        that is WeChat's JSON error is raised as such, a failed HTTP status as ValueError."""
+        async with self._open().get(
+            self.base + path, params=params, timeout=self._deadline(seconds)
+        ) as res:
+            got = (res.content_type or "").lower()
+            raw = await _read(res, limit)
+        if raw[:1] == b"{" and b'"errcode"' in raw[:64]:
+            _decode(raw)  # raises WeChat's errcode; errcode 0 would be a JSON file
+        if res.status != 200:
+            raise ValueError(f"HTTP {res.status}, {got or 'no content type'}")
+        return Download(raw, got)
+
+    async def upload(
+        self, path: str, params: dict[str, str], filename: str, data: bytes, mime: str,
+        seconds: float,
+    ) -> dict[str, Any]:  # fmt: skip
+        """A multipart upload as WeChat wants it: the file in the field "media", its name raw
+        UTF-8 (aiohttp would percent-encode a Chinese name, and WeCom show it so)."""
+        form = aiohttp.FormData(quote_fields=False)
+        form.add_field("media", data, filename=filename, content_type=mime)
+        async with self._open().post(
+            self.base + path, params=params, data=form, timeout=self._deadline(seconds)
+        ) as res:
+            return _decode(await _read(res, MAX_JSON))

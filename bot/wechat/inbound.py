@@ -40,9 +40,35 @@ def _base(xml: dict[str, Any], channel: str) -> dict[str, Any] | None:
     }
 
 
+def _where(lat: str, lon: str) -> str | None:
+    """"lat,lon" with six decimals, as Telegram's are written (bot/telegram/inbound.py), so a
+    visit's location reads the same whichever app logged it; None for anything else."""
+    try:
+        x, y = float(lat), float(lon)
+    except ValueError:
+        return None
+    if not (-90 <= x <= 90 and -180 <= y <= 180):  # also refuses nan and inf
+        return None
+    return f"{x:.6f},{y:.6f}"
+
+
+def _size(xml: dict[str, Any]) -> int | None:
+    size = _field(xml, "FileSize")
+    return int(size) if size.isdigit() else None
+
+
+def _voice(xml: dict[str, Any], base: dict[str, Any]) -> InboundMessage:
+    """WeChat's own transcript (<Recognition>, where speech recognition is on) is the text;
+    without one the voice note goes in as such, to be answered "please type it"."""
+    heard = _field(xml, "Recognition")
+    if heard:
+        return InboundMessage(**base, text=heard)
+    return InboundMessage(**base, attachments=(Attachment("voice", _field(xml, "MediaId")),))
+
+
 def wecom_message(xml: dict[str, Any]) -> InboundMessage | None:
-    """A rep's text, location, photo or menu click; None for what we acknowledge and ignore
-    (enter-app and periodic location reports, voice, unknown types)."""
+    """A rep's text, location, photo, file, voice note or menu click; None for what we
+    acknowledge and ignore (enter-app and periodic location reports, unknown types)."""
     base = _base(xml, WECOM_CHANNEL)
     kind = _field(xml, "MsgType").lower()
     if base is None:
@@ -50,11 +76,19 @@ def wecom_message(xml: dict[str, Any]) -> InboundMessage | None:
     if kind == "text":
         return InboundMessage(**base, text=_field(xml, "Content"))
     if kind == "location":
-        where = f"{_field(xml, 'Location_X')},{_field(xml, 'Location_Y')}"
+        where = _where(_field(xml, "Location_X"), _field(xml, "Location_Y"))
         label = _field(xml, "Label") or None
+        if where is None:  # not a place on Earth: nothing to attach to a visit
+            return None
         return InboundMessage(**base, attachments=(Attachment("location", where, label),))
     if kind == "image" and _field(xml, "MediaId"):
         return InboundMessage(**base, attachments=(Attachment("photo", _field(xml, "MediaId")),))
+    if kind == "file" and _field(xml, "MediaId"):
+        name = _field(xml, "FileName") or _field(xml, "Title") or None
+        found = Attachment("document", _field(xml, "MediaId"), name=name, size=_size(xml))
+        return InboundMessage(**base, attachments=(found,))
+    if kind == "voice":
+        return _voice(xml, base)
     if kind == "event" and _field(xml, "Event").lower() == "click":
         key = _field(xml, "EventKey")  # menu keys are commands ("/today") or button payloads
         if key.startswith("/"):
@@ -64,13 +98,16 @@ def wecom_message(xml: dict[str, Any]) -> InboundMessage | None:
 
 
 def oa_message(xml: dict[str, Any]) -> InboundMessage | None:
-    """A customer's text, follow (with a QR scene: a binding code) or unfollow; else None."""
+    """A customer's text, voice (as its transcript), follow (with a QR scene: a binding
+    code) or unfollow; else None."""
     base = _base(xml, OA_CHANNEL)
     kind = _field(xml, "MsgType").lower()
     if base is None:
         return None
     if kind == "text":
         return InboundMessage(**base, text=_field(xml, "Content"))
+    if kind == "voice":
+        return _voice(xml, base)
     if kind != "event":
         return None
     event = _field(xml, "Event").lower()

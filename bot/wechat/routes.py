@@ -25,6 +25,7 @@ from bot.wechat.api import AppKeys, WeChatApi
 from bot.wechat.callbacks import ACK_BUDGET, Acker, Callback
 from bot.wechat.card_links import CARD_PATH, CardLinks
 from bot.wechat.card_page import CardPage
+from bot.wechat.files import WeComMedia
 from bot.wechat.inbound import WECOM_CHANNEL, oa_message, wecom_message
 from bot.wechat.inbox import DurableInbox, Handle, InboxPolicy
 from bot.wechat.media import PhotoKeeper
@@ -140,7 +141,10 @@ def _add_wecom(
     runtime.senders.append(WeComSender(api, s.wecom_agent_id, app.uows, cards))
     crypto = WeComCrypto(token, s.wecom_aes_key.get_secret_value(), s.wecom_corp_id)
     photos = PhotoKeeper(api, app.uows, app.clock)
-    inbox = WeComInbox(app.router, app.uows, app.clock, s.default_lang, runtime.wake, photos)
+    media = WeComMedia(api)
+    inbox = WeComInbox(
+        app.router, app.uows, app.clock, s.default_lang, runtime.wake, photos, media
+    )
     runtime.inbox.handlers[WECOM_CHANNEL] = handle or inbox
     callback = Callback(
         token, crypto, wecom_message, runtime.inbox, runtime.acker, True, "", app.clock

@@ -16,11 +16,13 @@ from bot.rate_limit import MemberPacer
 from bot.wechat.api import WeChatApi
 from bot.wechat.card_links import CardLinks
 from bot.wechat.cards import card_worthy, recipient_lang, text_card
+from bot.wechat.files import upload_file
 from bot.wechat.inbound import WECOM_CHANNEL
 from bot.wechat.render import MAX_BYTES, render_body, split_text
 from handlers.clock import Clock
 from handlers.desk.care import care_allowed, hand_to_rep
 from handlers.desk.config import OA_CHANNEL, DeskConfig
+from handlers.messages import reply_from_dict
 from store.models import OutboxEntry
 from store.uow import UnitOfWorkFactory
 
@@ -32,7 +34,7 @@ MAX_INLINE_WAIT = 2.0  # seconds a send may wait for a member's window before go
 
 
 def _plain(body: dict[str, Any]) -> bool:
-    return not (body.get("image_png") or body.get("format") == "markdown")
+    return not (body.get("image_png") or body.get("document") or body.get("format") == "markdown")
 
 
 def foldable(entries: Sequence[OutboxEntry], limit: int = MAX_BYTES) -> int:
@@ -129,14 +131,19 @@ class WeComSender:
             calls = await self._calls(entry)
         except (SQLAlchemyError, OSError) as exc:  # the database away: try again later
             return SendResult.error(f"{type(exc).__name__}: {exc}")
+        document = reply_from_dict(entry.body).document
         results: list[dict[str, Any]] = []
         try:
-            for call in calls:
+            for call in [*calls, *([None] if document is not None else [])]:
                 wait = self.pacer.delay(entry.recipient)
                 if wait > MAX_INLINE_WAIT and not results:
                     return SendResult.wait(wait, "WeCom: 30 a minute, 1,000 an hour a member")
                 if wait > 0:
                     await asyncio.sleep(wait)
+                if call is None and document is not None:  # the file, after its words
+                    media_id = await upload_file(self.api, document)
+                    call = _wecom(self.agent_id, entry.recipient, "file", {"media_id": media_id})
+                assert call is not None
                 self.pacer.record(entry.recipient)
                 results.append(await self.api.post(*call))
         except Exception as exc:
@@ -152,7 +159,8 @@ class WeComSender:
         if "lang" not in body:  # queued by a job: number the choices in the reader's language
             async with self.uows() as uow:
                 body = {**body, "lang": await recipient_lang(uow, body, to)}
-        card = text_card(entry, body, self.cards) if self.cards and card_worthy(entry) else None
+        worthy = card_worthy(entry) and not body.get("document")
+        card = text_card(entry, body, self.cards) if self.cards and worthy else None
         if card is not None:
             part = {
                 "title": card.title,

@@ -10,6 +10,7 @@ from bot.wechat.media import PhotoKeeper
 from handlers.chat.router import Router
 from handlers.clock import Clock
 from handlers.desk.notify import numbered_bodies
+from handlers.media import NO_MEDIA, MediaReader
 from handlers.messages import InboundMessage, Reply
 from store.uow import UnitOfWork, UnitOfWorkFactory
 
@@ -23,9 +24,11 @@ class WeComInbox:
         default_lang: str,
         on_enqueued: Callable[[], None] = lambda: None,
         photos: PhotoKeeper | None = None,
+        media: MediaReader = NO_MEDIA,
     ) -> None:
         self.router, self.uows, self.clock = router, uows, clock
         self.default_lang, self.on_enqueued, self.photos = default_lang, on_enqueued, photos
+        self.media = media
 
     async def __call__(self, msg: InboundMessage) -> list[Reply]:
         """Handle (deduplicated by the router's inbox) with the replies queued for
@@ -35,7 +38,7 @@ class WeComInbox:
         async def queue(uow: UnitOfWork, replies: list[Reply]) -> None:
             await self._queue(uow, msg, replies, "")
 
-        replies = await self.router.handle(msg, queue)
+        replies = await self.router.handle(msg, queue, self.media)
         self.on_enqueued()
         if self.photos is not None:
             note = await self.photos.keep(msg)

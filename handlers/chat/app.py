@@ -11,6 +11,7 @@ from handlers.chat import (
     deals,
     digest,
     dupes,
+    files_import,
     forwarded,
     funnel,
     help,
@@ -25,6 +26,7 @@ from handlers.chat import (
     team,
     transfer,
     visits,
+    voice,
 )
 from handlers.chat.context import ChatConfig
 from handlers.chat.router import Router
@@ -73,6 +75,8 @@ FEATURES = (
     settings,  # team operations
     funnel,  # team operations
     data,  # team operations
+    files_import,  # files in and out of chat
+    voice,
     forwarded,
     card_scan,  # after visits: takes photos first, hands the rest to visits
     intents,

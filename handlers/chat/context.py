@@ -8,7 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from handlers.i18n import fmt_date, fmt_dt, t
-from handlers.media import MediaReader, NoMedia
+from handlers.media import NO_MEDIA, MediaReader
 from handlers.messages import InboundMessage
 from handlers.numbers import parse_id
 from store.models import User
@@ -57,7 +57,7 @@ class Ctx:
     config: ChatConfig
     conv: Conversation
     confirmed: dict[str, str] = field(default_factory=dict)  # date asked about → date meant
-    media: MediaReader = field(default_factory=NoMedia)  # a photo's bytes, from its channel
+    media: MediaReader = NO_MEDIA  # reads the bytes of a file the user sent (handlers/media.py)
 
     @property
     def lang(self) -> str:

@@ -1,39 +1,26 @@
 """/export (导出), /forget (匿名化) and /retention (审计保留): data out and data forgotten.
 
-Chat cannot send files yet (Reply has no document field): /export builds the file in memory
-and replies with its size and the equivalent CLI command; when Reply gains a document,
-attach `data` there.
+/export itself lives in files_export.py (a file sent in chat).
 """
 
 from __future__ import annotations
 
-import io
 import json
 
 from handlers.chat.cards import customer_title
 from handlers.chat.context import Ctx, UserError, int_arg
+from handlers.chat.files_export import export_command
 from handlers.chat.ops_util import guarded, one_customer, picked, require
 from handlers.chat.routes import Routes
 from handlers.i18n import add_texts
 from handlers.messages import Choice, Reply
 from handlers.numbers import parse_small_int
-from handlers.services.ops import exporter, privacy
+from handlers.services.ops import privacy
 from handlers.services.ops.config import ops_settings
-from handlers.services.ops.tabular import TableWriter
 from store.models import Customer
 
 add_texts(
     {
-        "ex.usage": (
-            "用法：/export customers|activities|deals",
-            "Usage: /export customers|activities|deals",
-        ),
-        "ex.done": (
-            "📄 已生成 {what}.csv：{rows} 行，{size} 字节（电话已按权限脱敏）。"
-            "文件发送即将支持；管理员可用命令行导出：{cli}",
-            "📄 {what}.csv is ready: {rows} rows, {size} bytes (phones masked as your role "
-            "requires). Sending files in chat is coming; admins can run: {cli}",
-        ),
         "pv.forgotten": (
             "🕶 {name} 已匿名化：个人信息已清除，商机金额和统计数据保留。",
             "🕶 {name} is anonymised: personal details erased, deals and figures kept.",
@@ -57,18 +44,6 @@ add_texts(
         "pv.retention_forever": ("审计日志永久保留。", "The audit log is kept forever."),
     }
 )
-
-
-async def export_command(ctx: Ctx, args: str) -> list[Reply]:
-    """/export customers|activities|deals: what the user may see, phones masked by role."""
-    what = args.strip().lower()
-    if what not in exporter.KINDS:
-        raise UserError("ex.usage")
-    buffer = io.BytesIO()
-    rows = await exporter.export(ctx.uow, ctx.scope, what, TableWriter(buffer, "csv"), ctx.user)
-    cli = f"python main.py admin export --org {ctx.user.org_id} --what {what} --out {what}.csv"
-    text = ctx.t("ex.done", what=what, rows=rows, size=len(buffer.getvalue()), cli=cli)
-    return [Reply(text, private=True)]
 
 
 async def forget_command(ctx: Ctx, args: str) -> list[Reply]:

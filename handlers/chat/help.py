@@ -28,6 +28,7 @@ add_texts(
             "• /payment 回款 — 记录回款或付款计划\n"
             "• /pool 公海 — 查看和领取公海客户\n"
             "• /bind 绑定客户 — 给客户发公众号绑定码\n"
+            "• /export 导出 — 客户/拜访/商机导出为 Excel 文件，如「导出 客户」「导出 商机 csv」\n"
             "• /lang en · /tz 北京 — 语言和时区（城市名即可）\n"
             "• /cancel 取消 — 放弃正在填写的内容\n"
             "也可以直接说：「查一下华为」「华为那单赢了」。",
@@ -47,6 +48,8 @@ add_texts(
             "• /payment — record money received or a payment plan\n"
             "• /pool — see and claim customers in the team pool\n"
             "• /bind — a code that links a customer's WeChat to their record\n"
+            "• /export — your customers, activities or deals as an Excel file, e.g. "
+            '"/export customers", "/export deals csv"\n'
             "• /lang zh · /tz New York — language and timezone (a city name will do)\n"
             "• /cancel — leave the form you're filling in\n"
             'Or just say it: "look up Acme", "Acme deal won".',
@@ -58,7 +61,8 @@ add_texts(
             "• /segment 分群 — 如「A类 30天未联系」「沉睡 B类」\n"
             "• /routing 分配规则 — 如「分配规则 请假 Emily Chen」 · /owners 归属记录\n"
             "• /history 变更记录 — 谁在什么时候改了客户的什么，如「变更记录 张三」\n"
-            "• /settings 设置 — 跟进节奏、停滞天数、公海、关怀、日报时间（管理员可修改）",
+            "• /settings 设置 — 跟进节奏、停滞天数、公海、关怀、日报时间（管理员可修改）\n"
+            "• 导入客户：直接发送 CSV 或 Excel 客户表，预览后选择如何处理重复客户",
             "Your team (managers):\n"
             "• /digest · /weekly — the team's daily and weekly digest, with a chart\n"
             "• /funnel · /leaderboard — conversion analytics and ranking\n"
@@ -66,7 +70,9 @@ add_texts(
             "• /routing — lead routing, e.g. \"/routing away Emily Chen\"\n"
             "• /owners — owner history of a customer\n"
             "• /history — who changed what on a customer, e.g. \"/history Li Wei\"\n"
-            "• /settings — cadence, stale days, pool, care, digest time (admins change them)",
+            "• /settings — cadence, stale days, pool, care, digest time (admins change them)\n"
+            "• Import customers: send a CSV or Excel table, check the preview, choose what "
+            "happens to duplicates",
         ),
         "help.admin": (
             "管理员：\n"

@@ -12,7 +12,7 @@ from handlers.chat.context import ChatConfig, Conversation, Ctx, UserError
 from handlers.chat.routes import Routes, TextHandler
 from handlers.clock import Clock
 from handlers.i18n import add_texts, t
-from handlers.media import MediaReader, NoMedia
+from handlers.media import NO_MEDIA, MediaReader
 from handlers.messages import InboundMessage, Reply, numbered_choices
 from handlers.numbers import oversized_number, parse_small_int
 from handlers.services.access import scope_for
@@ -57,18 +57,15 @@ class _HandlerFailed(Exception):
 
 class Router:
     def __init__(
-        self,
-        uows: UnitOfWorkFactory,
-        clock: Clock,
-        config: ChatConfig,
-        routes: Routes,
-        media: MediaReader | None = None,
+        self, uows: UnitOfWorkFactory, clock: Clock, config: ChatConfig, routes: Routes
     ) -> None:
         self.uows, self.clock, self.config, self.routes = uows, clock, config, routes
-        self.media: MediaReader = media or NoMedia()
 
     async def handle(
-        self, msg: InboundMessage, on_replies: OnReplies | None = None
+        self,
+        msg: InboundMessage,
+        on_replies: OnReplies | None = None,
+        media: MediaReader = NO_MEDIA,
     ) -> list[Reply]:
         """Answer one message; a redelivered one is ignored, a failed one changes nothing.
 
@@ -77,16 +74,18 @@ class Router:
         A handler that fails has its whole transaction rolled back; a second, short one then
         records the message as seen and queues the apology. (A savepoint would do the same in
         one transaction, but costs two more round trips on every message that succeeds.)
+        `media` reads the bytes of files the message carries, the channel's own way.
         """
         try:
-            return await self._attempt(msg, on_replies)
+            return await self._attempt(msg, on_replies, media)
         except _HandlerFailed as failure:
-            return await self._attempt(msg, on_replies, failure)
+            return await self._attempt(msg, on_replies, media, failure)
 
     async def _attempt(
         self,
         msg: InboundMessage,
         on_replies: OnReplies | None,
+        media: MediaReader,
         failed: _HandlerFailed | None = None,
     ) -> list[Reply]:
         async with self.uows() as uow:
@@ -105,8 +104,10 @@ class Router:
                 await uow.chat.unblock(found.identity_id)
             row = found.state
             conv = Conversation(row.state or None, dict(row.data)) if row else Conversation()
-            scope = await scope_for(uow, found.user)
-            ctx = Ctx(uow, msg, found.user, scope, now, self.config, conv, media=self.media)
+            ctx = Ctx(
+                uow, msg, found.user, await scope_for(uow, found.user), now, self.config, conv,
+                media=media,
+            )  # fmt: skip
             if failed is None:
                 replies = await self._guarded(ctx)
                 await self._save_conversation(uow, (key, row is not None), ctx, replies)
@@ -162,6 +163,11 @@ class Router:
             return await self._date_answer(ctx, asked, payload.split(":")[1:])
         if payload:
             return await self._route_payload(ctx, payload)
+        by_kind = next((a.kind for a in ctx.msg.attachments if a.kind in self.routes.kinds), None)
+        if by_kind == "voice":  # "please type it": a form in progress stays as it is
+            return await self.routes.kinds[by_kind](ctx, text)
+        if by_kind is not None:  # a file to import: whatever its caption says
+            return await self._with_notice(ctx, self.routes.kinds[by_kind], text)
         if ctx.msg.forwarded:  # someone else's words: a note to file, not the rep's report
             return await self._with_notice(ctx, forwarded.offer, text)
         if not text and ctx.msg.attachments and self.routes.attachments is not None:

@@ -20,6 +20,8 @@ class Routes:
     states: dict[str, TextHandler] = field(default_factory=dict)  # keyed by "vi" of "vi.confirm"
     free_text: TextHandler | None = None
     attachments: TextHandler | None = None  # a location or photo sent without words
+    # by attachment kind ("document", "voice"): taken before text, the text (a caption) as args
+    kinds: dict[str, TextHandler] = field(default_factory=dict)
 
     def command(self, handler: TextHandler, *names: str, prefix: tuple[str, ...] = ()) -> None:
         for name in dict.fromkeys((*names, *prefix)):

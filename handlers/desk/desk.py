@@ -54,6 +54,8 @@ class Desk:
         if msg.payload is not None and msg.payload.split(":")[0] == "subscribe":
             return await self._welcome(uow, link, msg.payload.partition(":")[2], now)
         text = (msg.text or "").strip()
+        if not text and any(a.kind == "voice" for a in msg.attachments):
+            return [Reply(t(self._lang(link), "desk.voice"))]  # not recognised: ask for text
         return await self._on_text(uow, link, msg, text, now) if text else []
 
     async def _welcome(

@@ -15,6 +15,10 @@ add_texts(
         ),
         "desk.consent_yes": ("同意", "Yes, please"),
         "desk.pick_range": ("请回复 1–{n} 之间的数字。", "Please reply a number from 1 to {n}."),
+        "desk.voice": (
+            "🎤 抱歉，这条语音没能识别出文字。请打字告诉我们您的需要。",
+            "🎤 Sorry, we couldn't make out that voice message. Please type what you need.",
+        ),
         "desk.just_number": (
             "收到。如果需要帮助，请直接写下您的问题，我们会转给顾问。",
             "Got it. If you need help, write your question here and we'll pass it on.",

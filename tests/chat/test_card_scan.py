@@ -47,7 +47,7 @@ async def sq_world(sqlite_engine: AsyncEngine) -> World:
 
 @pytest.fixture
 def photos(sq_world: World) -> Photos:
-    sq_world.router.media = photos = Photos()
+    sq_world.media = photos = Photos()
     return photos
 
 
@@ -67,7 +67,7 @@ def _en_card() -> tuple[bytes, Truth]:
 @pytest.mark.slow  # OCR: a second or more a photo
 async def test_captioned_card_is_edited_then_saved_with_every_field(world: World) -> None:
     """名片 + photo → the fields read, one corrected, saved and audited (both databases)."""
-    world.router.media = photos = Photos()
+    world.media = photos = Photos()
     rep = (await join_all(world))["rep_a"]
     png, truth = _zh_card()
     reply = await rep.say("名片", attachments=photos.add("f1", png))
@@ -167,7 +167,7 @@ async def test_what_cannot_be_read_gets_a_clear_answer(
 ) -> None:
     rep = (await join_all(sq_world))["rep_a"]
     assert "打不开" in await rep.say("名片", attachments=photos.add("bad", b"\x89PNG garbage"))
-    sq_world.router.media = Photos()  # the channel gives no bytes
+    sq_world.media = Photos()  # the channel gives no bytes
     assert "取不到照片" in await rep.say("名片", attachments=(Attachment("photo", "gone"),))
     monkeypatch.setattr(ocr, "available", lambda: False)  # the extra not installed
     assert "没有安装名片识别" in await rep.say("/card", attachments=(Attachment("photo", "x"),))

@@ -22,15 +22,16 @@ from urllib.parse import parse_qsl
 import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 TOKEN = "123456:TEST-token"
 BOT_ID = 123456
 BOT_USERNAME = "chatcrm_test_bot"
-SENDS = ("sendMessage", "sendPhoto")
+SENDS = ("sendMessage", "sendPhoto", "sendDocument")
 EDITS = ("editMessageText", "editMessageReplyMarkup")
 _PLAIN = {"text", "caption", "secret_token", "url", "callback_query_id", "language_code"}
+_PLAIN |= {"document.filename", "file_id"}
 
 
 @dataclass
@@ -69,6 +70,7 @@ class FakeBotApi:
     bad_gateway_next: int = 0  # the next N sends or edits get a 502 (a transient error)
     port: int = 0  # 0: any free port
     record: bool = True  # off for long benchmark runs
+    files: dict[str, bytes] = field(default_factory=dict)  # file_id: what getFile serves
 
     def __post_init__(self) -> None:
         self._ids = itertools.count(1000)
@@ -87,7 +89,12 @@ class FakeBotApi:
         return {"id": BOT_ID, "is_bot": True, "first_name": "CRM", "username": BOT_USERNAME}
 
     async def start(self) -> None:
-        app = Starlette(routes=[Route("/bot{token}/{method}", self._endpoint, methods=["POST"])])
+        app = Starlette(
+            routes=[
+                Route("/bot{token}/{method}", self._endpoint, methods=["POST"]),
+                Route("/file/bot{token}/{path:path}", self._file, methods=["GET"]),
+            ]
+        )
         config = uvicorn.Config(
             app, host="127.0.0.1", port=self.port, log_level="warning", ws="none"
         )
@@ -161,6 +168,8 @@ class FakeBotApi:
             return 200, self.me, ""
         if method in SENDS:
             return 200, self._message(params, method == "sendPhoto"), ""
+        if method == "getFile":
+            return self._get_file(str(params.get("file_id", "")))
         if method in EDITS:
             return 200, self._message(params, False, int(params["message_id"])), ""
         if method == "getUpdates":
@@ -181,6 +190,24 @@ class FakeBotApi:
             return 403, None, "Forbidden: bot can't initiate conversation with a user"
         return None
 
+    def _get_file(self, file_id: str) -> tuple[int, Any, str]:
+        """Telegram's getFile: a path to download from, or 400 as Telegram answers."""
+        if file_id not in self.files:
+            return 400, None, "Bad Request: invalid file_id"
+        size = len(self.files[file_id])
+        if size > 20 * 1024 * 1024:
+            return 400, None, "Bad Request: file is too big"
+        result = {"file_id": file_id, "file_unique_id": f"u-{file_id}", "file_size": size}
+        return 200, result | {"file_path": f"documents/{file_id}"}, ""
+
+    async def _file(self, request: Request) -> Response:
+        """The file download (base_file_url): the bytes getFile pointed at."""
+        self.calls.append(Call("download", dict(request.path_params), time.monotonic()))
+        if request.path_params["token"] != self.token:
+            return Response(status_code=401)
+        data = self.files.get(str(request.path_params["path"]).rsplit("/", 1)[-1])
+        return Response(status_code=404) if data is None else Response(data)
+
     def _message(self, params: dict[str, Any], photo: bool, message_id: int = 0) -> Any:
         chat = int(params["chat_id"])
         message: dict[str, Any] = {
@@ -192,6 +219,10 @@ class FakeBotApi:
         if photo:
             size = {"file_id": "AgAD-sent", "file_unique_id": "u1", "width": 9, "height": 9}
             message |= {"photo": [size], "caption": params.get("caption")}
+        elif "document" in params:
+            name = params.get("document.filename")
+            doc = {"file_id": "BQAD-sent", "file_unique_id": "u2", "file_name": name}
+            message |= {"document": doc, "caption": params.get("caption")}
         else:
             message["text"] = params.get("text", "")
         if params.get("reply_markup"):
@@ -230,18 +261,28 @@ async def _params(request: Request) -> dict[str, Any]:
         decoded: dict[str, Any] = json.loads(body)
         return decoded
     if kind.startswith("multipart/"):
-        parsed: EmailMessage = BytesParser(policy=policy.default).parsebytes(
-            f"Content-Type: {kind}\r\n\r\n".encode() + body
-        )
         raw: dict[str, Any] = {}
-        for part in parsed.iter_parts():
-            name = str(part.get_param("name", header="content-disposition"))
-            content = part.get_payload(decode=True)
-            assert isinstance(content, bytes)
-            raw[name] = content if part.get_filename() else content.decode()
+        for name, filename, content in multipart_parts(body, kind):
+            raw[name] = content if filename is not None else content.decode()
+            if filename is not None:
+                raw[f"{name}.filename"] = filename
     else:
         raw = dict(parse_qsl(body.decode()))
     return {key: _decode(key, value) for key, value in raw.items()}
+
+
+def multipart_parts(body: bytes, content_type: str) -> list[tuple[str, str | None, bytes]]:
+    """(field name, file name or None, content) of each part of a multipart/form-data body."""
+    parsed: EmailMessage = BytesParser(policy=policy.default).parsebytes(
+        f"Content-Type: {content_type}\r\n\r\n".encode() + body
+    )
+    parts = []
+    for part in parsed.iter_parts():
+        name = str(part.get_param("name", header="content-disposition"))
+        content = part.get_payload(decode=True)
+        assert isinstance(content, bytes)
+        parts.append((name, part.get_filename(), content))
+    return parts
 
 
 def _decode(key: str, value: Any) -> Any:

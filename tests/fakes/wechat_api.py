@@ -19,6 +19,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
+from tests.fakes.telegram_api import multipart_parts
+
 APPID, APP_SECRET = "wx1234567890abcdef", "oa-secret"
 CORP_ID, CORP_SECRET, AGENT_ID = "ww0123456789abcdef", "wecom-secret", 1000002
 
@@ -47,6 +49,8 @@ class Call:
             return str(self.body["data"]["content"]["value"])
         if kind == "textcard":
             return f"{part.get('title', '')}\n{part.get('description', '')}"
+        if kind == "file":
+            return f"[file {part.get('media_id', '')}]"
         return str(part.get("content", ""))
 
 
@@ -62,6 +66,7 @@ class FakeWeChatApi:
     media_stall: str = ""  # "headers": never answer media/get; "body": stop after 1st piece
     errcodes: dict[str, int] = field(default_factory=dict)  # recipient: errcode on send
     prefix: str = "/cgi-bin/"  # where the API is mounted (a proxy may add a path)
+    uploads: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # media_id: name, data
     port: int = 0
 
     def __post_init__(self) -> None:
@@ -89,6 +94,7 @@ class FakeWeChatApi:
             for p, f in paths.items()
         ]
         routes.append(Route(f"{self.prefix}media/get", self._media_get, methods=["GET"]))
+        routes.append(Route(f"{self.prefix}media/upload", self._upload, methods=["POST"]))
         config = uvicorn.Config(
             Starlette(routes=routes),
             host="127.0.0.1",
@@ -172,6 +178,24 @@ class FakeWeChatApi:
 
         return StreamingResponse(pieces(), media_type=content_type, headers=headers)
 
+    async def _upload(self, request: Request) -> JSONResponse:
+        """WeCom's media/upload: a multipart "media" part with its file name; a media_id."""
+        call = Call("media/upload", dict(request.query_params), {}, time.monotonic())
+        self.calls.append(call)
+        media = _multipart_file(await request.body(), request.headers["content-type"], "media")
+        if call.query.get("access_token") not in self.valid_tokens:
+            call.answer = {"errcode": 42001, "errmsg": "access_token expired"}
+        elif call.query.get("type") != "file" or media is None:
+            call.answer = {"errcode": 40004, "errmsg": "invalid media type"}
+        elif not 5 < len(media[1]) <= 20 * 1024 * 1024:
+            call.answer = {"errcode": 40006, "errmsg": "invalid file size"}
+        else:
+            media_id = f"MEDIA-{next(self._serial)}"
+            self.uploads[media_id] = media
+            call.body = {"filename": media[0], "size": len(media[1])}
+            call.answer = {"errcode": 0, "type": "file", "media_id": media_id}
+        return JSONResponse(call.answer)
+
     async def _issue(self) -> dict[str, Any]:
         if self.token_delay:
             await asyncio.sleep(self.token_delay)
@@ -210,3 +234,11 @@ class FakeWeChatApi:
         if call.path == "message/send" and call.body.get("agentid") != AGENT_ID:
             return {"errcode": 40056, "errmsg": "invalid agentid"}
         return {"errcode": 0, "errmsg": "ok", "msgid": str(next(self._serial))}
+
+
+def _multipart_file(body: bytes, content_type: str, field: str) -> tuple[str, bytes] | None:
+    """The (file name, bytes) of one file field of a multipart body."""
+    for name, filename, content in multipart_parts(body, content_type):
+        if name == field and filename is not None:
+            return filename, content
+    return None

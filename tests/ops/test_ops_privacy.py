@@ -42,7 +42,7 @@ async def test_export_masking_and_retention_in_english(
     world.clock.at = NOW
     await add_customer(world, "rep_b", "Bob", "13987654321")
     reply = await people_en["boss_east"].say("/export customers")
-    assert "customers.csv is ready: 2 rows" in reply and "--what customers" in reply
+    assert "customers-20261123.xlsx: 2 rows" in reply
     assert "Usage" in await people_en["rep_a"].say("/export everything")
     admin = people_en["admin"]
     assert "kept forever" in await admin.say("/retention")

@@ -8,16 +8,25 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from handlers.services.ops.privacy import mask
-from handlers.services.ops.tabular import TableWriter
 from store.models import User
 from store.repos.exports import EXPORT_HEADERS, export_query
 from store.scope import Scope
 from store.uow import UnitOfWork
 
 KINDS = ("customers", "activities", "deals")
+
+
+class Sink(Protocol):
+    """Where rows go: a TableWriter, or a list filled here and written elsewhere."""
+
+    rows: int
+
+    def append(self, row: list[Any]) -> None: ...
+
+    def close(self) -> None: ...
 
 
 def narrowed(scope: Scope, owners: frozenset[int] | None) -> Scope:
@@ -28,7 +37,7 @@ def narrowed(scope: Scope, owners: frozenset[int] | None) -> Scope:
 
 
 async def export(
-    uow: UnitOfWork, scope: Scope, what: str, writer: TableWriter, viewer: User | None = None
+    uow: UnitOfWork, scope: Scope, what: str, writer: Sink, viewer: User | None = None
 ) -> int:
     """Write the header and every row; returns the number of data rows."""
     writer.append(list(EXPORT_HEADERS[what]))

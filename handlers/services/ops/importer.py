@@ -22,6 +22,7 @@ from handlers.services.customers import normalize_phone
 from handlers.services.ops.ownership import OpsError
 from store.models import User
 from store.repos.ops_data import name_key
+from store.scope import Scope
 from store.uow import UnitOfWork
 
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -69,6 +70,7 @@ class ImportReport:
     created: int = 0
     merged: int = 0
     skipped: int = 0
+    outside: int = 0  # merges refused: the existing customer is outside the importer's scope
     rejected: list[tuple[int, str, str]] = field(default_factory=list)  # row, reason key, detail
     preview: list[dict[str, str]] = field(default_factory=list)
     mapping: dict[str, str] = field(default_factory=dict)
@@ -192,6 +194,7 @@ class _Run:
     on_duplicate: str
     preview_only: bool
     report: ImportReport
+    scope: Scope | None = None  # None: the operator's CLI, which may merge into anyone's
 
 
 async def import_customers(
@@ -204,14 +207,16 @@ async def import_customers(
     explicit: dict[str, str] | None = None,
     on_duplicate: str = "skip",
     preview_only: bool = False,
+    scope: Scope | None = None,
 ) -> ImportReport:
-    """Import every row (or, with preview_only, check them all and write nothing)."""
+    """Import every row (or, with preview_only, check them all and write nothing). With a
+    `scope` (an import from chat), merging only fills in customers the importer may see."""
     header = next(rows, None)
     if header is None:
         raise OpsError("imp.empty")
     mapping = resolve_mapping(header, explicit or {})
     report = ImportReport(mapping={f: header[i] for f, i in mapping.items()})
-    run = _Run(uow, actor, org_id, owner, now, on_duplicate, preview_only, report)
+    run = _Run(uow, actor, org_id, owner, now, on_duplicate, preview_only, report, scope)
     in_file = _SeenInFile()
     pending: list[dict[str, Any]] = []
     for number, cells in enumerate(rows, start=2):
@@ -239,10 +244,7 @@ async def _settle(run: _Run, pending: list[dict[str, Any]]) -> None:
     for row in pending:
         found = existing.match(row)
         if found is not None and run.on_duplicate != "create":
-            await _on_existing(
-                run.uow, run.actor, found, row, run.on_duplicate, run.report, run.now,
-                run.preview_only,
-            )  # fmt: skip
+            await _on_existing(run, found, row)
             continue
         run.report.created += 1
         if not run.preview_only:
@@ -275,22 +277,18 @@ def _new_row(
     }  # fmt: skip
 
 
-async def _on_existing(
-    uow: UnitOfWork,
-    actor: User | None,
-    existing: int,
-    row: dict[str, Any],
-    strategy: str,
-    report: ImportReport,
-    now: datetime,
-    preview_only: bool,
-) -> None:
-    if strategy == "skip":
+async def _on_existing(run: _Run, existing: int, row: dict[str, Any]) -> None:
+    uow, actor, report, now = run.uow, run.actor, run.report, run.now
+    if run.on_duplicate == "skip":
         report.skipped += 1
         return
-    report.merged += 1
     customer = await uow.ops.customer(existing)
-    if preview_only or customer is None:
+    owners = run.scope.owner_ids if run.scope is not None else None
+    if customer is not None and owners is not None and customer.owner_id not in owners:
+        report.outside += 1  # someone else's customer: not ours to change
+        return
+    report.merged += 1
+    if run.preview_only or customer is None:
         return
     filled = {f: v for f, v in row.items() if f != "name" and not getattr(customer, f)}
     for name, value in filled.items():

@@ -37,12 +37,21 @@ def read_table(path: Path) -> Iterator[list[str]]:
     A file that is not a table raises OpsError("imp.unreadable") when reading starts.
     """
     rows = _read_xlsx(path) if path.suffix.lower() in (".xlsx", ".xlsm") else _read_csv(path)
+    return _trimmed(rows)
+
+
+def read_table_bytes(data: bytes, xlsx: bool) -> Iterator[list[str]]:
+    """read_table for a file sent in chat: the same rows, from memory."""
+    return _trimmed(_read_xlsx(io.BytesIO(data)) if xlsx else _read_csv_bytes(data))
+
+
+def _trimmed(rows: Iterator[list[str]]) -> Iterator[list[str]]:
     try:
         for row in rows:
             cells = [v.strip() for v in row]
             if any(cells):
                 yield cells
-    except (CalamineError, UnicodeDecodeError, csv.Error, OSError) as exc:
+    except (CalamineError, UnicodeDecodeError, csv.Error, OSError, ValueError) as exc:
         raise OpsError("imp.unreadable", detail=type(exc).__name__) from exc
 
 
@@ -52,9 +61,17 @@ def _read_csv(path: Path) -> Iterator[list[str]]:
         yield from csv.reader(handle)
 
 
-def _read_xlsx(path: Path) -> Iterator[list[str]]:
+def _read_csv_bytes(data: bytes) -> Iterator[list[str]]:
+    with io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="") as handle:
+        yield from csv.reader(handle)
+
+
+def _read_xlsx(source: Path | IO[bytes]) -> Iterator[list[str]]:
     """The first sheet's rows (calamine holds the sheet's values, compactly, in Rust)."""
-    book = CalamineWorkbook.from_path(str(path))
+    if isinstance(source, Path):
+        book = CalamineWorkbook.from_path(str(source))
+    else:
+        book = CalamineWorkbook.from_filelike(source)
     try:
         for row in book.get_sheet_by_index(0).iter_rows():
             yield [_text(value) for value in row]
