@@ -23,6 +23,7 @@ from store.repos.reminders import ReminderRepo
 from store.repos.reports import ReportRepo
 from store.repos.shared import SharedRepo
 from store.repos.users import UserRepo
+from store.repos.views import ViewRepo
 from store.repos.wecom import WeComRepo
 
 
@@ -43,6 +44,7 @@ class UnitOfWork:
     ops: OpsRepo
     health: HealthRepo
     wecom: WeComRepo
+    views: ViewRepo
 
     def __init__(self, sessions: SessionFactory) -> None:
         self._sessions = sessions
@@ -64,6 +66,7 @@ class UnitOfWork:
         self.ops = OpsRepo(self.session)
         self.health = HealthRepo(self.session)
         self.wecom = WeComRepo(self.session)
+        self.views = ViewRepo(self.session)
         return self
 
     async def __aexit__(

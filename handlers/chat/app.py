@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from handlers.chat import (
+    agenda,
     bind,
+    book,
     customers,
     data,
     deals,
@@ -16,9 +18,12 @@ from handlers.chat import (
     onboarding,
     payments,
     pool,
+    receivables,
+    reminder_list,
     reminders,
     segments,
     team,
+    tickets,
     transfer,
     visits,
 )
@@ -66,6 +71,11 @@ FEATURES = (
     team,  # team operations
     funnel,  # team operations
     data,  # team operations
+    reminder_list,  # views (#22)
+    book,  # views
+    agenda,  # views
+    receivables,  # views
+    tickets,  # views
     forwarded,
     intents,
 )

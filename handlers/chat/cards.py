@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from handlers.chat.card_views import extra_lines
 from handlers.chat.context import Ctx
 from handlers.i18n import add_texts, fmt_money, t
 from handlers.services.deals import Pipeline
@@ -83,6 +84,7 @@ async def profile(ctx: Ctx, customer: Customer) -> str:
     lines.extend(await _deal_lines(ctx, customer))
     lines.extend(await _reminder_lines(ctx, customer))
     lines.extend(await _activity_lines(ctx, customer))
+    lines.extend(await extra_lines(ctx, customer))  # owed, open tickets, satisfaction
     if customer.birthday:
         lunar = ctx.t("card.lunar") if customer.birthday_lunar else ""
         date = f"{customer.birthday.month}-{customer.birthday.day}"
