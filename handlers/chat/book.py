@@ -165,7 +165,9 @@ async def team_command(ctx: Ctx, args: str) -> list[Reply]:
 
 
 async def _team_page(ctx: Ctx, number: int) -> list[Reply]:
-    reps = [u for u in await ctx.uow.users.in_org(ctx.user.org_id) if _visible_rep(ctx, u)]
+    people = [u for u in await ctx.uow.users.in_org(ctx.user.org_id) if _visible_rep(ctx, u)]
+    owning = await ctx.uow.views.book_size(ctx.user.org_id, [u.id for u in people])
+    reps = [u for u in people if u.role == "rep" or owning.get(u.id)]  # managers who own some
     page = paging.cut(sorted(reps, key=lambda u: (u.team_id or 0, u.name, u.id)), number)
     paging.check_not_past_end(page)
     if not page.items:

@@ -30,8 +30,8 @@ MAX_PAGE = 10_000  # a page number beyond this comes from a forged button
 add_texts(
     {
         "pg.more": ("▶ 更多", "▶ more"),
-        "pg.position": ("（第 {first}–{last} 条，共 {total} 条）", "({first}–{last} of {total})"),
-        "pg.position_open": ("（第 {first}–{last} 条）", "({first}–{last})"),
+        "pg.position": ("（第 {first}–{last} 条，共 {total} 条）", " ({first}–{last} of {total})"),
+        "pg.position_open": ("（第 {first}–{last} 条）", " ({first}–{last})"),
         # /help's lines for the lists of #22 (chat/help.py shows them)
         "help.views": (
             "查看：\n"

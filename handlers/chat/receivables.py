@@ -33,13 +33,14 @@ add_texts(
         ),
         "rcv.list": ("明细{position}：", "Instalments{position}:"),
         "rcv.line_late": (
-            "• ⚠️ 逾期 {days} 天 · {when} · {customer}「{deal}」未收 {left}（共 {amount}）",
-            "• ⚠️ {days} days overdue · {when} · {customer} “{deal}”: {left} owed (of {amount})",
+            "• ⚠️ 逾期 {days} 天 · {when} · {customer}「{deal}」未收 {left}{part}",
+            "• ⚠️ {days} days overdue · {when} · {customer} “{deal}”: {left} owed{part}",
         ),
         "rcv.line": (
-            "• {when} · {customer}「{deal}」未收 {left}（共 {amount}）",
-            "• {when} · {customer} “{deal}”: {left} owed (of {amount})",
+            "• {when} · {customer}「{deal}」未收 {left}{part}",
+            "• {when} · {customer} “{deal}”: {left} owed{part}",
         ),
+        "rcv.part": ("（共 {amount}，已收 {paid}）", " (of {amount}; {paid} paid)"),
         "rcv.customer": ("💴 {name} 的回款计划：", "💴 Payment plans of {name}:"),
         "rcv.customer_none": ("{name} 没有回款计划。", "{name} has no payment plan."),
         "rcv.deal": (
@@ -105,8 +106,12 @@ def _line(ctx: Ctx, inst: Instalment, deal: Deal, customer: Customer) -> str:
         "customer": customer.name,
         "deal": deal.title,
         "left": fmt_money(inst.amount - inst.paid_amount, inst.currency, ctx.lang),
-        "amount": fmt_money(inst.amount, inst.currency, ctx.lang),
+        "part": "",
     }
+    if inst.paid_amount > 0:
+        amount = fmt_money(inst.amount, inst.currency, ctx.lang)
+        paid = fmt_money(inst.paid_amount, inst.currency, ctx.lang)
+        values["part"] = ctx.t("rcv.part", amount=amount, paid=paid)
     if days > 0:
         return ctx.t("rcv.line_late", days=days, **values)
     return ctx.t("rcv.line", **values)

@@ -73,7 +73,7 @@ async def _page(ctx: Ctx, number: int) -> list[Reply]:
         lines.append(
             ctx.t("rl.line", when=ctx.when(r.due_at), text=_short(r.text), customer=customer)
         )
-        label = _short(r.text, 14)
+        label = _short(r.text, 14 if ctx.lang == "zh" else 24)  # a button's width
         choices.append(Choice(ctx.t("rl.btn_edit", text=label), f"rm:res:{r.id}"))
         choices.append(Choice(ctx.t("rl.btn_cancel", text=label), f"rl:x:{r.id}"))
     if overdue:
