@@ -54,6 +54,11 @@ add_texts(
             "（没有进行中的商机，按最近联系排序）",
             " (no open deals; by last contact)",
         ),
+        "bk.bad_sort": (
+            "不认识排序方式「{text}」，先按最近联系排；也可以按等级或商机金额。",
+            'I don\'t know the sort "{text}"; here they are by last contact (or sort by '
+            "tier or deal amount).",
+        ),
         "tm.header": ("👥 {scope}的销售{position}：", "👥 Reps, {scope}{position}:"),
         "tm.scope_team": ("团队", "your team"),
         "tm.scope_all": ("全公司", "whole company"),
@@ -70,16 +75,22 @@ add_texts(
 
 async def mine_command(ctx: Ctx, args: str) -> list[Reply]:
     """/mine [tier|amount|contact]: my customers, 8 a page."""
-    return await _book(ctx, ctx.user, _sort_word(args), None, 0)
+    sort = _sort_word(args)
+    if sort is None:  # not guessed: said, and the buttons offer the sorts there are
+        replies = await _book(ctx, ctx.user, "l", None, 0)
+        return [Reply(ctx.t("bk.bad_sort", text=args.strip()[:20])), *replies]
+    return await _book(ctx, ctx.user, sort, None, 0)
 
 
-def _sort_word(args: str) -> str:
+def _sort_word(args: str) -> str | None:
     word = args.strip().casefold()
     if word in ("tier", "等级", "按等级"):
         return "t"
     if word in ("amount", "金额", "按金额", "商机", "deal", "deals"):
         return "a"
-    return "l"
+    if word in ("", "contact", "last", "最近联系", "按最近联系", "联系"):
+        return "l"
+    return None
 
 
 async def _book(ctx: Ctx, rep: User, sort: str, currency: str | None, number: int) -> list[Reply]:

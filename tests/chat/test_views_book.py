@@ -49,6 +49,8 @@ async def test_mine_sorted_by_tier_and_by_amount_per_currency(
     assert "按 CNY 商机金额" in by_amount
     assert by_amount.index("• 甲") < by_amount.index("• 乙") < by_amount.index("• 丙")
     assert "¥100 + $90,000" in by_amount  # per currency, never added up
+    sloppy = await rep.say("/mine 随便")
+    assert "不认识排序方式「随便」" in sloppy and "最久未联系在前" in sloppy
     dollars = await rep.say(payload=f"bk:{(await user(world, 'rep_a')).id}:a:USD:0")
     assert "按 USD 商机金额" in dollars and dollars.index("• 乙") < dollars.index("• 甲")
 
