@@ -16,6 +16,7 @@ from handlers.chat import (
     help,
     intents,
     onboarding,
+    paging,
     payments,
     pool,
     receivables,
@@ -76,6 +77,7 @@ FEATURES = (
     agenda,  # views
     receivables,  # views
     tickets,  # views
+    paging,  # views: 更多 with nothing to page
     forwarded,
     intents,
 )

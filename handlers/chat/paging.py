@@ -19,8 +19,9 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from handlers.chat.context import Ctx, UserError
+from handlers.chat.routes import Routes
 from handlers.i18n import add_texts
-from handlers.messages import Choice
+from handlers.messages import Choice, Reply
 from handlers.numbers import parse_small_int
 
 T = TypeVar("T")
@@ -52,6 +53,10 @@ add_texts(
         "help.views_team": (
             "• /team 团队客户 — 每位销售的客户和商机，「团队客户 李娜」看某人的客户",
             "• /team — each rep's customers and deals; \"/team Na\" opens one rep's book",
+        ),
+        "pg.nothing": (
+            "现在没有可以翻页的列表。发送 /mine、/reminders、/tickets 等打开一个。",
+            "There's no list to page through now. Open one with /mine, /reminders, /tickets….",
         ),
         "pg.past_end": (
             "这个列表已经没有更多内容了，请重新打开它。",
@@ -138,3 +143,12 @@ def check_not_past_end(page: Page[T]) -> None:
     """A later page that came back empty: the list shrank since the button was sent."""
     if page.number > 0 and not page.items:
         raise UserError("pg.past_end")
+
+
+async def nothing_to_page(ctx: Ctx, _args: str) -> list[Reply]:
+    """更多 / more typed with no ▶ more on screen (on screen, the router picks the button)."""
+    return [Reply(ctx.t("pg.nothing"))]
+
+
+def register(routes: Routes) -> None:
+    routes.command(nothing_to_page, "更多", "more")

@@ -30,6 +30,7 @@ async def test_mine_pages_without_losing_or_repeating(
     assert "▶ 更多" in first and "别人的客户" not in first
     second = await rep.say("更多")  # the button's label, typed
     assert _names(second) == NAMES[8:] and "▶ 更多" not in second
+    assert "没有可以翻页的列表" in await rep.say("更多")  # nothing on screen to page
     again = await rep.say("/mine")
     assert _names(again) == NAMES[:8]
 
