@@ -23,7 +23,7 @@ async def add_customers(
 ) -> list[Customer]:
     """Customers of `owner`, the first contacted longest ago (a day apart)."""
     now = world.clock.now()
-    made = []
+    made: list[Customer] = []
     async with world.uows() as uow:
         rep = (await uow.session.scalars(select(User).where(User.name == owner))).one()
         for i, name in enumerate(names):
