@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from handlers.demo_views import seed_views
 from handlers.services import activities, customers, deals, org, reminders
 from handlers.services.audit import record, snapshot
 from store.models import Customer, Identity, User
@@ -146,6 +147,7 @@ async def seed_demo(
         await _deal(uow, _owner(reps, client), client, stage, rng, now)
     for rep in reps:
         await _reminders(uow, rep, [c for c in clients if c.owner_id == rep.id], now)
+    await seed_views(uow, reps, now)  # payment plans, a ticket, a score (#22)
     await uow.session.flush()
     return DemoIds(company.id, team.id, users[1].id, tuple(r.id for r in reps), users[0].id)
 

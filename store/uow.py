@@ -25,6 +25,7 @@ from store.repos.reminders import ReminderRepo
 from store.repos.reports import ReportRepo
 from store.repos.shared import SharedRepo
 from store.repos.users import UserRepo
+from store.repos.views import ViewRepo
 from store.repos.wecom import WeComRepo
 
 
@@ -47,6 +48,7 @@ class UnitOfWork:
     history: HistoryRepo
     wecom: WeComRepo
     records: RecordRepo
+    views: ViewRepo
 
     def __init__(self, sessions: SessionFactory) -> None:
         self._sessions = sessions
@@ -70,6 +72,7 @@ class UnitOfWork:
         self.history = HistoryRepo(self.session)
         self.wecom = WeComRepo(self.session)
         self.records = RecordRepo(self.session)
+        self.views = ViewRepo(self.session)
         return self
 
     async def __aexit__(

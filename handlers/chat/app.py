@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from handlers.chat import (
     activity_edit,
+    agenda,
     bind,
+    book,
     card_scan,
     customers,
     data,
@@ -18,12 +20,16 @@ from handlers.chat import (
     history,
     intents,
     onboarding,
+    paging,
     payments,
     pool,
+    receivables,
+    reminder_list,
     reminders,
     segments,
     settings,
     team,
+    tickets,
     transfer,
     visits,
     voice,
@@ -77,6 +83,12 @@ FEATURES = (
     data,  # team operations
     files_import,  # files in and out of chat
     voice,
+    reminder_list,  # views (#22)
+    book,  # views
+    agenda,  # views
+    receivables,  # views
+    tickets,  # views
+    paging,  # views: 更多 with nothing to page
     forwarded,
     card_scan,  # after visits: takes photos first, hands the rest to visits
     intents,

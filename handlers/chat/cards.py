@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from handlers.chat.card_views import extra_lines
 from handlers.chat.context import Ctx
 from handlers.i18n import add_texts, fmt_money, t
 from handlers.services.deals import Pipeline
@@ -24,6 +25,7 @@ add_texts(
         "card.last_contact_today": ("最近联系：今天（{when}）", "Last contact: today ({when})"),
         "card.never_contacted": ("还没有联系记录", "No contact logged yet"),
         "card.deals": ("进行中的商机：", "Open deals:"),
+        "card.deals_more": ("• ……更多商机：/deal {name}", "• … more: /deal {name}"),
         "card.deal_line": ("• {title} — {stage} · {amount}", "• {title} — {stage} · {amount}"),
         "card.reminders": ("接下来的提醒：", "Next reminders:"),
         "card.reminder_line": ("• {when} {text}", "• {when} {text}"),
@@ -83,6 +85,7 @@ async def profile(ctx: Ctx, customer: Customer) -> str:
     lines.extend(await _deal_lines(ctx, customer))
     lines.extend(await _reminder_lines(ctx, customer))
     lines.extend(await _activity_lines(ctx, customer))
+    lines.extend(await extra_lines(ctx, customer))  # owed, open tickets, satisfaction
     if customer.birthday:
         lunar = ctx.t("card.lunar") if customer.birthday_lunar else ""
         date = f"{customer.birthday.month}-{customer.birthday.day}"
@@ -114,11 +117,14 @@ def _last_contact(ctx: Ctx, customer: Customer) -> str:
 
 
 async def _deal_lines(ctx: Ctx, customer: Customer) -> list[str]:
-    deals = await ctx.uow.deals.open_deals(ctx.scope, customer.id, limit=5)
+    deals = await ctx.uow.deals.open_deals(ctx.scope, customer.id, limit=6)
     if not deals:
         return []
     pipeline = Pipeline(await ctx.uow.users.pipeline(customer.org_id))
-    return [ctx.t("card.deals")] + [_deal_line(ctx, pipeline, d) for d in deals]
+    lines = [ctx.t("card.deals")] + [_deal_line(ctx, pipeline, d) for d in deals[:5]]
+    if len(deals) > 5:  # never cut silently: say where the rest is
+        lines.append(ctx.t("card.deals_more", name=customer.name))
+    return lines
 
 
 def _deal_line(ctx: Ctx, pipeline: Pipeline, deal: Deal) -> str:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
-from handlers.chat import deal_edit, pick, pipeline
+from handlers.chat import deal_edit, paging, pick, pipeline
 from handlers.chat.cards import deal_card
 from handlers.chat.context import Ctx, UserError, int_arg
 from handlers.chat.dates import sure
@@ -83,17 +83,23 @@ async def deals_command(ctx: Ctx, args: str) -> list[Reply]:
     return await _deals_of(ctx, customer_id)
 
 
-async def _deals_of(ctx: Ctx, customer_id: int | None) -> list[Reply]:
-    deals = list(await ctx.uow.deals.open_deals(ctx.scope, customer_id, limit=12))
+async def _deals_of(ctx: Ctx, customer_id: int | None, number: int = 0) -> list[Reply]:
+    """A page of deals (a customer's won and lost ones after the open ones, to see or
+    reopen); the rest behind ▶ more (dl:pg:<customer or ->:<page>)."""
+    deals = list(await ctx.uow.deals.open_deals(ctx.scope, customer_id, limit=10_000))
     closed = await ctx.uow.records.closed_deals(ctx.scope, customer_id) if customer_id else []
-    if closed:  # a customer's won and lost deals too: to see or reopen
-        return [await _deal_list(ctx, [*deals, *closed], "de.list")]
-    return [await _deal_list(ctx, deals)]
+    page = paging.cut([*deals, *closed], number)
+    paging.check_not_past_end(page)
+    more = paging.more(ctx, f"dl:pg:{customer_id or '-'}:", page)
+    return [await _deal_list(ctx, page.items, more, "de.list" if closed else "dl.list")]
 
 
-async def _deal_list(ctx: Ctx, deals: Sequence[Deal], key: str = "dl.list") -> Reply:
+async def _deal_list(
+    ctx: Ctx, deals: Sequence[Deal], more: tuple[Choice, ...] = (), key: str = "dl.list"
+) -> Reply:
     pipeline = await svc.pipeline(ctx.uow, ctx.user.org_id)
     choices = [Choice(_deal_label(ctx, d, pipeline), f"dl:open:{d.id}") for d in deals]
+    choices.extend(more)
     choices.append(Choice(ctx.t("dl.btn_new"), "dl:new"))
     return Reply(ctx.t(key if deals else "dl.none"), tuple(choices), private=True)
 
@@ -128,6 +134,9 @@ async def on_payload(ctx: Ctx, parts: list[str]) -> list[Reply]:
         return await _start_new(ctx, "", int_arg(parts, 1) if len(parts) > 1 else None)
     if action == "cust":
         return await new_with_customer(ctx, int_arg(parts, 1))
+    if action == "pg":
+        customer_id = None if parts[1:2] == ["-"] else int_arg(parts, 1)
+        return await _deals_of(ctx, customer_id, paging.page_arg(parts, 2))
     if action == "of":
         customer = await ctx.uow.customers.ref(ctx.scope, int_arg(parts, 1))
         if customer is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from handlers.chat import paging
 from handlers.chat.cards import customer_title
 from handlers.chat.context import Ctx, UserError, int_arg
 from handlers.chat.ops_util import guarded
@@ -55,17 +56,27 @@ add_texts(
 
 async def dupes_command(ctx: Ctx, _args: str) -> list[Reply]:
     """/dupes: pairs among the customers the user may see."""
-    pairs = await svc.find_duplicates(ctx.uow, ctx.scope, limit=10)
-    if not pairs:
+    return await _dupes_page(ctx, 0)
+
+
+async def _dupes_page(ctx: Ctx, number: int) -> list[Reply]:
+    """A page of pairs; the rest behind ▶ more (dup:pg:<page>)."""
+    size = paging.PAGE_SIZE
+    found = await svc.find_duplicates(ctx.uow, ctx.scope, limit=(number + 1) * size + 1)
+    start = number * size
+    page = paging.Page(found[start : start + size], number, size, len(found) > start + size)
+    paging.check_not_past_end(page)
+    if not page.items:
         return [Reply(ctx.t("dup.none"))]
     choices = []
     owners = {u.id: u.name for u in await ctx.uow.users.in_org(ctx.user.org_id)}
-    for pair in pairs:
+    for pair in page.items:
         keep, other = await _pair(ctx, pair.keep, pair.other)
         why = ctx.t(f"dup.why_{pair.reason}")
         keep_label, other_label = _labels(ctx, keep, other, owners)
         label = ctx.t("dup.line", other=other_label, keep=keep_label, why=why)
         choices.append(Choice(label, f"dup:m:{keep.id}:{other.id}"))
+    choices += paging.more(ctx, "dup:pg:", page)
     return [Reply(ctx.t("dup.list"), tuple(choices), private=True)]
 
 
@@ -102,6 +113,8 @@ async def _pair(ctx: Ctx, keep_id: int, other_id: int) -> tuple[Customer, Custom
 async def on_payload(ctx: Ctx, parts: list[str]) -> list[Reply]:
     if parts[:1] == ["u"]:
         return await _undo(ctx, int_arg(parts, 1))
+    if parts[:1] == ["pg"]:
+        return await _dupes_page(ctx, paging.page_arg(parts, 1))
     keep, other = await _pair(ctx, int_arg(parts, 1), int_arg(parts, 2))
     if parts[:1] == ["m"]:
         return await _ask(ctx, keep, other)

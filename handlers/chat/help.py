@@ -116,9 +116,10 @@ add_texts(
 
 async def show_help(ctx: Ctx, _args: str) -> list[Reply]:
     """What the bot can do, in the user's language, with the sections their role opens."""
-    sections = ["help.text"]
+    sections = ["help.text", "help.views"]
     if ctx.user.role in ("manager", "admin"):
         sections.append("help.manager")
+        sections.append("help.views_team")
     if ctx.user.role == "admin":
         sections.append("help.admin")
     return [Reply("\n\n".join(ctx.t(key) for key in sections))]

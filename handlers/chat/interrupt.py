@@ -21,7 +21,7 @@ from handlers.services import customers as customer_svc
 _NEW = {"deal_won", "deal_lost", "log_visit", "set_reminder", "show_pipeline", "help"}
 _NEEDS_CUSTOMER = {"deal_won", "deal_lost", "log_visit"}
 # Free-content answers (what happened, what to remind of) may say anything: never left.
-_OPEN_TEXT = {"vi.text", "vi.summary", "rm.text", "ae.text", "de.title", "de.reason"}
+_OPEN_TEXT = {"vi.text", "vi.summary", "rm.text", "ae.text", "de.title", "de.reason", "tk.reply"}
 # Each form's own kind of sentence is an answer there: a time with 提醒 in rm.when. Not on
 # the visit card (vi.confirm): a new visit typed there is the next visit, not an edit.
 _OWN = {"vi": "log_visit", "rm": "set_reminder"}

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from handlers.chat import paging
 from handlers.chat.cards import customer_title
 from handlers.chat.context import Ctx, UserError, int_arg
 from handlers.chat.ops_util import guarded, one_customer, phone_for, picked, require
@@ -11,6 +14,7 @@ from handlers.messages import Choice, Reply
 from handlers.numbers import parse_small_int
 from handlers.services.ops import pool as svc
 from handlers.services.ops.config import ops_settings, update_settings
+from store.models import Customer
 
 add_texts(
     {
@@ -61,16 +65,29 @@ add_texts(
 
 async def pool_command(ctx: Ctx, _args: str) -> list[Reply]:
     """/pool: what the user's team pool holds, with a Claim button each."""
-    customers = await ctx.uow.ops.pool(await svc.pool_teams(ctx.uow, ctx.user))
-    if not customers:
+    return await _pool_page(ctx, 0)
+
+
+async def _pool_page(ctx: Ctx, number: int) -> list[Reply]:
+    """A page of the pool; the rest behind ▶ more (pool:pg:<page>)."""
+    teams = await svc.pool_teams(ctx.uow, ctx.user)
+
+    async def fetch(offset: int, limit: int) -> Sequence[Customer]:
+        return await ctx.uow.ops.pool(teams, limit, offset)
+
+    page = await paging.load(fetch, number)
+    paging.check_not_past_end(page)
+    if not page.items:
         return [Reply(ctx.t("pool.empty"))]
     left = await svc.claims_left(ctx.uow, ctx.user, ctx.now)
     lines = [ctx.t("pool.list", left=left)]
     lines += [
-        ctx.t("pool.line", title=customer_title(c), phone=phone_for(ctx, c)) for c in customers
+        ctx.t("pool.line", title=customer_title(c), phone=phone_for(ctx, c)) for c in page.items
     ]
-    choices = tuple(Choice(f"🙋 {c.name}", f"pool:claim:{c.id}") for c in customers[:10])
-    return [Reply("\n".join(lines), choices, private=True)]
+    lines += [paging.position(ctx, page).strip()] if not page.only else []
+    choices = [Choice(f"🙋 {c.name}", f"pool:claim:{c.id}") for c in page.items]
+    choices += paging.more(ctx, "pool:pg:", page)
+    return [Reply("\n".join(lines), tuple(choices), private=True)]
 
 
 async def release_command(ctx: Ctx, args: str) -> list[Reply]:
@@ -128,6 +145,8 @@ async def on_payload(ctx: Ctx, parts: list[str]) -> list[Reply]:
     pool:ask:<id> asks the manager for more time, pool:ext:<id> grants it."""
     if parts[0] == "keep":  # carries no customer: nothing to look up
         return [Reply(ctx.t("pool.kept"))]
+    if parts[0] == "pg":
+        return await _pool_page(ctx, paging.page_arg(parts, 1))
     customer_id = int_arg(parts, 1)
     if parts[0] == "rel":
         return await _ask_release(ctx, customer_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, time, timedelta
 
-from handlers.chat import pick
+from handlers.chat import paging, pick
 from handlers.chat.context import Ctx, UserError, int_arg
 from handlers.chat.dates import sure
 from handlers.chat.routes import Routes
@@ -55,6 +55,7 @@ add_texts(
         "rm.done": ("✅ 已完成：{text}", "✅ Done: {text}"),
         "rm.moved": ("⏰ 改到 {when}：{text}", "⏰ Moved to {when}: {text}"),
         "rm.already_done": ("这个提醒已经处理过了。", "That reminder was already dealt with."),
+        "rm.more_left": ("还有 {n} 条待办。", "{n} more to do."),
     }
 )
 
@@ -105,12 +106,22 @@ async def on_state(ctx: Ctx, text: str) -> list[Reply]:
 
 async def today(ctx: Ctx, _args: str) -> list[Reply]:
     """/today: what is due before tonight's midnight, overdue first."""
+    return await _today_page(ctx, 0)
+
+
+async def _today_page(ctx: Ctx, number: int) -> list[Reply]:
+    """One page of /today; the rest behind ▶ more (rm:today:<page>), never cut silently."""
     midnight = datetime.combine(ctx.local_now().date() + timedelta(days=1), time(), ctx.tz)
     due = await ctx.uow.reminders.due_for_user(ctx.user.id, midnight)
+    page = paging.cut(due, number)
+    paging.check_not_past_end(page)
     if not due:
         return [Reply(ctx.t("rm.empty"))]
-    replies = [Reply(ctx.t("rm.header", count=len(due)))]
-    replies += [_item(ctx, r) for r in due[:20]]
+    header = ctx.t("rm.header", count=len(due)) + paging.position(ctx, page)
+    replies = [Reply(header)] + [_item(ctx, r) for r in page.items]
+    if page.has_more:
+        more = paging.more(ctx, "rm:today:", page)
+        replies.append(Reply(ctx.t("rm.more_left", n=len(due) - page.last), more))
     return replies
 
 
@@ -125,6 +136,8 @@ def _item(ctx: Ctx, r: Reminder) -> Reply:
 
 async def on_payload(ctx: Ctx, parts: list[str]) -> list[Reply]:
     action = parts[0] if parts else ""
+    if action == "today":
+        return await _today_page(ctx, paging.page_arg(parts, 1))
     reminder = await _own(ctx, int_arg(parts, 1))
     if reminder.status in ("done", "cancelled"):
         raise UserError("rm.already_done")

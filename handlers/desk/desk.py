@@ -6,7 +6,7 @@ import re
 from datetime import datetime
 
 from handlers.clock import Clock
-from handlers.desk import links, texts, tickets
+from handlers.desk import links, satisfaction, texts, tickets
 from handlers.desk.config import DeskConfig
 from handlers.desk.notify import notify_user, numbered_bodies
 from handlers.i18n import t
@@ -151,7 +151,9 @@ class Desk:
     ) -> list[Reply]:
         """A 1–5 answer to the post-sale question: stored for the rep and the digest."""
         if link.customer_id is not None:
-            await store_answer(uow, link.org_id, link.customer_id, payload, now)
+            row = await store_answer(uow, link.org_id, link.customer_id, payload, now)
+            if row is not None:  # the owning rep hears of it at once, good or bad
+                await satisfaction.tell_owner(uow, self.config, row, now)
         return [Reply(t(self._lang(link), "desk.feedback_thanks"))]
 
     @staticmethod

@@ -80,12 +80,15 @@ class OpsRepo(OpsDataQueries, OpsFigureQueries, OpsListQueries, OpsScrubQueries)
         stmt = select(OwnerChange).where(OwnerChange.customer_id == customer_id)
         return (await self.session.scalars(stmt.order_by(OwnerChange.at, OwnerChange.id))).all()
 
-    async def pool(self, team_ids: Sequence[int], limit: int = 20) -> Sequence[Customer]:
+    async def pool(
+        self, team_ids: Sequence[int], limit: int = 20, offset: int = 0
+    ) -> Sequence[Customer]:
         stmt = (
             select(Customer)
             .where(Customer.pool_team_id.in_(sorted(team_ids)), Customer.owner_id.is_(None))
             .where(Customer.pooled_at.is_not(None), live())
             .order_by(Customer.pooled_at.desc(), Customer.id)
+            .offset(offset)
             .limit(limit)
         )
         return (await self.session.scalars(stmt)).all()

@@ -25,7 +25,7 @@ class OpsListQueries:
     session: AsyncSession
 
     async def segment_customers(
-        self, scope: Scope, wanted: SegmentFilter, limit: int = 20
+        self, scope: Scope, wanted: SegmentFilter, limit: int = 20, offset: int = 0
     ) -> tuple[int, Sequence[Customer]]:
         """How many customers match, and the first few, longest-uncontacted first."""
         conds = [
@@ -49,6 +49,7 @@ class OpsListQueries:
             select(Customer)
             .where(where)
             .order_by(Customer.last_contact_at.is_not(None), Customer.last_contact_at, Customer.id)
+            .offset(offset)
             .limit(limit)
         )
         return total, (await self.session.scalars(stmt)).all()
