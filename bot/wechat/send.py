@@ -16,13 +16,13 @@ from bot.rate_limit import MemberPacer
 from bot.wechat.api import WeChatApi
 from bot.wechat.card_links import CardLinks
 from bot.wechat.cards import card_worthy, recipient_lang, text_card
-from bot.wechat.files import upload_file
+from bot.wechat.files import upload_file, upload_image
 from bot.wechat.inbound import WECOM_CHANNEL
 from bot.wechat.render import MAX_BYTES, render_body, split_text
 from handlers.clock import Clock
 from handlers.desk.care import care_allowed, hand_to_rep
 from handlers.desk.config import OA_CHANNEL, DeskConfig
-from handlers.messages import reply_from_dict
+from handlers.messages import Reply, reply_from_dict
 from store.models import OutboxEntry
 from store.uow import UnitOfWorkFactory
 
@@ -131,19 +131,19 @@ class WeComSender:
             calls = await self._calls(entry)
         except (SQLAlchemyError, OSError) as exc:  # the database away: try again later
             return SendResult.error(f"{type(exc).__name__}: {exc}")
-        document = reply_from_dict(entry.body).document
+        reply = reply_from_dict(entry.body)
+        # The chart or the file goes after its words: uploaded (media/upload) just before.
+        extras = (("image", reply.image_png), ("file", reply.document))
+        steps: list[Call | str] = [*calls, *(kind for kind, has in extras if has)]
         results: list[dict[str, Any]] = []
         try:
-            for call in [*calls, *([None] if document is not None else [])]:
+            for step in steps:
                 wait = self.pacer.delay(entry.recipient)
                 if wait > MAX_INLINE_WAIT and not results:
                     return SendResult.wait(wait, "WeCom: 30 a minute, 1,000 an hour a member")
                 if wait > 0:
                     await asyncio.sleep(wait)
-                if call is None and document is not None:  # the file, after its words
-                    media_id = await upload_file(self.api, document)
-                    call = _wecom(self.agent_id, entry.recipient, "file", {"media_id": media_id})
-                assert call is not None
+                call = await self._media_call(step, entry.recipient, reply)
                 self.pacer.record(entry.recipient)
                 results.append(await self.api.post(*call))
         except Exception as exc:
@@ -151,6 +151,17 @@ class WeComSender:
         if any(r.get("invaliduser") for r in results):  # errcode 0, yet nobody received it
             return SendResult.blocked(f"not a member of the app: {entry.recipient}")
         return SendResult.sent(str(results[-1].get("msgid") or "") or None)
+
+    async def _media_call(self, step: Call | str, to: str, reply: Reply) -> Call:
+        """A text call as it is; "image" or "file": upload it, then its app message."""
+        if step == "image" and reply.image_png is not None:
+            media_id = await upload_image(self.api, reply.image_png)
+        elif step == "file" and reply.document is not None:
+            media_id = await upload_file(self.api, reply.document)
+        else:
+            assert not isinstance(step, str)
+            return step
+        return _wecom(self.agent_id, to, str(step), {"media_id": media_id})
 
     async def _calls(self, entry: OutboxEntry) -> list[Call]:
         body, to, agent = entry.body, entry.recipient, self.agent_id

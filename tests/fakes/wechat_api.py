@@ -49,8 +49,8 @@ class Call:
             return str(self.body["data"]["content"]["value"])
         if kind == "textcard":
             return f"{part.get('title', '')}\n{part.get('description', '')}"
-        if kind == "file":
-            return f"[file {part.get('media_id', '')}]"
+        if kind in ("file", "image"):
+            return f"[{kind} {part.get('media_id', '')}]"
         return str(part.get("content", ""))
 
 
@@ -185,15 +185,17 @@ class FakeWeChatApi:
         media = _multipart_file(await request.body(), request.headers["content-type"], "media")
         if call.query.get("access_token") not in self.valid_tokens:
             call.answer = {"errcode": 42001, "errmsg": "access_token expired"}
-        elif call.query.get("type") != "file" or media is None:
+        elif call.query.get("type") not in ("file", "image") or media is None:
             call.answer = {"errcode": 40004, "errmsg": "invalid media type"}
-        elif not 5 < len(media[1]) <= 20 * 1024 * 1024:
+        elif call.query["type"] == "image" and not media[1].startswith(b"\x89PNG"):
+            call.answer = {"errcode": 40005, "errmsg": "invalid file type"}  # JPG or PNG only
+        elif not 5 < len(media[1]) <= (10 if call.query["type"] == "image" else 20) << 20:
             call.answer = {"errcode": 40006, "errmsg": "invalid file size"}
         else:
             media_id = f"MEDIA-{next(self._serial)}"
             self.uploads[media_id] = media
             call.body = {"filename": media[0], "size": len(media[1])}
-            call.answer = {"errcode": 0, "type": "file", "media_id": media_id}
+            call.answer = {"errcode": 0, "type": call.query["type"], "media_id": media_id}
         return JSONResponse(call.answer)
 
     async def _issue(self) -> dict[str, Any]:

@@ -101,3 +101,20 @@ async def test_oa_voice_uses_wechats_recognition(wx: WeChat) -> None:
     assert "人工" in answer or "客服" in answer
     silent = wx.oa_xml("oVoice", MsgType="voice", MediaId="m2", Format="amr", MsgId=next(wx._ids))
     assert "请打字" in await wx._customer(silent, "oVoice", True)
+
+
+async def test_a_manager_gets_the_digest_chart_as_an_image_message(wx: WeChat) -> None:
+    await wx.rep_says("boss", f"/start {wx.invites['boss']}")
+    await wx.rep_says("xiaoli", f"/start {wx.invites['rep_a']}")
+    await wx.rep_says("xiaoli", "/newcustomer 张三 13900000031 华为")
+    await wx.rep_says("xiaoli", "/visit 今天拜访张三，谈了报价")
+    await wx.rep_says("xiaoli", "1")
+    mark = len(wx.api.calls)
+    await wx.rep_says("boss", "/digest")
+    sent = [c for c in wx.api.calls[mark:] if c.path == "message/send" and c.to == "boss"]
+    assert sent[-1].body["msgtype"] == "image"  # the chart, after the digest's words
+    assert "日报" in sent[0].text
+    [upload] = [c for c in wx.api.calls[mark:] if c.path == "media/upload"]
+    assert upload.query["type"] == "image" and upload.ok
+    _name, png = wx.api.uploads[sent[-1].text.removeprefix("[image ").removesuffix("]")]
+    assert png.startswith(b"\x89PNG")
