@@ -9,6 +9,7 @@ from handlers.chat import (
     deals,
     digest,
     dupes,
+    fields,
     forwarded,
     funnel,
     help,
@@ -67,6 +68,7 @@ FEATURES = (
     funnel,  # team operations
     data,  # team operations
     forwarded,
+    fields,  # profile edits: /edit, /notes, /tag
     intents,
 )
 
