@@ -35,9 +35,12 @@ _NUM = r"(\d{1,2}|[一二三四五六七八九十两]{1,3}|[正冬腊臘])"
 _DAY = r"(\d{1,2}|初[一二三四五六七八九十]|廿[一二三四五六七八九]?|卅|[一二三四五六七八九十]{1,3})"
 _ZH = re.compile(r"(?:(\d{4})\s*年\s*)?" + _NUM + r"\s*月(?:份)?\s*" + _DAY + r"\s*(?:日|号|號)?")
 _ISO = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
-_EN_MD = re.compile(r"([a-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?", re.I)
-_EN_DM = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?([a-z]{3,9})\.?(?:,?\s+(\d{4}))?",
-                    re.I)  # fmt: skip
+_EN_MD = re.compile(
+    r"(?<![a-z])([a-z]{3,9})\.?\s+(\d{1,2})(?!\d)(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?", re.I
+)
+_EN_DM = re.compile(
+    r"(?<!\d)(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?([a-z]{3,9})\.?(?:,?\s+(\d{4}))?", re.I
+)
 _SLASH = re.compile(r"(?<!\d)(\d{1,2})\s*[/.-]\s*(\d{1,2})(?!\d)")
 _LEAP = re.compile(r"闰|閏|leap", re.I)
 

@@ -63,7 +63,7 @@ async def test_profile_and_deal_in_english(tg_any: Harness) -> None:
     await tg.say(EN, "/newcustomer Alice 13900000077 Acme")
     [profile] = await tg.say(EN, "/customer Alice")
     assert "Alice" in profile.text and "Acme" in profile.text
-    assert [label for label, _ in profile.buttons] == ["📝 Log visit", "💼 New deal"]
+    assert [label for label, _ in profile.buttons] == ["📝 Log visit", "💼 New deal", "✏️ Edit"]
     for text in ("/deal new Alice", "Servers", "$5k", "skip"):
         calls = await tg.say(EN, text)
     assert "Deal created" in text_of(calls)
