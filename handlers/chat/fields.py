@@ -159,7 +159,7 @@ def _shown(ctx: Ctx, customer: Customer, field: str) -> str:
     elif field == "care":
         value = ctx.t(f"fe.choice.care.{'on' if customer.care_consent else 'off'}")
     elif field == "lang":
-        value = ctx.t(f"fe.choice.lang.{customer.lang}") if customer.lang else None
+        value = ctx.t(f"fe.choice.lang.{customer.lang}" if customer.lang else "fe.lang_default")
     elif field == "tags":
         value = _tags(customer) if customer.tags else None
     elif field in svc.APPENDED:

@@ -71,6 +71,7 @@ add_texts(
         "fe.choice.lang.zh": ("中文", "Chinese"),
         "fe.choice.lang.en": ("英文", "English"),
         "fe.empty": ("（空）", "(empty)"),
+        "fe.lang_default": ("跟随公司默认", "the company default"),
         "fe.done": (
             "✅ {name}：{label}已从「{old}」改为「{new}」。",
             "✅ {name}: {label} changed from “{old}” to “{new}”.",
