@@ -73,7 +73,7 @@ class Understanding:
             "currency": self.currency, "stage": self.stage, "summary": self.summary,
             "mention_company": self.mention_company, "mention_person": self.mention_person,
             "mention_company_full": self.mention_company_full, "unsure": list(self.unsure),
-            "field": self.field, "value": self.value,
+            **({"field": self.field, "value": self.value} if self.intent == "edit_field" else {}),
         }
 
 

@@ -63,7 +63,7 @@ add_texts(
         "imp.bad_tier": ("等级只能是 A、B 或 C", "tier must be A, B or C"),
         "imp.bad_birthday": (
             "生日无效（如 1985-03-05、3月5日、农历三月初五）",
-            "not a birthday (like 1985-03-05, May 3 or 农历三月初五)",
+            "not a birthday (like 1985-03-05, May 3 or lunar 3/5)",
         ),
         "imp.dup_in_file": ("与第 {detail} 行重复", "duplicate of row {detail}"),
     }
