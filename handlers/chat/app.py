@@ -13,6 +13,7 @@ from handlers.chat import (
     deals,
     digest,
     dupes,
+    fields,
     files_import,
     forwarded,
     funnel,
@@ -91,6 +92,7 @@ FEATURES = (
     paging,  # views: 更多 with nothing to page
     forwarded,
     card_scan,  # after visits: takes photos first, hands the rest to visits
+    fields,  # profile edits: /edit, /notes, /tag
     intents,
 )
 

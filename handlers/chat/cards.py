@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Protocol
 
 from handlers.chat.card_views import extra_lines
@@ -34,6 +35,7 @@ add_texts(
         "card.birthday": ("🎂 生日：{date}{lunar}", "🎂 Birthday: {date}{lunar}"),
         "card.lunar": ("（农历）", " (lunar)"),
         "card.notes": ("📝 {notes}", "📝 {notes}"),
+        "card.tags": ("🏷 {tags}", "🏷 {tags}"),
         "kind.visit": ("拜访", "visit"),
         "kind.call": ("电话", "call"),
         "kind.message": ("消息", "message"),
@@ -90,6 +92,9 @@ async def profile(ctx: Ctx, customer: Customer) -> str:
         lunar = ctx.t("card.lunar") if customer.birthday_lunar else ""
         date = f"{customer.birthday.month}-{customer.birthday.day}"
         lines.append(ctx.t("card.birthday", date=date, lunar=lunar))
+    if customer.tags:  # stored comma-separated (handlers/services/fields.py tags_of)
+        tags = " ".join(f"#{t}" for t in re.split(r"[\s,，;；、#]+", customer.tags) if t)
+        lines.append(ctx.t("card.tags", tags=tags))
     if customer.notes:
         lines.append(ctx.t("card.notes", notes=customer.notes))
     return "\n".join(lines)

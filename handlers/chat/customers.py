@@ -8,6 +8,7 @@ from handlers.chat import activity_edit, deals, pick, visits
 from handlers.chat.cards import Titled, customer_title, profile
 from handlers.chat.context import Ctx, UserError, int_arg
 from handlers.chat.routes import Routes
+from handlers.chat.texts_fields import FIELD_ORDER as _EDITABLE  # noqa: F401 (its texts)
 from handlers.i18n import add_texts
 from handlers.messages import Choice, Reply
 from handlers.services import customers as svc
@@ -93,6 +94,7 @@ async def card_reply(ctx: Ctx, customer: Customer) -> list[Reply]:
         Choice(ctx.t("cu.btn_visit"), f"vi:for:{customer.id}"),
         Choice(ctx.t("cu.btn_deal"), f"dl:new:{customer.id}"),
         activity_edit.list_button(ctx, customer.id),
+        Choice(ctx.t("fe.btn_edit"), f"fe:menu:{customer.id}"),  # handlers/chat/fields.py
     )
     return [Reply(await profile(ctx, customer), choices, private=True)]
 

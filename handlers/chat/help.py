@@ -18,6 +18,8 @@ add_texts(
             "• /customer 查客户 — 查客户资料，如「查客户 张三」「查客户 zs」\n"
             "• /newcustomer 新客户 — 新建客户，如「新客户 欧阳锋 13912345678 白驼山庄」\n"
             "• /card 名片 — 发名片照片，读出来新建客户\n"
+            "• /edit 编辑 — 改客户资料，或直接说「把张三的等级改成B」「张三生日是农历三月初五」\n"
+            "• /notes 备注 · /tag 标签 — 如「/notes 张三 喜欢喝普洱茶」「/tag 张三 #VIP」\n"
             "• /deal 商机 — 商机列表、新建、推进阶段、赢单/输单\n"
             "• 改错：保存后 10 分钟内可「↩️ 撤销」；/activities 活动记录 — 如「活动记录 张三」，"
             "改时间/内容/回访或删除；商机卡片「✏️ 修改」改金额/成交日期/名称，"
@@ -38,6 +40,9 @@ add_texts(
             '• /customer — look up a customer, e.g. "/customer Li" or "/customer zs"\n'
             '• /newcustomer — add a customer, e.g. "/newcustomer Jane Doe 13912345678 Acme"\n'
             "• /card — send a photo of a business card to add its person as a customer\n"
+            "• /edit — change a customer's details, or just say \"Change Li Wei's tier to B\", "
+            '"Li Wei\'s birthday is May 3"\n'
+            '• /notes · /tag — e.g. "/notes Li Wei prefers green tea", "/tag Li Wei #VIP"\n'
             "• /deal — list, create and advance deals, mark them won or lost\n"
             "• Fix mistakes: ↩️ Undo for 10 min after saving; /activities Li — edit a visit's "
             "time, notes or follow-up, or delete it; a deal's ✏️ Edit (amount, close, title), "

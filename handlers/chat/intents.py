@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers.chat import customers, deals, help, pick, pipeline, reminders, visits
+from handlers.chat import customers, deals, fields, help, pick, pipeline, reminders, visits
 from handlers.chat.cards import customer_title
 from handlers.chat.context import Ctx, UserError, int_arg
 from handlers.chat.routes import Routes
@@ -41,6 +41,8 @@ async def free_text(ctx: Ctx, text: str) -> list[Reply]:
     if u.intent == "set_reminder":
         return await reminders.remind(ctx, text)
     who = u.lookup
+    if u.intent == "edit_field" and u.customer_mention and u.field and u.value:
+        return await fields.from_sentence(ctx, u.customer_mention, u.field, u.value)
     if u.intent == "show_customer" and who:
         return await customers.lookup(ctx, who)
     if u.intent in ("deal_won", "deal_lost") and who:

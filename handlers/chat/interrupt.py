@@ -18,10 +18,13 @@ from handlers.services import customers as customer_svc
 
 # Intents that cannot be a field's value; show_customer and advance_deal can (a customer or
 # a title with a stage word in it), so they never interrupt.
-_NEW = {"deal_won", "deal_lost", "log_visit", "set_reminder", "show_pipeline", "help"}
-_NEEDS_CUSTOMER = {"deal_won", "deal_lost", "log_visit"}
+_NEW = {"deal_won", "deal_lost", "log_visit", "set_reminder", "show_pipeline", "help",
+        "edit_field"}  # fmt: skip
+_NEEDS_CUSTOMER = {"deal_won", "deal_lost", "log_visit", "edit_field"}
 # Free-content answers (what happened, what to remind of) may say anything: never left.
-_OPEN_TEXT = {"vi.text", "vi.summary", "rm.text", "ae.text", "de.title", "de.reason", "tk.reply"}
+_OPEN_TEXT = {
+    "vi.text", "vi.summary", "rm.text", "ae.text", "de.title", "de.reason", "tk.reply", "fe.value"
+}  # fmt: skip
 # Each form's own kind of sentence is an answer there: a time with 提醒 in rm.when. Not on
 # the visit card (vi.confirm): a new visit typed there is the next visit, not an edit.
 _OWN = {"vi": "log_visit", "rm": "set_reminder"}

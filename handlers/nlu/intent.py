@@ -19,12 +19,13 @@ from ._mention_en import en_mention
 from ._text import CJK, normalize
 from ._timing import FOLLOW_CUE, Times, classify, clause_of
 from .amount import Amount, find_amounts
+from .fields import read_field_edit
 from .when import When, find_past_whens, find_whens
 
 __all__ = ["ActivityType", "Intent", "Understanding", "understand"]
 
 Intent = Literal["log_visit", "set_reminder", "show_customer", "deal_won", "deal_lost",
-                 "advance_deal", "show_pipeline", "help", "unknown"]
+                 "advance_deal", "show_pipeline", "help", "edit_field", "unknown"]
 ActivityType = Literal["visit", "call", "message", "meeting"]
 _NAMELESS = ("show_pipeline", "help", "unknown")
 
@@ -46,6 +47,8 @@ class Understanding:
     mention_person: str | None = None        # the person part (张总, Dr. Patel), as written
     mention_company_full: str | None = None  # long form of a known short name: 招行 -> 招商银行
     unsure: tuple[str, ...] = ()             # fields to ask about rather than state as fact
+    field: str | None = None                 # edit_field: which profile field (nlu/fields.py)
+    value: str | None = None                 # edit_field: the new value, as written
 
     @property
     def lookup(self) -> str | None:
@@ -70,6 +73,7 @@ class Understanding:
             "currency": self.currency, "stage": self.stage, "summary": self.summary,
             "mention_company": self.mention_company, "mention_person": self.mention_person,
             "mention_company_full": self.mention_company_full, "unsure": list(self.unsure),
+            **({"field": self.field, "value": self.value} if self.intent == "edit_field" else {}),
         }
 
 
@@ -237,6 +241,10 @@ def _result(summary: str, lang: Literal["zh", "en"], intent: Intent, mention: Me
 def understand(text: str, now: datetime, default_hour: int = 9) -> Understanding:
     """Read one message. Never raises on odd input; unclear messages come back "unknown"."""
     summary = text.strip()
+    edit = read_field_edit(summary)
+    if edit is not None:  # 把刘洋的等级改成B: a profile change, before any reading of times
+        return Understanding("edit_field", edit.who, None, None, None, None, None, None,
+                             summary, detect_lang(summary), field=edit.field, value=edit.value)
     norm = normalize(summary)
     activity, stage = _activity(norm), _stage(norm)
     intent = _intent(norm, activity, stage)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 from pathlib import Path
 
 import openpyxl  # type: ignore[import-untyped]
@@ -146,3 +147,35 @@ async def test_duplicates_found_through_indexes_in_other_written_forms(
     merged = {c.id: c for c in customers}
     assert merged[by_name].phone is None and merged[by_phone].name == "张三"
     assert next(c for c in customers if c.name == "李四").email == "Li.Si@Example.com"
+
+
+async def test_birthday_column_solar_lunar_and_bad(
+    people: dict[str, Chat], world: World, tmp_path: Path
+) -> None:
+    existing = await add_customer(world, "rep_a", "张三", "13900000001")
+    table = [
+        ["姓名", "电话", "生日"],
+        ["王小明", "13900001111", "1985-03-05"],
+        ["李雷", "13900002222", "农历三月初五"],
+        ["韩梅梅", "13900003333", "2月30日"],  # no such day
+        ["Li Wei", "13900004444", "May 3"],
+        ["张三", "13900000001", "农历腊月廿三"],  # already there: merged
+    ]
+    path = _write(tmp_path / "b.csv", table)
+    preview = await _run(world, path, preview_only=True, on_duplicate="merge")
+    assert preview.preview[0]["birthday"] == "1985-03-05"
+    assert preview.preview[1]["birthday_lunar"] == "True"
+    report = await _run(world, path, on_duplicate="merge")
+    assert [(n, r) for n, r, _ in report.rejected] == [(4, "imp.bad_birthday")]
+    assert (report.created, report.merged) == (3, 1)
+    born = {c.name: (c.birthday, c.birthday_lunar) for c in await rows(world, Customer)}
+    assert born["王小明"] == (date(1985, 3, 5), False)
+    assert born["李雷"] == (date(1904, 3, 5), True)
+    assert born["Li Wei"] == (date(1904, 5, 3), False)
+    assert born["张三"] == (date(1904, 12, 23), True)
+    merged = await rows(world, AuditLog, action="customer.import_merge", entity_id=existing)
+    assert merged[0].after == {
+        "org_id": world.org_id,
+        "birthday": "1904-12-23",
+        "birthday_lunar": True,
+    }

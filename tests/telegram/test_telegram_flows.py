@@ -64,7 +64,7 @@ async def test_profile_and_deal_in_english(tg_any: Harness) -> None:
     [profile] = await tg.say(EN, "/customer Alice")
     assert "Alice" in profile.text and "Acme" in profile.text
     labels = [label for label, _ in profile.buttons]
-    assert labels == ["📝 Log visit", "💼 New deal", "📋 Activities"]
+    assert labels == ["📝 Log visit", "💼 New deal", "📋 Activities", "✏️ Edit"]
     for text in ("/deal new Alice", "Servers", "$5k", "skip"):
         calls = await tg.say(EN, text)
     assert "Deal created" in text_of(calls)

@@ -11,11 +11,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
 from handlers.i18n import add_texts
+from handlers.nlu.birthday import BadBirthday, parse_birthday
 from handlers.nlu.match import search_key
 from handlers.services.audit import record
 from handlers.services.customers import normalize_phone
@@ -38,6 +39,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "tier": ("tier", "等级", "级别"),
     "notes": ("notes", "备注"),
     "tags": ("tags", "标签"),
+    "birthday": ("birthday", "生日", "出生日期", "date of birth", "dob"),
 }
 LIMITS = {"name": 200, "company": 200, "title": 100, "email": 200, "wechat": 100}
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -60,6 +62,10 @@ add_texts(
         "imp.bad_phone": ("电话号码无效", "not a phone number"),
         "imp.bad_email": ("邮箱无效", "not an email address"),
         "imp.bad_tier": ("等级只能是 A、B 或 C", "tier must be A, B or C"),
+        "imp.bad_birthday": (
+            "生日无效（如 1985-03-05、3月5日、农历三月初五）",
+            "not a birthday (like 1985-03-05, May 3 or lunar 3/5)",
+        ),
         "imp.dup_in_file": ("与第 {detail} 行重复", "duplicate of row {detail}"),
     }
 )
@@ -100,7 +106,9 @@ def parse_mapping(text: str | None) -> dict[str, str]:
 
 def _clean(cells: list[str], mapping: dict[str, int]) -> tuple[dict[str, Any], str | None]:
     """A row as customer fields, or the reason it is refused."""
-    row = {f: cells[i].strip() for f, i in mapping.items() if i < len(cells) and cells[i].strip()}
+    row: dict[str, Any] = {
+        f: cells[i].strip() for f, i in mapping.items() if i < len(cells) and cells[i].strip()
+    }
     if not row.get("name"):
         return row, "imp.no_name"
     too_long = next((f for f, n in LIMITS.items() if len(row.get(f, "")) > n), None)
@@ -117,6 +125,12 @@ def _clean(cells: list[str], mapping: dict[str, int]) -> tuple[dict[str, Any], s
         row["tier"] = row["tier"].upper()
         if row["tier"] not in ("A", "B", "C"):
             return row, "imp.bad_tier"
+    if "birthday" in row:  # solar or lunar (农历三月初五), as the chat reads it
+        try:
+            born = parse_birthday(row["birthday"])
+        except BadBirthday:
+            return row, "imp.bad_birthday"
+        row["birthday"], row["birthday_lunar"] = born.as_date(), born.lunar
     return row, None
 
 
@@ -227,7 +241,7 @@ async def import_customers(
             report.rejected.append((number, reason, row.pop("_detail", row.get("name", ""))))
             continue
         if len(report.preview) < 5:
-            report.preview.append(row)
+            report.preview.append({k: _shown(v) for k, v in row.items()})
         pending.append(row)
         if len(pending) >= BATCH:
             await _settle(run, pending)
@@ -252,6 +266,15 @@ async def _settle(run: _Run, pending: list[dict[str, Any]]) -> None:
     if batch:
         await _flush(run.uow, run.actor, batch, run.now)
     pending.clear()
+
+
+def _jsonable(value: object) -> object:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _shown(value: object) -> str:
+    """A row's value as the preview prints it (a birthday is a date, lunar a flag)."""
+    return value.isoformat() if isinstance(value, date) else str(value)
 
 
 @lru_cache(maxsize=65536)
@@ -290,11 +313,19 @@ async def _on_existing(run: _Run, existing: int, row: dict[str, Any]) -> None:
     report.merged += 1
     if run.preview_only or customer is None:
         return
-    filled = {f: v for f, v in row.items() if f != "name" and not getattr(customer, f)}
+    # A birthday's lunar flag goes with it: never onto a birthday the customer already has.
+    lunar = row.get("birthday_lunar", False) and not customer.birthday
+    filled = {
+        f: v
+        for f, v in row.items()
+        if f not in ("name", "birthday_lunar") and not getattr(customer, f)
+    }
     for name, value in filled.items():
         setattr(customer, name, value)
+    if "birthday" in filled:
+        filled["birthday_lunar"] = customer.birthday_lunar = bool(lunar)
     customer.updated_at = now
-    after = {"org_id": customer.org_id, **filled}
+    after = {"org_id": customer.org_id, **{f: _jsonable(v) for f, v in filled.items()}}
     await record(uow, actor, "customer.import_merge", ("customer", customer.id), now, after=after)
 
 
