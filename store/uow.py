@@ -22,6 +22,7 @@ from store.repos.payments import PaymentRepo
 from store.repos.reminders import ReminderRepo
 from store.repos.reports import ReportRepo
 from store.repos.shared import SharedRepo
+from store.repos.text_search import TextSearch
 from store.repos.users import UserRepo
 from store.repos.wecom import WeComRepo
 
@@ -31,6 +32,7 @@ class UnitOfWork:
     users: UserRepo
     customers: CustomerRepo
     customer_search: CustomerSearch
+    text_search: TextSearch
     deals: DealRepo
     reminders: ReminderRepo
     chat: ChatRepo
@@ -52,6 +54,7 @@ class UnitOfWork:
         self.users = UserRepo(self.session)
         self.customers = CustomerRepo(self.session)
         self.customer_search = CustomerSearch(self.session)
+        self.text_search = TextSearch(self.session)
         self.deals = DealRepo(self.session)
         self.reminders = ReminderRepo(self.session)
         self.chat = ChatRepo(self.session)

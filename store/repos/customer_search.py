@@ -50,6 +50,8 @@ SEARCH_OBJECT_PREFIXES = (
     "ix_customer_search_trgm",
     "ix_customer_phone_trgm",
     "ix_customer_email_ci",
+    "text_search",  # 0010_text_search (store/repos/text_search.py)
+    "ix_text_search",
 )
 _TOP = "\U0010ffff"  # sorts after every character: [p, p + _TOP) is "starts with p"
 
