@@ -51,9 +51,7 @@ class TextSearch:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def activities(
-        self, scope: Scope, words: Sequence[str], limit: int
-    ) -> list[TextHit]:
+    async def activities(self, scope: Scope, words: Sequence[str], limit: int) -> list[TextHit]:
         """Activities on live customers in `scope` whose text has every word, newest first."""
         return await self._hits("activity", scope, words, limit)
 

@@ -22,8 +22,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = '0010_text_search'
-down_revision: str | None = '0009_dedupe'
+revision: str = "0010_text_search"
+down_revision: str | None = "0009_dedupe"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -31,9 +31,7 @@ depends_on: str | Sequence[str] | None = None
 POSITIONS = 8192
 # One text per activity; the expression PostgreSQL's indexes are built on, written as queries
 # write it (store/repos/text_search.py).
-_ACTIVITY = (
-    "(summary || ' ' || coalesce(outcome, '') || ' ' || coalesce(next_step, ''))"
-)
+_ACTIVITY = "(summary || ' ' || coalesce(outcome, '') || ' ' || coalesce(next_step, ''))"
 _SQLITE_ACTIVITY = (
     "({t}.summary || ' ' || coalesce({t}.outcome, '') || ' ' || coalesce({t}.next_step, ''))"
 )
@@ -44,8 +42,8 @@ _SPACED = (
 )
 # (source table, FTS table stem, text expression, the columns whose change moves the text)
 _SOURCES = (
-    ('activity', 'text_search_activity', _SQLITE_ACTIVITY, 'summary, outcome, next_step'),
-    ('customer', 'text_search_notes', _SQLITE_NOTES, 'notes'),
+    ("activity", "text_search_activity", _SQLITE_ACTIVITY, "summary, outcome, next_step"),
+    ("customer", "text_search_notes", _SQLITE_NOTES, "notes"),
 )
 
 
@@ -56,7 +54,7 @@ def _sqlite_statements() -> list[str]:
         f" (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < {POSITIONS}) SELECT n FROM s",
     ]
     for source, stem, expr, columns in _SOURCES:
-        new, old = expr.format(t='new'), expr.format(t='old')
+        new, old = expr.format(t="new"), expr.format(t="old")
         insert = (
             f"INSERT INTO {stem}(rowid, body) VALUES (new.id, {new});"
             f" INSERT INTO {stem}_chars(rowid, body) VALUES (new.id, {_SPACED.format(x=new)});"
@@ -93,7 +91,7 @@ $$
 
 
 def upgrade() -> None:
-    if op.get_bind().dialect.name == 'sqlite':
+    if op.get_bind().dialect.name == "sqlite":
         for statement in _sqlite_statements():
             op.execute(statement)
         return
@@ -123,14 +121,14 @@ def _trgm_schema() -> str:
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name == 'sqlite':
+    if op.get_bind().dialect.name == "sqlite":
         for _source, stem, _expr, _columns in _SOURCES:
-            for trigger in ('insert', 'delete', 'update'):
+            for trigger in ("insert", "delete", "update"):
                 op.execute(f"DROP TRIGGER {stem}_{trigger}")
             op.execute(f"DROP TABLE {stem}_chars")
             op.execute(f"DROP TABLE {stem}")
         op.execute("DROP TABLE text_search_pos")
         return
-    for index in ('activity_trgm', 'activity_grams', 'notes_trgm', 'notes_grams'):
+    for index in ("activity_trgm", "activity_grams", "notes_trgm", "notes_grams"):
         op.execute(f"DROP INDEX ix_text_search_{index}")
     op.execute("DROP FUNCTION text_search_grams(text)")
