@@ -85,7 +85,8 @@ async def matches(ctx: Ctx, words: tuple[str, ...], page: int, head: str) -> lis
         return None
     q = " ".join(words)
     lines = [ctx.t(head, q=q[:40], page=page + 1, pages=found.pages)]
-    lines += [f"{i}. {_line(ctx, m)}" for i, m in enumerate(found.matches, page * svc.PAGE + 1)]
+    # Bulleted, not numbered: the buttons below are numbered on channels without buttons.
+    lines += [f"• {_line(ctx, m)}" for m in found.matches]
     choices = [
         Choice(customer_title(m.customer)[:40], f"cu:show:{m.customer.id}") for m in found.matches
     ]

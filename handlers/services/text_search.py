@@ -51,13 +51,13 @@ async def find(uow: UnitOfWork, scope: Scope, words: tuple[str, ...], page: int)
     """Page `page` of the customers in `scope` whose records mention every word."""
     activities = await uow.text_search.activities(scope, words, HITS)
     notes = await uow.text_search.notes(scope, words, HITS)
-    hits = [(_when(h, words), h) for h in (*activities, *notes)]
+    hits = [(*_when(h, words), h) for h in (*activities, *notes)]
     hits.sort(key=lambda p: p[0] or datetime.min.replace(tzinfo=UTC), reverse=True)
     matches: dict[int, Match] = {}
-    for at, hit in hits:
+    for at, body, hit in hits:
         seen = matches.get(hit.customer.id)
         if seen is None:
-            snippet = snippet_of(hit.text, words)
+            snippet = snippet_of(body, words)
             matches[hit.customer.id] = Match(hit.customer, hit.source, at, snippet, 0)
         else:
             matches[hit.customer.id] = replace(seen, more=seen.more + 1)
@@ -68,19 +68,23 @@ async def find(uow: UnitOfWork, scope: Scope, words: tuple[str, ...], page: int)
     return Page(shown, page, pages, capped)
 
 
-def _when(hit: TextHit, words: tuple[str, ...]) -> datetime | None:
-    """An activity's time; for notes, the date of the first dated line with a word in it."""
+def _when(hit: TextHit, words: tuple[str, ...]) -> tuple[datetime | None, str]:
+    """When the hit happened and the text to cut a snippet from: an activity's time and text;
+    for notes, the first line with a word in it, and its date when it starts with one."""
     if hit.source == "activity":
-        return hit.at if hit.at.tzinfo else hit.at.replace(tzinfo=UTC)
+        return (hit.at if hit.at.tzinfo else hit.at.replace(tzinfo=UTC)), hit.text
     for line in hit.text.splitlines():
+        if _first(line, words) < 0:
+            continue
         dated = _NOTE_DATE.match(line)
-        if dated and _first(line, words) >= 0:
-            year, month, day = (int(x) for x in dated.groups())
-            try:
-                return datetime(year, month, day, tzinfo=UTC)
-            except ValueError:
-                return None
-    return None
+        if dated is None:
+            return None, line
+        year, month, day = (int(x) for x in dated.groups())
+        try:
+            return datetime(year, month, day, tzinfo=UTC), line[dated.end() :].strip()
+        except ValueError:
+            return None, line
+    return None, hit.text  # the words span two lines
 
 
 def snippet_of(text: str, words: tuple[str, ...]) -> str:
