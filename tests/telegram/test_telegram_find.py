@@ -25,7 +25,7 @@ async def test_find_pages_with_inline_buttons_and_opens_a_profile(tg: Harness) -
     assert listing.buttons[-1] == ("▶ 更多", "fd:more:1:普洱")
     *_, page2 = await tg.press(ZH, listing, "fd:more:1:普洱")
     assert "第 2/2 页" in page2.text and "客户0" in page2.text
-    [(label, tap)] = page2.buttons
+    [(_label, tap)] = page2.buttons
     *_, profile = await tg.press(ZH, page2, tap)
     assert "客户0" in profile.text and "想喝普洱" in profile.text
     *_, other = await tg.press(EN, page2, tap)  # not his customer: a forged press
