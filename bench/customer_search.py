@@ -10,8 +10,15 @@ repeat at a million); each firm branch has ten contacts with different surnames.
 Each query kind is timed through search_briefs() (retrieval and ranking, what a message costs)
 and scored: the intended customer is the top hit (for ambiguous kinds: among the six choices).
 
+Text search (/find, migration 0010_text_search): --activities activities over the company's
+customers and five per customer of the book, and notes on one customer in fifty, are inserted
+before that migration builds its indexes; words common (报价: one activity in ten) and rare
+(普洱: one in a thousand), of two characters and of more, are timed through
+handlers.services.text_search.find (the first page of /find).
+
 Run from the repo root:
   python bench/customer_search.py [--company 1000000] [--book 10000] [--repeat 5]
+    [--activities 1000000]
     [--sqlite-path /tmp/search.db] [--pg-url postgresql+asyncpg://postgres@127.0.0.1:5432/test
     --pg-schema bench_search]
 An existing database at --sqlite-path or --pg-schema is reused, not seeded again.
@@ -38,10 +45,11 @@ from sqlalchemy import func, insert, select, text  # noqa: E402
 
 from handlers.nlu.match import search_key  # noqa: E402
 from handlers.services import customers, org  # noqa: E402
+from handlers.services import text_search as find  # noqa: E402
 from handlers.services.access import scope_for  # noqa: E402
 from store.db import make_engine, make_sessions  # noqa: E402
 from store.migrate import upgrade  # noqa: E402
-from store.models import Customer, Org, User  # noqa: E402
+from store.models import Activity, Customer, Org, User  # noqa: E402
 from store.repos.customers import CustomerBrief  # noqa: E402
 from store.uow import UnitOfWorkFactory  # noqa: E402
 
@@ -228,6 +236,83 @@ def report(backend: str, who: str, results: dict[str, tuple[list[float], int, in
     )
 
 
+DONE = ("谈了报价", "送了样品", "签了合同", "催了回款", "做了培训", "安装调试", "验收通过",
+        "聊了续约", "处理投诉", "开了发票")  # fmt: skip
+SAID = ("客户很满意", "下周再约", "需要内部讨论", "价格偏高", "要求打折", "对比了竞品",
+        "领导出差", "约了演示")  # fmt: skip
+
+
+def _activity(i: int, org_id: int, user: int, customer: int, now: datetime) -> dict[str, Any]:
+    rare = "，送了两饼普洱茶" if i % 1000 == 7 else ""
+    return {
+        "org_id": org_id, "customer_id": customer, "user_id": user, "kind": "visit",
+        "happened_at": now, "created_at": now,
+        "summary": f"{DONE[i % 10]}，{SAID[i // 10 % 8]}{rare}",
+        "next_step": "下周三回访" if i % 3 == 0 else None,
+    }  # fmt: skip
+
+
+async def seed_text(
+    uows: UnitOfWorkFactory, users: tuple[int, int], company: int, book: int, count: int
+) -> None:
+    """Activities and notes, unless there are some already (a reused database)."""
+    async with uows() as uow:
+        if await uow.session.scalar(select(Activity.id).limit(1)) is not None:
+            return
+        orgs = [await uow.session.scalar(select(User.org_id).where(User.id == u)) for u in users]
+    now = datetime.now(UTC)
+    started = time.perf_counter()
+    plan = ((orgs[0], users[0], count, company, 0), (orgs[1], users[1], 5 * book, book, 10**7))
+    for org_id, user, total, customers_, base in plan:
+        for start in range(0, total, 20_000):
+            rows = [
+                _activity(i, int(org_id or 0), user, base + i % customers_, now)
+                for i in range(start, min(total, start + 20_000))
+            ]
+            async with uows() as uow:
+                await uow.session.execute(insert(Activity), rows)
+                await uow.commit()
+    async with uows() as uow:  # one customer in fifty has notes; one in 5,000 mentions 普洱
+        teas = "case when id % 5000 = 0 then '普洱' else '龙井' end"
+        await uow.session.execute(
+            text(f"UPDATE customer SET notes = '[2026-11-20] 喜欢' || {teas} WHERE id % 50 = 0")
+        )
+        await uow.commit()
+    print(f"# seeded {count + 5 * book:,} activities in {time.perf_counter() - started:.0f} s")
+
+
+TEXT_QUERIES = (
+    ("2 characters, common (报价)", "报价"),
+    ("2 characters, rare (普洱)", "普洱"),
+    ("3+ characters, common (谈了报价)", "谈了报价"),
+    ("3+ characters, rare (普洱茶)", "普洱茶"),
+    ("two words (报价 满意)", "报价 满意"),
+    ("nobody (乌龙茶叶)", "乌龙茶叶"),
+    ("nobody, 2 characters (乌龙)", "乌龙"),
+)
+
+
+async def measure_text(
+    uows: UnitOfWorkFactory, user_id: int, repeat: int
+) -> dict[str, tuple[list[float], int, int]]:
+    """Each kind's times, and how many customers its first page listed (in `right`)."""
+    out: dict[str, tuple[list[float], int, int]] = {}
+    async with uows() as uow:
+        user = await uow.users.get(user_id)
+        assert user is not None
+        scope = await scope_for(uow, user)
+        for kind, query in TEXT_QUERIES:
+            words = find.words_of(query)
+            page = await find.find(uow, scope, words, 0)
+            times = []
+            for _ in range(repeat):
+                started = time.perf_counter()
+                await find.find(uow, scope, words, 0)
+                times.append((time.perf_counter() - started) * 1000)
+            out[kind] = (times, len(page.matches), find.PAGE)
+    return out
+
+
 async def run(args: argparse.Namespace) -> None:
     if args.pg_url:
         engine = make_engine(
@@ -245,12 +330,15 @@ async def run(args: argparse.Namespace) -> None:
         users = await seeded(uows)
         if users is None:
             users = await seed(uows, args.company, args.book)
+        if args.activities:
+            await seed_text(uows, users, args.company, args.book, args.activities)
         started = time.perf_counter()
         await upgrade(engine)
         print(f"# migrated to head in {time.perf_counter() - started:.0f} s")
         if args.pg_url:
             async with engine.begin() as conn:
                 await conn.execute(text("ANALYZE customer"))
+                await conn.execute(text("ANALYZE activity"))
                 top = await conn.scalar(select(func.max(Customer.id)))
                 await conn.execute(text(f"SELECT setval('customer_id_seq', {top})"))
         rng = random.Random(23)
@@ -260,6 +348,14 @@ async def run(args: argparse.Namespace) -> None:
         report(backend, f"admin, {args.company:,}", admin)
         rep = await measure(uows, users[1], cases(args.book, 10**7, rng), args.repeat)
         report(backend, f"rep, {args.book:,}", rep)
+        if args.activities:
+            print("\n/find: `right` is the customers its first page lists (of 8 at most)\n")
+            print("| backend | who | words | p50 ms | p95 ms | p99 ms | listed |")
+            print("|---|---|---|---|---|---|---|")
+            who = f"admin, {args.activities:,} activities"
+            report(backend, who, await measure_text(uows, users[0], args.repeat))
+            who = f"rep, {5 * args.book:,} activities"
+            report(backend, who, await measure_text(uows, users[1], args.repeat))
     finally:
         await engine.dispose()
 
@@ -271,6 +367,7 @@ def main() -> None:
     parser.add_argument("--company", type=int, default=1_000_000)
     parser.add_argument("--book", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--activities", type=int, default=1_000_000, help="0: no text search")
     parser.add_argument("--sqlite-path", default="/tmp/chatcrm-search-bench.db")
     parser.add_argument("--pg-url", default="")
     parser.add_argument("--pg-schema", default="bench_search")
