@@ -10,9 +10,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import delete, event, insert, text, update
+from sqlalchemy import delete, event, insert, inspect, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from store.migrate import downgrade, upgrade
 from store.models import Activity, Customer, Org, User
 from store.scope import Scope
 from store.uow import UnitOfWork, UnitOfWorkFactory
@@ -229,3 +230,22 @@ async def _plan(uow: UnitOfWork, statement: str, params: Any, postgres: bool) ->
     explain = "EXPLAIN " if postgres else "EXPLAIN QUERY PLAN "
     rows = (await conn.exec_driver_sql(explain + statement, params)).all()
     return "\n".join(str(row[-1]) for row in rows)
+
+
+async def test_0010_indexes_what_is_already_there_and_undoes_cleanly(
+    engine: AsyncEngine, uows: UnitOfWorkFactory
+) -> None:
+    await downgrade(engine, "0009_dedupe")
+    org_id, (a,) = await _org(uows, "a")
+    (zhang,) = await _add_customers(uows, [_customer(org_id, a, "张三", notes="爱喝普洱")])
+    await _add_activities(uows, [_activity(org_id, a, zhang, "谈了报价", outcome="要样品")])
+    await upgrade(engine)
+    async with uows() as uow:
+        everyone = Scope(org_id, None)
+        assert await _who(uow, everyone, "普洱") == ["notes:张三"]
+        assert await _who(uow, everyone, "报价 样品") == ["activity:张三"]
+        assert await _who(uow, everyone, "谈了报价") == ["activity:张三"]
+    await downgrade(engine, "0009_dedupe")
+    async with engine.connect() as conn:
+        left = await conn.run_sync(lambda c: [*inspect(c).get_table_names()])
+    assert not [name for name in left if name.startswith("text_search")]
