@@ -13,6 +13,9 @@ imports, anonymisation's raw UPDATEs, merges, a hand-run fix) then keeps them ri
 tables keep their own copy of the text, so a delete needs only the rowid. PostgreSQL's are
 expression indexes and need no upkeep. Like 0008's, these objects are not in the models.
 
+Also, PostgreSQL only: ix_customer_search_words, a GIN over the words of customer.search_key,
+for customer search's typo tier (one exact-word lookup per variant instead of a trigram scan).
+
 Revision ID: 0010_text_search
 Revises: 0009_dedupe
 Create Date: 2026-12-06
@@ -105,6 +108,11 @@ def upgrade() -> None:
         f" USING gin (text_search_grams{_ACTIVITY})"
     )
     op.execute(f"CREATE INDEX ix_text_search_notes_trgm ON customer USING gin (notes {ops})")
+    # Customer search's typo tier (store/repos/customer_search.py _pg_words): whole words.
+    op.execute(
+        "CREATE INDEX ix_customer_search_words ON customer"
+        " USING gin (string_to_array(search_key, ' '))"
+    )
     op.execute(
         "CREATE INDEX ix_text_search_notes_grams ON customer USING gin (text_search_grams(notes))"
     )
@@ -129,6 +137,7 @@ def downgrade() -> None:
             op.execute(f"DROP TABLE {stem}")
         op.execute("DROP TABLE text_search_pos")
         return
+    op.execute("DROP INDEX ix_customer_search_words")
     for index in ("activity_trgm", "activity_grams", "notes_trgm", "notes_grams"):
         op.execute(f"DROP INDEX ix_text_search_{index}")
     op.execute("DROP FUNCTION text_search_grams(text)")
