@@ -50,8 +50,8 @@ from handlers.services.access import scope_for  # noqa: E402
 from store.db import make_engine, make_sessions  # noqa: E402
 from store.migrate import upgrade  # noqa: E402
 from store.models import Activity, Customer, Org, User  # noqa: E402
-from store.repos.once import is_postgres  # noqa: E402
 from store.repos.customers import CustomerBrief  # noqa: E402
+from store.repos.once import is_postgres  # noqa: E402
 from store.uow import UnitOfWorkFactory  # noqa: E402
 
 SURNAMES = (
