@@ -8,14 +8,17 @@ changes nothing. Words too long for a 64-byte payload get no ▶ button, only a 
 
 from __future__ import annotations
 
-from handlers.chat.cards import customer_title
+from handlers.chat.cards import Titled, customer_title
 from handlers.chat.context import Ctx, UserError
 from handlers.chat.routes import Routes
 from handlers.i18n import add_texts
 from handlers.messages import Choice, Reply
 from handlers.services import text_search as svc
+from handlers.services.activities import KINDS as ACTIVITY_KINDS
 
 MORE = "fd:more:"
+LABEL = 40  # characters of a button's label
+KINDS = {f"kind.{k}" for k in ACTIVITY_KINDS}
 MAX_PAYLOAD = 64
 MAX_PAGE = svc.HITS * 2 // svc.PAGE  # no more pages than the records read can fill
 
@@ -87,9 +90,7 @@ async def matches(ctx: Ctx, words: tuple[str, ...], page: int, head: str) -> lis
     lines = [ctx.t(head, q=q[:40], page=page + 1, pages=found.pages)]
     # Bulleted, not numbered: the buttons below are numbered on channels without buttons.
     lines += [f"• {_line(ctx, m)}" for m in found.matches]
-    choices = [
-        Choice(customer_title(m.customer)[:40], f"cu:show:{m.customer.id}") for m in found.matches
-    ]
+    choices = [Choice(_label(m.customer), f"cu:show:{m.customer.id}") for m in found.matches]
     more = f"{MORE}{page + 1}:{q}"
     if page + 1 < found.pages:
         if len(more.encode()) <= MAX_PAYLOAD:
@@ -101,8 +102,14 @@ async def matches(ctx: Ctx, words: tuple[str, ...], page: int, head: str) -> lis
     return [Reply("\n".join(lines), tuple(choices), private=True)]
 
 
+def _label(customer: Titled) -> str:
+    title = customer_title(customer)
+    return title if len(title) <= LABEL else title[: LABEL - 1] + "…"
+
+
 def _line(ctx: Ctx, match: svc.Match) -> str:
-    what = ctx.t("fd.note" if match.source == "notes" else "fd.activity")
+    kind = f"kind.{match.kind}" if f"kind.{match.kind}" in KINDS else "fd.activity"
+    what = ctx.t("fd.note" if match.source == "notes" else kind)
     when = f"{ctx.when(match.at, with_time=False)} " if match.at else ""
     more = ctx.t("fd.more_hits", n=match.more) if match.more else ""
     who = customer_title(match.customer)

@@ -17,8 +17,9 @@ PAGE = 8  # customers a reply lists
 HITS = 200  # records read per source and search: the newest 200 of each are paged through
 MAX_WORDS = 5
 MAX_WORD = 40
-SNIPPET = 36  # characters of context shown around the first word
+SNIPPET = 36  # characters of context shown around the first word (Chinese; twice for others)
 _SPLIT = re.compile(r"[\s,，、;；。!！?？\"“”‘’()（）]+")
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _NOTE_DATE = re.compile(r"^\[(\d{4})-(\d{2})-(\d{2})\]")
 
 
@@ -28,6 +29,7 @@ class Match:
 
     customer: CustomerBrief
     source: Source
+    kind: str  # the activity's kind; "notes"
     at: datetime | None  # None: a note without a date of its own
     snippet: str
     more: int  # other matching records of the same customer among those read
@@ -58,7 +60,7 @@ async def find(uow: UnitOfWork, scope: Scope, words: tuple[str, ...], page: int)
         seen = matches.get(hit.customer.id)
         if seen is None:
             snippet = snippet_of(body, words)
-            matches[hit.customer.id] = Match(hit.customer, hit.source, at, snippet, 0)
+            matches[hit.customer.id] = Match(hit.customer, hit.source, hit.kind, at, snippet, 0)
         else:
             matches[hit.customer.id] = replace(seen, more=seen.more + 1)
     ordered = list(matches.values())
@@ -88,12 +90,20 @@ def _when(hit: TextHit, words: tuple[str, ...]) -> tuple[datetime | None, str]:
 
 
 def snippet_of(text: str, words: tuple[str, ...]) -> str:
-    """About SNIPPET characters of `text` around the first word found, on one line."""
+    """About SNIPPET characters of `text` around the first word found, on one line; twice as
+    many, cut at spaces, for text without Chinese (its words are longer)."""
     flat = " ".join(text.split())
+    wide = not _CJK.search(flat)
+    size = SNIPPET * 2 if wide else SNIPPET
     at = max(_first(flat, words), 0)
-    start = max(0, at - SNIPPET // 3)
-    end = min(len(flat), start + SNIPPET)
-    start = max(0, min(start, end - SNIPPET))
+    start = max(0, at - size // 3)
+    end = min(len(flat), start + size)
+    start = max(0, min(start, end - size))
+    if wide:  # whole words: move each cut to the nearest space inside the window
+        if start > 0 and " " in flat[start:at]:
+            start = flat.index(" ", start) + 1
+        if end < len(flat) and " " in flat[at:end]:
+            end = flat.rindex(" ", at, end)
     cut = flat[start:end]
     return ("…" if start > 0 else "") + cut + ("…" if end < len(flat) else "")
 

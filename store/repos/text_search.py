@@ -21,6 +21,7 @@ from sqlalchemy import (
     and_,
     bindparam,
     column,
+    literal,
     literal_column,
     select,
     table,
@@ -44,6 +45,7 @@ class TextHit(NamedTuple):
     ref: int  # the activity's id; for notes, the customer's
     at: datetime  # when the activity happened; for notes, when the customer was last changed
     text: str  # the record's text: the activity's summary, outcome and next step; the notes
+    kind: str  # the activity's kind (visit, call, …); "notes" for notes
     customer: CustomerBrief
 
 
@@ -82,8 +84,8 @@ class TextSearch:
 
 
 def _hit(source: Source, row: Any) -> TextHit:
-    ref, at, body, *brief = row
-    return TextHit(source, ref, at, body or "", CustomerBrief._make(brief))
+    ref, at, body, kind, *brief = row
+    return TextHit(source, ref, at, body or "", kind, CustomerBrief._make(brief))
 
 
 _C = cast(Table, Customer.__table__).c
@@ -107,13 +109,13 @@ def _activity_text() -> ColumnElement[str]:
 
 def _base(source: Source) -> Select[Any]:
     if source == "activity":
-        cols = [_A.id, _A.happened_at, _activity_text().label("body"), *_BRIEF]
+        cols = [_A.id, _A.happened_at, _activity_text().label("body"), _A.kind, *_BRIEF]
         return select(*cols).select_from(
             cast(Table, Activity.__table__).join(
                 cast(Table, Customer.__table__), _C.id == _A.customer_id
             )
         )
-    return select(_C.id, _C.updated_at, _C.notes, *_BRIEF)
+    return select(_C.id, _C.updated_at, _C.notes, literal("notes").label("kind"), *_BRIEF)
 
 
 @functools.cache
