@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import json
 import os
 import shutil
@@ -134,7 +135,10 @@ async def serve(args: argparse.Namespace) -> None:
 async def seed(app: Any, chats: int, book: int = 1) -> None:
     """One rep per chat, joined the way /start would join them, each owning `book` customers:
     the one their visits name, and others with names of another family (a real book)."""
+    from sqlalchemy import insert
+
     from handlers.services import customers, org
+    from store.models import Customer
 
     async with app.uows() as uow:
         now = app.clock.now()
@@ -153,10 +157,27 @@ async def seed(app: Any, chats: int, book: int = 1) -> None:
             assert joined.user is not None
             new = customers.NewCustomer(customer_name(i), f"139{i:08d}", f"公司{i}")
             await customers.create(uow, joined.user, new, now)
-            for j in range(1, book):
-                other = customers.NewCustomer(other_name(j), f"138{i:04d}{j:04d}", f"商行{j}")
-                await customers.create(uow, joined.user, other, now)
+            if book > 1:  # the rest of the book in one statement: 400,000 creates took >10 min
+                rows = [_book_row(company.id, joined.user.id, i, j, now) for j in range(1, book)]
+                await uow.session.execute(insert(Customer), rows)
         await uow.commit()
+
+
+@functools.cache
+def _book_key(j: int) -> str:
+    from handlers.nlu.match import search_key
+
+    return search_key(other_name(j), f"商行{j}")
+
+
+def _book_row(org_id: int, owner: int, i: int, j: int, now: Any) -> dict[str, Any]:
+    name, company = other_name(j), f"商行{j}"
+    return {
+        "org_id": org_id, "owner_id": owner, "name": name, "company": company,
+        "phone": f"138{i:04d}{j:04d}", "search_key": _book_key(j), "tier": "C",
+        "lifecycle": "prospect", "birthday_lunar": False, "care_consent": False,
+        "created_at": now, "updated_at": now,
+    }  # fmt: skip
 
 
 def other_name(j: int) -> str:
