@@ -58,9 +58,12 @@ def _sqlite_statements() -> list[str]:
     ]
     for source, stem, expr, columns in _SOURCES:
         new, old = expr.format(t="new"), expr.format(t="old")
+        # Empty text (most customers have no notes) is not indexed: a customer's insert then
+        # costs the notes tables nothing.
         insert = (
-            f"INSERT INTO {stem}(rowid, body) VALUES (new.id, {new});"
-            f" INSERT INTO {stem}_chars(rowid, body) VALUES (new.id, {_SPACED.format(x=new)});"
+            f"INSERT INTO {stem}(rowid, body) SELECT new.id, {new} WHERE {new} <> '';"
+            f" INSERT INTO {stem}_chars(rowid, body) SELECT new.id, {_SPACED.format(x=new)}"
+            f" WHERE {new} <> '';"
         )
         delete = (
             f"DELETE FROM {stem} WHERE rowid = old.id;"
@@ -69,9 +72,11 @@ def _sqlite_statements() -> list[str]:
         out += [
             f"CREATE VIRTUAL TABLE {stem} USING fts5(body, tokenize='trigram')",
             f"CREATE VIRTUAL TABLE {stem}_chars USING fts5(body, tokenize='unicode61')",
-            f"INSERT INTO {stem}(rowid, body) SELECT id, {expr.format(t=source)} FROM {source}",
+            f"INSERT INTO {stem}(rowid, body) SELECT id, {expr.format(t=source)} FROM {source}"
+            f" WHERE {expr.format(t=source)} <> ''",
             f"INSERT INTO {stem}_chars(rowid, body) SELECT id,"
-            f" {_SPACED.format(x=expr.format(t=source))} FROM {source}",
+            f" {_SPACED.format(x=expr.format(t=source))} FROM {source}"
+            f" WHERE {expr.format(t=source)} <> ''",
             f"CREATE TRIGGER {stem}_insert AFTER INSERT ON {source} BEGIN {insert} END",
             f"CREATE TRIGGER {stem}_delete AFTER DELETE ON {source} BEGIN {delete} END",
             f"CREATE TRIGGER {stem}_update AFTER UPDATE OF {columns} ON {source}"
