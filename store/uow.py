@@ -24,6 +24,7 @@ from store.repos.records import RecordRepo
 from store.repos.reminders import ReminderRepo
 from store.repos.reports import ReportRepo
 from store.repos.shared import SharedRepo
+from store.repos.text_search import TextSearch
 from store.repos.users import UserRepo
 from store.repos.views import ViewRepo
 from store.repos.wecom import WeComRepo
@@ -34,6 +35,7 @@ class UnitOfWork:
     users: UserRepo
     customers: CustomerRepo
     customer_search: CustomerSearch
+    text_search: TextSearch
     deals: DealRepo
     reminders: ReminderRepo
     chat: ChatRepo
@@ -58,6 +60,7 @@ class UnitOfWork:
         self.users = UserRepo(self.session)
         self.customers = CustomerRepo(self.session)
         self.customer_search = CustomerSearch(self.session)
+        self.text_search = TextSearch(self.session)
         self.deals = DealRepo(self.session)
         self.reminders = ReminderRepo(self.session)
         self.chat = ChatRepo(self.session)

@@ -36,6 +36,7 @@ MENU = (
     ("start", "开始使用（附邀请码）", "Get started (with your invite code)"),
     ("visit", "记录拜访/电话/会议", "Log a visit, call or meeting"),
     ("customer", "查客户", "Look up a customer"),
+    ("find", "搜索拜访记录和备注", "Search visits and notes"),
     ("newcustomer", "新建客户", "Add a customer"),
     ("deal", "商机：列表、新建、推进", "Deals: list, create, advance"),
     ("pipeline", "我的销售漏斗", "My pipeline"),

@@ -15,6 +15,7 @@ from handlers.chat import (
     dupes,
     fields,
     files_import,
+    find,
     forwarded,
     funnel,
     help,
@@ -66,6 +67,7 @@ FEATURES = (
     onboarding,
     help,
     customers,
+    find,
     visits,
     deals,
     activity_edit,  # correcting records

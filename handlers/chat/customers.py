@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from handlers.chat import activity_edit, deals, pick, visits
+from handlers.chat import activity_edit, deals, find, pick, visits
 from handlers.chat.cards import Titled, customer_title, profile
 from handlers.chat.context import Ctx, UserError, int_arg
 from handlers.chat.routes import Routes
@@ -81,6 +81,8 @@ async def lookup(ctx: Ctx, query: str) -> list[Reply]:
         ctx.conv.go("cu.query")
         return [Reply(ctx.t("cu.ask"))]
     found = await pick.find(ctx, query, "cu:show:")
+    if found.customer is None and found.nobody:  # perhaps a word from a visit or a note
+        return await find.fallback(ctx, query) or found.replies
     if found.customer is None:
         return found.replies
     customer = await ctx.uow.customers.get(ctx.scope, found.customer.id)

@@ -16,6 +16,7 @@ add_texts(
             "• /visit 拜访 — 记录拜访/电话/会议，如\n"
             "  「拜访 今天拜访华为张总，谈了报价，下周三回访」\n"
             "• /customer 查客户 — 查客户资料，如「查客户 张三」「查客户 zs」\n"
+            "• /find 搜索 — 拜访记录和备注里提到某些字的客户，如「搜索 普洱」\n"
             "• /newcustomer 新客户 — 新建客户，如「新客户 欧阳锋 13912345678 白驼山庄」\n"
             "• /card 名片 — 发名片照片，读出来新建客户\n"
             "• /edit 编辑 — 改客户资料，或直接说「把张三的等级改成B」「张三生日是农历三月初五」\n"
@@ -38,6 +39,7 @@ add_texts(
             "• /visit — log a visit, call or meeting, e.g. "
             '"/visit met Acme\'s Li today, sent the quote, follow up Friday"\n'
             '• /customer — look up a customer, e.g. "/customer Li" or "/customer zs"\n'
+            '• /find — customers whose visits or notes mention some words, e.g. "/find tea"\n'
             '• /newcustomer — add a customer, e.g. "/newcustomer Jane Doe 13912345678 Acme"\n'
             "• /card — send a photo of a business card to add its person as a customer\n"
             "• /edit — change a customer's details, or just say \"Change Li Wei's tier to B\", "

@@ -44,6 +44,7 @@ class Found:
 
     customer: CustomerBrief | None
     replies: list[Reply] = field(default_factory=list)
+    nobody: bool = False  # no customer fits at all (not even a "did you mean…?")
 
 
 async def find(
@@ -58,7 +59,7 @@ async def find(
         if not offer_new:
             raise UserError(none_key, q=query[:40])
         new = (Choice(ctx.t("pick.btn_new"), "cu:new"),)
-        return Found(None, [Reply(ctx.t(none_key, q=query.strip()[:40]), new)])
+        return Found(None, [Reply(ctx.t(none_key, q=query.strip()[:40]), new)], nobody=True)
     candidates = [c for c, _ in found.ranked]
     return Found(None, [await ask(ctx, query, candidates, on_pick, offer_new)])
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from sqlalchemy import (
+    ARRAY,
     ColumnElement,
     Select,
     Table,
@@ -33,6 +34,7 @@ from sqlalchemy import (
     text,
     union_all,
 )
+from sqlalchemy import Text as TextType
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import TextClause
 
@@ -50,6 +52,9 @@ SEARCH_OBJECT_PREFIXES = (
     "ix_customer_search_trgm",
     "ix_customer_phone_trgm",
     "ix_customer_email_ci",
+    "text_search",  # 0010_text_search (store/repos/text_search.py)
+    "ix_text_search",
+    "ix_customer_search_words",
 )
 _TOP = "\U0010ffff"  # sorts after every character: [p, p + _TOP) is "starts with p"
 
@@ -109,6 +114,8 @@ class CustomerSearch:
         Trigram similarity misses these in short words (heqniyan shares 5 of 13 trigrams with
         heqinyan), and ranking every row sharing a trigram reads most of the index."""
         slips = SearchTerms(words=tuple(sorted({v for p in probes for v in _one_slip(p)})))
+        if is_postgres(self.session):  # whole words: one GIN lookup each, not a trigram scan
+            return _pg_words(scope.shape), {**scope.binds(), "words": list(slips.words)}
         return self._trigram(scope, slips, many=True)
 
 
@@ -213,6 +220,16 @@ def _pg_contains(shape: Shape, patterns: int, digits: int, many: bool) -> Select
     likes = [key.like(bindparam(f"k{i}"), escape="\\") for i in range(patterns)]
     likes += [_C.phone.like(bindparam(f"d{i}"), escape="\\") for i in range(digits)]
     return _briefs(shape, or_(*likes), PER_TIER, org_indexed=not many)
+
+
+@functools.cache
+def _pg_words(shape: Shape) -> Select[Any]:
+    """Typo variants as whole words of the key (ix_customer_search_words, 0010_text_search):
+    twenty exact keys in one GIN scan, where twenty LIKE '% word %' scans each read the long
+    trigram lists (" li", "ei ") again: 66 ms became ~1 ms for a rep over 10,000."""
+    words: ColumnElement[Any] = literal_column("string_to_array(customer.search_key, ' ')")
+    has = words.op("&&")(bindparam("words", type_=ARRAY(TextType)))
+    return _briefs(shape, cast(ColumnElement[bool], has), PER_TIER, org_indexed=False)
 
 
 def _fts_match(terms: SearchTerms) -> str:

@@ -4,7 +4,7 @@
 without this index that is a scan of the whole audit log, which only grows.
 
 Revision ID: 0016_audit_index
-Revises: 0009_dedupe
+Revises: 0013_records
 Create Date: 2026-12-06
 """
 
@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = '0016_audit_index'
-down_revision: str | None = '0009_dedupe'
+down_revision: str | None = "0013_records"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
