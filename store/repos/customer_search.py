@@ -50,6 +50,10 @@ SEARCH_OBJECT_PREFIXES = (
     "ix_customer_search_trgm",
     "ix_customer_phone_trgm",
     "ix_customer_email_ci",
+    "contact_fts",  # 0011_contacts: the same for contacts
+    "ix_contact_search_trgm",
+    "ix_contact_phone_trgm",
+    "ix_contact_email_ci",
 )
 _TOP = "\U0010ffff"  # sorts after every character: [p, p + _TOP) is "starts with p"
 
