@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from handlers.chat import (
     bind,
+    contacts,
     customers,
     data,
     deals,
@@ -53,6 +54,7 @@ FEATURES = (
     onboarding,
     help,
     customers,
+    contacts,  # a company's people
     visits,
     deals,
     reminders,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from handlers.chat.contact_card import contact_lines
 from handlers.chat.context import Ctx
 from handlers.i18n import add_texts, fmt_money, t
 from handlers.services.deals import Pipeline
@@ -80,6 +81,7 @@ async def profile(ctx: Ctx, customer: Customer) -> str:
     if segment:
         lines.append(segment)
     lines.append(_last_contact(ctx, customer))
+    lines.extend(await contact_lines(ctx, customer))  # a company's people
     lines.extend(await _deal_lines(ctx, customer))
     lines.extend(await _reminder_lines(ctx, customer))
     lines.extend(await _activity_lines(ctx, customer))

@@ -18,6 +18,7 @@ add_texts(
             "  「拜访 今天拜访华为张总，谈了报价，下周三回访」\n"
             "• /customer 查客户 — 查客户资料，如「查客户 张三」「查客户 zs」\n"
             "• /newcustomer 新客户 — 新建客户，如「新客户 欧阳锋 13912345678 白驼山庄」\n"
+            "• /newcontact 新联系人 — 给公司加联系人，如「新联系人 华为 李工 13800000000」\n"
             "• /deal 商机 — 商机列表、新建、推进阶段、赢单/输单\n"
             "• /pipeline 漏斗 — 我的销售漏斗\n"
             "• /remind 提醒 — 设提醒，如「提醒 明天下午3点给李总打电话」\n"
@@ -33,6 +34,7 @@ add_texts(
             '"/visit met Acme\'s Li today, sent the quote, follow up Friday"\n'
             '• /customer — look up a customer, e.g. "/customer Li" or "/customer zs"\n'
             '• /newcustomer — add a customer, e.g. "/newcustomer Jane Doe 13912345678 Acme"\n'
+            '• /newcontact — add a person to a company: "/newcontact Acme, Jane Doe, 555 0100"\n'
             "• /deal — list, create and advance deals, mark them won or lost\n"
             "• /pipeline — your pipeline by stage\n"
             '• /remind — set a reminder, e.g. "/remind tomorrow 3pm call Li"\n'

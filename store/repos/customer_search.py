@@ -37,7 +37,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import TextClause
 
 from store.models import Customer
-from store.repos.customers import CustomerBrief
+from store.repos import contact_search
+from store.repos.customers import BRIEF_FIELDS, CustomerBrief
 from store.repos.once import is_postgres
 from store.scope import Scope, Shape, bound_where
 
@@ -77,43 +78,58 @@ class CustomerSearch:
         self.session = session
 
     async def candidates(self, scope: Scope, terms: SearchTerms) -> list[CustomerBrief]:
-        """Live customers in `scope` the terms could mean; exact matches first."""
-        found: dict[int, CustomerBrief] = {}
+        """Live customers in `scope` the terms could mean, and the contacts of company
+        customers as briefs of their customer (CustomerBrief.contact_id); exact matches first."""
+        found: dict[tuple[int, int | None], CustomerBrief] = {}
         if terms.names or terms.phones or terms.prefixes or terms.titled:
-            await self._collect(*_exact(scope, terms), found)
+            stmt, binds, shape = _exact(scope, terms)
+            await self._collect(stmt, binds, found)
+            await self._collect(contact_search.exact_stmt(scope.shape, *shape), binds, found)
         if _named_exactly(terms, found.values()):
             return list(found.values())  # the best a ranking can score is among these
         if terms.words or terms.fragments or terms.digits:
             await self._collect(*self._trigram(scope, terms), found)
+            await self._collect(*self._trigram(scope, terms, contacts=True), found)
         if not found and terms.fuzzy:
             await self._collect(*self._fuzzy(scope, terms.fuzzy), found)
+            await self._collect(*self._fuzzy(scope, terms.fuzzy, contacts=True), found)
         return list(found.values())
 
     async def _collect(
-        self, stmt: Select[Any], binds: dict[str, Any], found: dict[int, CustomerBrief]
+        self,
+        stmt: Select[Any],
+        binds: dict[str, Any],
+        found: dict[tuple[int, int | None], CustomerBrief],
     ) -> None:
         for row in (await self.session.execute(stmt, binds)).all():
-            found.setdefault(row[0], CustomerBrief._make(row))
+            brief = CustomerBrief(*row)
+            found.setdefault((brief.id, brief.contact_id), brief)
 
     def _trigram(
-        self, scope: Scope, terms: SearchTerms, many: bool = False
+        self, scope: Scope, terms: SearchTerms, many: bool = False, contacts: bool = False
     ) -> tuple[Select[Any], dict[str, Any]]:
         if not is_postgres(self.session):
-            return _fts_contains(scope.shape), {**scope.binds(), "m": _fts_match(terms)}
+            stmt = contact_search.fts_stmt(scope.shape) if contacts else _fts_contains(scope.shape)
+            return stmt, {**scope.binds(), "m": _fts_match(terms)}
         patterns = [f"% {_escape(w)} %" for w in terms.words]
         patterns += [f"%{_escape(f)}%" for f in terms.fragments]
         digits = [f"%{_escape(d)}%" for d in terms.digits]
         binds = {f"k{i}": p for i, p in enumerate(patterns)}
         binds.update((f"d{i}", d) for i, d in enumerate(digits))
-        stmt = _pg_contains(scope.shape, len(patterns), len(digits), many)
+        if contacts:
+            stmt = contact_search.pg_stmt(scope.shape, len(patterns), len(digits))
+        else:
+            stmt = _pg_contains(scope.shape, len(patterns), len(digits), many)
         return stmt, {**scope.binds(), **binds}
 
-    def _fuzzy(self, scope: Scope, probes: Sequence[str]) -> tuple[Select[Any], dict[str, Any]]:
+    def _fuzzy(
+        self, scope: Scope, probes: Sequence[str], contacts: bool = False
+    ) -> tuple[Select[Any], dict[str, Any]]:
         """Typos: the words one swapped or one extra letter away, each looked up whole.
         Trigram similarity misses these in short words (heqniyan shares 5 of 13 trigrams with
         heqinyan), and ranking every row sharing a trigram reads most of the index."""
         slips = SearchTerms(words=tuple(sorted({v for p in probes for v in _one_slip(p)})))
-        return self._trigram(scope, slips, many=True)
+        return self._trigram(scope, slips, many=True, contacts=contacts)
 
 
 def _named_exactly(terms: SearchTerms, found: Iterable[CustomerBrief]) -> bool:
@@ -129,7 +145,9 @@ _FTS = table("customer_fts", column("rowid"))
 _FTS_MATCH = text("customer_fts MATCH :m")
 
 
-def _exact(scope: Scope, terms: SearchTerms) -> tuple[Select[Any], dict[str, Any]]:
+def _exact(
+    scope: Scope, terms: SearchTerms
+) -> tuple[Select[Any], dict[str, Any], tuple[bool, bool, int, int]]:
     """Tier 1: one UNION ALL of index lookups, each limited on its own."""
     binds = {**scope.binds(), "names": list(terms.names), "phones": list(terms.phones)}
     for i, prefix in enumerate(terms.prefixes):
@@ -138,7 +156,7 @@ def _exact(scope: Scope, terms: SearchTerms) -> tuple[Select[Any], dict[str, Any
         binds |= {f"c{i}": company, f"c{i}_end": company + _TOP}
         binds |= {f"s{i}": surname, f"s{i}_end": surname + _TOP}
     shape = (bool(terms.names), bool(terms.phones), len(terms.prefixes), len(terms.titled))
-    return _exact_stmt(scope.shape, *shape), binds
+    return _exact_stmt(scope.shape, *shape), binds, shape
 
 
 @functools.cache
@@ -166,7 +184,7 @@ def _exact_stmt(
 
 
 def _columns(sub: Any) -> list[Any]:
-    return [sub.c[name] for name in CustomerBrief._fields]
+    return [sub.c[name] for name in BRIEF_FIELDS]
 
 
 def _briefs(
@@ -175,7 +193,7 @@ def _briefs(
     limit: int = PER_TIER,
     org_indexed: bool = True,
 ) -> Select[Any]:
-    stmt = select(*(_C[name] for name in CustomerBrief._fields))
+    stmt = select(*(_C[name] for name in BRIEF_FIELDS))
     live = and_(_C.merged_into_id.is_(None), _C.anonymised_at.is_(None))
     # The owner as `owner_id + 0`, which no index serves: SQLite without statistics takes an
     # owner for a few rows and would read a rep's whole book through ix_customer_owner_id
