@@ -25,8 +25,8 @@ from store.models import Customer
 add_texts(
     {
         "ex.usage": (
-            "用法：/export customers|activities|deals",
-            "Usage: /export customers|activities|deals",
+            "用法：/export customers|activities|deals|contacts",
+            "Usage: /export customers|activities|deals|contacts",
         ),
         "ex.done": (
             "📄 已生成 {what}.csv：{rows} 行，{size} 字节（电话已按权限脱敏）。"

@@ -10,10 +10,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, extract, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from store.models import Activity, AuditLog, Contact, Customer
+from store.models import Activity, AuditLog, Contact, Customer, CustomerLink
 from store.repos.customers import CustomerBrief
 from store.repos.once import is_postgres
 from store.scope import Scope
@@ -126,19 +126,42 @@ class ContactRepo:
         await self.session.flush()
         return mentions
 
-    async def with_birthday_or_consent(
-        self, org_id: int, limit: int = 5000
-    ) -> Sequence[tuple[Contact, Customer]]:
-        """Contacts that care messages may concern: a birthday or a consent, of live customers."""
+    async def care_birthdays(self, org_id: int) -> list[tuple[Contact, Customer, CustomerLink]]:
+        """Contacts with a birthday who consented to care messages, each with their company's
+        newest link that consented and can be written to (contacts have no chat identity of
+        their own: the greeting goes where the company is reached)."""
         stmt = (
-            select(Contact, Customer)
+            select(Contact, Customer, CustomerLink)
             .join(Customer, Customer.id == Contact.customer_id)
+            .join(CustomerLink, CustomerLink.customer_id == Customer.id)
             .where(Contact.org_id == org_id, live_contact_of_customer())
-            .where(or_(Contact.birthday.is_not(None), Contact.care_consent.is_(True)))
-            .order_by(Contact.id)
-            .limit(limit)
+            .where(Contact.care_consent.is_(True), Contact.birthday.is_not(None))
+            .where(CustomerLink.consent.is_(True), CustomerLink.subscribed.is_(True))
+            .where(CustomerLink.opted_out_at.is_(None))
+            .order_by(Contact.id, CustomerLink.id.desc())
         )
-        return [(row[0], row[1]) for row in (await self.session.execute(stmt)).all()]
+        seen: dict[int, tuple[Contact, Customer, CustomerLink]] = {}
+        for contact, customer, link in (await self.session.execute(stmt)).all():
+            seen.setdefault(contact.id, (contact, customer, link))
+        return list(seen.values())
+
+    async def birthdays(
+        self, owner_ids: Sequence[int], solar: Sequence[tuple[int, int]], lunar: tuple[int, int]
+    ) -> list[tuple[str, str, int | None]]:
+        """(contact, company, owner) for contacts of these owners' customers born today: the
+        reps' morning brief names them as it names customers."""
+        month, day = extract("month", Contact.birthday), extract("day", Contact.birthday)
+        on_solar = [and_(month == m, day == d) for m, d in solar]
+        on_lunar = and_(Contact.birthday_lunar.is_(True), month == lunar[0], day == lunar[1])
+        stmt = (
+            select(Contact.name, Customer.name, Customer.owner_id)
+            .join(Customer, Customer.id == Contact.customer_id)
+            .where(Customer.owner_id.in_(sorted(set(owner_ids))), live_contact_of_customer())
+            .where(Contact.birthday.is_not(None))
+            .where(or_(and_(Contact.birthday_lunar.is_(False), or_(*on_solar)), on_lunar))
+            .order_by(Customer.owner_id, Contact.id)
+        )
+        return [(r[0], r[1], r[2]) for r in (await self.session.execute(stmt)).all()]
 
     async def touch_search_keys(self, values: dict[int, str]) -> None:
         for contact_id, key in values.items():

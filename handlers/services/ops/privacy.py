@@ -68,6 +68,7 @@ async def anonymise(
     # Their own identifiers, looked for in stored messages (outbox, forms, audit): not the
     # company, which other customers share.
     mentions = [customer.name, customer.phone, customer.email, customer.wechat]
+    mentions += await uow.contacts.forget_of(customer.id, SCRUBBED, now)  # a company's people
     for field in PII_FIELDS:
         setattr(customer, field, None)
     customer.name, customer.search_key = f"#{customer.id}", ""
