@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from store.models import Activity, AuditLog, Contact, Customer
+from store.models import Activity, AuditLog, Contact, Customer, Deal
 from tests.world import Chat, World
 
 
@@ -112,7 +112,7 @@ async def test_someone_elses_company_or_contact_cannot_be_used(
 ) -> None:
     await people["rep_a"].say("/newcontact 华为 张总 13800000001")
     await people["rep_a"].say("1")
-    (_, _, _, company_id), = await _contacts(world)
+    ((_, _, _, company_id),) = await _contacts(world)
     other = people["rep_w"]
     await other.say("/newcontact 腾讯 马总 13600000000")
     reply = await other.say(payload=f"ct:co:{company_id}")
@@ -147,3 +147,23 @@ async def test_english_contacts(people_en: dict[str, Chat], world: World) -> Non
         profile
     )
     assert "Give the company, the name and a phone" in await rep.say("/newcontact Acme")
+
+
+async def test_a_deal_for_a_company_contact_names_them(
+    people: dict[str, Chat], world: World
+) -> None:
+    rep = people["rep_a"]
+    await rep.say("/newcontact 华为 张总 13800000001")
+    await rep.say("1")
+    await rep.converse(
+        [
+            ("/deal new 华为张总", "商机"),
+            ("服务器扩容", "金额"),
+            ("跳过", "成交"),
+            ("跳过", "新建商机"),
+        ]
+    )
+    async with world.uows() as uow:
+        deal = (await uow.session.scalars(select(Deal))).one()
+        zhang = (await uow.session.scalars(select(Contact))).one()
+    assert deal.customer_id == zhang.customer_id and deal.contact_id == zhang.id

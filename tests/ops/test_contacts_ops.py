@@ -162,7 +162,9 @@ async def test_a_merge_moves_contacts_and_undo_brings_them_back(
     assert sorted(owners) == [kept.id, kept.id, other.id]
 
 
-async def test_contact_birthdays_reach_the_reps_brief(world: World, people: dict[str, Chat]) -> None:
+async def test_contact_birthdays_reach_the_reps_brief(
+    world: World, people: dict[str, Chat]
+) -> None:
     await _company_with_two(people["rep_a"])
     day = world.clock.now().date()
     async with world.uows() as uow:
