@@ -107,6 +107,15 @@ class ContactRepo:
         contacts = (
             await self.session.scalars(select(Contact).where(Contact.customer_id == customer_id))
         ).all()
+        return await self._forget(contacts, mark, now)
+
+    async def forget_one(self, contact_id: int, mark: str, now: datetime) -> list[str]:
+        """One contact who asked to be forgotten (see forget_of)."""
+        stmt = select(Contact).where(Contact.id == contact_id)
+        contacts = (await self.session.scalars(stmt)).all()
+        return await self._forget(contacts, mark, now)
+
+    async def _forget(self, contacts: Sequence[Contact], mark: str, now: datetime) -> list[str]:
         mentions: list[str] = []
         for contact in contacts:
             said = (contact.name, contact.phone, contact.phone2, contact.email)

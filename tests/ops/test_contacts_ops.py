@@ -175,3 +175,21 @@ async def test_contact_birthdays_reach_the_reps_brief(
 
         found = await uow.contacts.birthdays([rep.id], *birthday_days(day))
     assert found == [("李工", "华为", rep.id)]
+
+
+async def test_forgetting_one_contact_keeps_the_company(
+    people: dict[str, Chat], world: World
+) -> None:
+    rep, admin = people["rep_a"], people["admin"]
+    await _company_with_two(rep)
+    reply = await admin.say("/forget 华为李工")
+    assert "的联系人 李工" in reply and "公司 华为 和它的记录保留" in reply
+    assert "已匿名化 华为 的联系人 李工" in await admin.say("1")
+    async with world.uows() as uow:
+        company = (await uow.session.scalars(select(Customer))).one()
+        names = sorted((await uow.session.scalars(select(Contact.name))).all())
+        audited = (await uow.session.scalars(select(AuditLog.action))).all()
+    assert company.anonymised_at is None and company.name == "华为"
+    assert names[0].startswith("#") and names[1] == "张总"
+    assert "contact.anonymise" in audited
+    assert "只有管理员" in await rep.say(payload=f"pv:fc:{company.id}:1")
