@@ -193,3 +193,19 @@ async def test_forgetting_one_contact_keeps_the_company(
     assert names[0].startswith("#") and names[1] == "张总"
     assert "contact.anonymise" in audited
     assert "只有管理员" in await rep.say(payload=f"pv:fc:{company.id}:1")
+
+
+async def test_contacts_follow_their_company_in_a_handover(
+    people: dict[str, Chat], world: World
+) -> None:
+    await _company_with_two(people["rep_a"])
+    assert "没有找到" in await people["rep_b"].say("查客户 华为李工")
+    async with world.uows() as uow:
+        admin, leaving = await user_named(uow, "admin"), await user_named(uow, "rep_a")
+        receiver = await user_named(uow, "rep_b")
+        from handlers.services.ops import handover
+
+        await handover.handover(uow, admin, leaving, [receiver], world.clock.now())
+        await uow.commit()
+    card = await people["rep_b"].say("查客户 华为李工")
+    assert "👥 联系人（2）" in card and "13800000002" in card  # theirs now: the full number
