@@ -29,7 +29,6 @@ from sqlalchemy import (
     select,
     table,
     text,
-    union_all,
 )
 from sqlalchemy.sql.elements import TextClause
 
@@ -55,7 +54,9 @@ def _briefs(
 ) -> Select[Any]:
     """Contact briefs in scope: the customer's org and owner, both alive."""
     columns = [_C.id, _K.name, _C.name, _K.phone if phone is None else phone, _K.title]
-    stmt = select(*columns, _C.owner_id, _K.id).select_from(
+    columns += [_C.owner_id, _K.id]
+    labelled = [c.label(n) for c, n in zip(columns, CustomerBrief._fields, strict=True)]
+    stmt = select(*labelled).select_from(
         _CONTACT.join(cast(Table, Customer.__table__), _C.id == _K.customer_id)
     )
     live = and_(
@@ -71,10 +72,11 @@ def _starts(col: Any, name: str) -> ColumnElement[bool]:
     return and_(col >= bindparam(name), col < bindparam(name + "_end"))
 
 
-@functools.cache
-def exact_stmt(shape: Shape, names: bool, phones: bool, prefixes: int, titled: int) -> Select[Any]:
+def exact_parts(
+    shape: Shape, names: bool, phones: bool, prefixes: int, titled: int
+) -> list[Select[Any]]:
     """Tier 1 for contacts, with customer_search._exact's bind names (names, phones, p0…,
-    c0/s0…)."""
+    c0/s0…): parts of the customers' UNION ALL, so a lookup stays one round trip."""
     parts: list[Select[Any]] = []
     if names:
         parts.append(_briefs(shape, _K.name.in_(bindparam("names", expanding=True))))
@@ -87,11 +89,7 @@ def exact_stmt(shape: Shape, names: bool, phones: bool, prefixes: int, titled: i
         company_and_surname = and_(_starts(_C.name, f"c{i}"), _starts(_K.name, f"s{i}"))
         parts.append(_briefs(shape, company_and_surname, TITLED).order_by(_C.name))
     parts += [_briefs(shape, _starts(_K.name, f"p{i}")).order_by(_K.name) for i in range(prefixes)]
-    if len(parts) == 1:
-        return parts[0]
-    each = [part.subquery() for part in parts]
-    merged = union_all(*(select(*sub.c) for sub in each)).subquery()
-    return select(*merged.c)
+    return parts
 
 
 @functools.cache

@@ -21,12 +21,14 @@ from typing import Any, cast
 
 from sqlalchemy import (
     ColumnElement,
+    Integer,
     Select,
     Table,
     and_,
     bindparam,
     column,
     literal_column,
+    null,
     or_,
     select,
     table,
@@ -82,17 +84,13 @@ class CustomerSearch:
         customers as briefs of their customer (CustomerBrief.contact_id); exact matches first."""
         found: dict[tuple[int, int | None], CustomerBrief] = {}
         if terms.names or terms.phones or terms.prefixes or terms.titled:
-            stmt, binds, shape = _exact(scope, terms)
-            await self._collect(stmt, binds, found)
-            await self._collect(contact_search.exact_stmt(scope.shape, *shape), binds, found)
+            await self._collect(*_exact(scope, terms), found)  # contacts too, in one statement
         if _named_exactly(terms, found.values()):
             return list(found.values())  # the best a ranking can score is among these
         if terms.words or terms.fragments or terms.digits:
             await self._collect(*self._trigram(scope, terms), found)
-            await self._collect(*self._trigram(scope, terms, contacts=True), found)
         if not found and terms.fuzzy:
             await self._collect(*self._fuzzy(scope, terms.fuzzy), found)
-            await self._collect(*self._fuzzy(scope, terms.fuzzy, contacts=True), found)
         return list(found.values())
 
     async def _collect(
@@ -106,30 +104,29 @@ class CustomerSearch:
             found.setdefault((brief.id, brief.contact_id), brief)
 
     def _trigram(
-        self, scope: Scope, terms: SearchTerms, many: bool = False, contacts: bool = False
+        self, scope: Scope, terms: SearchTerms, many: bool = False
     ) -> tuple[Select[Any], dict[str, Any]]:
+        """Customers and contacts, one statement."""
         if not is_postgres(self.session):
-            stmt = contact_search.fts_stmt(scope.shape) if contacts else _fts_contains(scope.shape)
+            stmt = _both(_fts_contains(scope.shape), contact_search.fts_stmt(scope.shape))
             return stmt, {**scope.binds(), "m": _fts_match(terms)}
         patterns = [f"% {_escape(w)} %" for w in terms.words]
         patterns += [f"%{_escape(f)}%" for f in terms.fragments]
         digits = [f"%{_escape(d)}%" for d in terms.digits]
         binds = {f"k{i}": p for i, p in enumerate(patterns)}
         binds.update((f"d{i}", d) for i, d in enumerate(digits))
-        if contacts:
-            stmt = contact_search.pg_stmt(scope.shape, len(patterns), len(digits))
-        else:
-            stmt = _pg_contains(scope.shape, len(patterns), len(digits), many)
+        stmt = _both(
+            _pg_contains(scope.shape, len(patterns), len(digits), many),
+            contact_search.pg_stmt(scope.shape, len(patterns), len(digits)),
+        )
         return stmt, {**scope.binds(), **binds}
 
-    def _fuzzy(
-        self, scope: Scope, probes: Sequence[str], contacts: bool = False
-    ) -> tuple[Select[Any], dict[str, Any]]:
+    def _fuzzy(self, scope: Scope, probes: Sequence[str]) -> tuple[Select[Any], dict[str, Any]]:
         """Typos: the words one swapped or one extra letter away, each looked up whole.
         Trigram similarity misses these in short words (heqniyan shares 5 of 13 trigrams with
         heqinyan), and ranking every row sharing a trigram reads most of the index."""
         slips = SearchTerms(words=tuple(sorted({v for p in probes for v in _one_slip(p)})))
-        return self._trigram(scope, slips, many=True, contacts=contacts)
+        return self._trigram(scope, slips, many=True)
 
 
 def _named_exactly(terms: SearchTerms, found: Iterable[CustomerBrief]) -> bool:
@@ -145,9 +142,7 @@ _FTS = table("customer_fts", column("rowid"))
 _FTS_MATCH = text("customer_fts MATCH :m")
 
 
-def _exact(
-    scope: Scope, terms: SearchTerms
-) -> tuple[Select[Any], dict[str, Any], tuple[bool, bool, int, int]]:
+def _exact(scope: Scope, terms: SearchTerms) -> tuple[Select[Any], dict[str, Any]]:
     """Tier 1: one UNION ALL of index lookups, each limited on its own."""
     binds = {**scope.binds(), "names": list(terms.names), "phones": list(terms.phones)}
     for i, prefix in enumerate(terms.prefixes):
@@ -156,7 +151,7 @@ def _exact(
         binds |= {f"c{i}": company, f"c{i}_end": company + _TOP}
         binds |= {f"s{i}": surname, f"s{i}_end": surname + _TOP}
     shape = (bool(terms.names), bool(terms.phones), len(terms.prefixes), len(terms.titled))
-    return _exact_stmt(scope.shape, *shape), binds, shape
+    return _exact_stmt(scope.shape, *shape), binds
 
 
 @functools.cache
@@ -176,15 +171,14 @@ def _exact_stmt(
         parts.append(_briefs(shape, company_and_surname, TITLED).order_by(_C.company))
     for col in (_C.name, _C.company):
         parts += [_briefs(shape, _starts(col, f"p{i}")).order_by(col) for i in range(prefixes)]
-    if len(parts) == 1:
-        return parts[0]
+    parts += contact_search.exact_parts(shape, names, phones, prefixes, titled)
     each = [part.subquery() for part in parts]
     merged = union_all(*(select(*_columns(sub)) for sub in each)).subquery()
     return select(*_columns(merged))
 
 
 def _columns(sub: Any) -> list[Any]:
-    return [sub.c[name] for name in BRIEF_FIELDS]
+    return [sub.c[name] for name in CustomerBrief._fields]
 
 
 def _briefs(
@@ -193,7 +187,7 @@ def _briefs(
     limit: int = PER_TIER,
     org_indexed: bool = True,
 ) -> Select[Any]:
-    stmt = select(*(_C[name] for name in BRIEF_FIELDS))
+    stmt = select(*(_C[name] for name in BRIEF_FIELDS), null().cast(Integer).label("contact_id"))
     live = and_(_C.merged_into_id.is_(None), _C.anonymised_at.is_(None))
     # The owner as `owner_id + 0`, which no index serves: SQLite without statistics takes an
     # owner for a few rows and would read a rep's whole book through ix_customer_owner_id
@@ -211,6 +205,13 @@ def _starts(col: Any, name: str) -> ColumnElement[bool]:
 @functools.cache
 def _fts_contains(shape: Shape) -> Select[Any]:
     return _briefs(shape, _C.id.in_(select(_FTS.c.rowid).where(_FTS_MATCH)), PER_TIER)
+
+
+@functools.cache
+def _both(customers: Select[Any], contacts: Select[Any]) -> Select[Any]:
+    """Customers' and contacts' matches as one statement (each keeps its own limit)."""
+    merged = union_all(*(select(*s.subquery().c) for s in (customers, contacts))).subquery()
+    return select(*merged.c)
 
 
 def _one_slip(word: str) -> set[str]:
