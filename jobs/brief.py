@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from lunardate import LunarDate
@@ -18,6 +20,13 @@ from store.uow import UnitOfWork
 
 ROLES = ("rep", "manager")
 LISTED = 15  # per section; the header counts them all
+
+
+class Born(NamedTuple):
+    """A company's contact born today, listed as a customer is: name (company)."""
+
+    name: str
+    company: str | None
 
 add_texts(
     {
@@ -77,9 +86,11 @@ async def send_briefs(
     reminders: dict[int, list[Reminder]] = defaultdict(list)
     for r in await uow.reports.open_reminders(ids, end):
         reminders[r.user_id].append(r)
-    birthdays: dict[int, list[Customer]] = defaultdict(list)
+    birthdays: dict[int, list[Customer | Born]] = defaultdict(list)
     for c in await uow.reports.birthdays(ids, *birthday_days(slot.day)):
         birthdays[c.owner_id or 0].append(c)
+    for name, company, owner_id in await uow.contacts.birthdays(ids, *birthday_days(slot.day)):
+        birthdays[owner_id or 0].append(Born(name, company))  # a company's contact
     payments: dict[int, list[tuple[Instalment, Deal]]] = defaultdict(list)
     until = slot.day + timedelta(days=view.sched.payment_lead_days)
     for i, d in await uow.reports.instalments_due(ids, until):
@@ -98,7 +109,7 @@ def brief_text(
     now: datetime,
     day_start: datetime,
     reminders: list[Reminder],
-    birthdays: list[Customer],
+    birthdays: Sequence[Customer | Born],
     payments: list[tuple[Instalment, Deal]],
 ) -> str:
     lang, tz = user.lang, ZoneInfo(slot.tz)

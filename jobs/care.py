@@ -72,12 +72,53 @@ async def send_care(uow: UnitOfWork, view: OrgView, now: datetime, run_key: str)
             if await _send(uow, customer, link, kind, key, lang, values, view, now):
                 used[spent] = used.get(spent, 0) + 1
                 sent[customer.owner_id or 0].append((customer.name, kind))
+    await _contact_birthdays(uow, view, now, used, sent)
     return await _tell_owners(uow, view, sent, run_key, now)
 
 
 def quiet(start: int, end: int, hour: int) -> bool:
     """Whether `hour` is in the quiet hours [start, end), which may wrap past midnight."""
     return start <= hour or hour < end if start > end else start <= hour < end
+
+
+async def _contact_birthdays(
+    uow: UnitOfWork,
+    view: OrgView,
+    now: datetime,
+    used: dict[tuple[int, str], int],
+    sent: dict[int, list[tuple[str, str]]],
+) -> None:
+    """A company's contacts who consented get their birthday greeting, by name, where the
+    company is reached; within the company's budget, in daytime, once a year."""
+    care = view.sched.care
+    if "birthday" not in care.kinds:
+        return
+    found = await uow.contacts.care_birthdays(view.org.id)
+    if not found:
+        return
+    # The companies' sends this month (those already counted above keep their running count).
+    spent_before = await uow.jobs.care_counts([c.id for _, c, _ in found], _month_start(view, now))
+    for spent, count in spent_before.items():
+        used.setdefault(spent, count)
+    for contact, company, link in found:
+        local = now.astimezone(ZoneInfo(company.tz or view.sched.tz))
+        if quiet(care.quiet_from, care.quiet_until, local.hour):
+            continue
+        if not is_birthday(contact, local.date()):
+            continue
+        spent, budget = (company.id, link.channel), care.budgets.get(link.channel)
+        if budget is not None and used.get(spent, 0) >= budget:
+            continue
+        lang = contact.lang or company.lang or link.lang or view.sched.lang
+        key = f"birthday:contact:{contact.id}:{local.year}"
+        if await _send(uow, company, link, "birthday", key, lang, {}, view, now, contact.name):
+            used[spent] = used.get(spent, 0) + 1
+            sent[company.owner_id or 0].append((f"{contact.name}（{company.name}）", "birthday"))
+
+
+def _month_start(view: OrgView, now: datetime) -> datetime:
+    local_now = now.astimezone(ZoneInfo(view.sched.tz))
+    return local_now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
 
 
 def _occasions(
@@ -110,8 +151,10 @@ async def _send(
     values: dict[str, str],
     view: OrgView,
     now: datetime,
+    name: str | None = None,
 ) -> bool:
-    """Log first: the unique care_log key decides, so a second run sends nothing."""
+    """Log first: the unique care_log key decides, so a second run sends nothing. `name`:
+    whom the greeting addresses, when not the customer (a company's contact)."""
     log = {
         "org_id": customer.org_id,
         "customer_id": customer.id,
@@ -122,7 +165,7 @@ async def _send(
     }
     if not await uow.jobs.log_care(log):
         return False
-    text = care_text(view.sched.care.templates, kind, lang, customer.name, values)
+    text = care_text(view.sched.care.templates, kind, lang, name or customer.name, values)
     choices: tuple[Choice, ...] = ()
     if kind == "post_sale":
         choices = tuple(Choice(str(n), f"fb:{values['deal']}:{n}") for n in range(1, 6))

@@ -10,7 +10,7 @@ from datetime import date
 from lunardate import LunarDate
 
 from jobs.brief import birthday_days
-from store.models import Customer
+from store.models import Contact, Customer
 
 LUNAR_FESTIVALS = {"spring_festival": (1, 1), "dragon_boat": (5, 5), "mid_autumn": (8, 15)}
 SOLAR_FESTIVALS = {"new_year": (1, 1), "christmas": (12, 25)}
@@ -33,7 +33,8 @@ def holiday_on(day: date, allowed: tuple[str, ...] = DEFAULT_HOLIDAYS) -> str | 
     return None
 
 
-def is_birthday(customer: Customer, day: date) -> bool:
+def is_birthday(customer: Customer | Contact, day: date) -> bool:
+    """A customer's or a company contact's birthday, solar or lunar."""
     if customer.birthday is None:
         return False
     solar, lunar = birthday_days(day)

@@ -120,6 +120,9 @@ class Customer(Base):
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     company: Mapped[str | None] = mapped_column(String(200))
+    # "person" (today's customer: one person, with the firm as text) or "company" (the
+    # account; its people are Contact rows, and `name` is the firm's name).
+    kind: Mapped[str] = mapped_column(String(8), default="person", server_default="person")
     title: Mapped[str | None] = mapped_column(String(100))
     phone: Mapped[str | None] = mapped_column(String(40), index=True)
     email: Mapped[str | None] = mapped_column(String(200))
@@ -150,6 +153,37 @@ class Customer(Base):
     updated_at: Mapped[datetime]
 
 
+class Contact(Base):
+    """A person at a company customer (客户 / 联系人, an organisation's people): activities and
+    deals stay the customer's and may name the contact. Found like customers (migration
+    0011_contacts: the same B-tree, trigram and FTS5 indexes over its own search key)."""
+
+    __tablename__ = "contact"
+    __table_args__ = (
+        Index("ix_contact_customer_name", "customer_id", "name"),
+        Index("ix_contact_org_name", "org_id", "name"),
+        Index("ix_contact_org_phone", "org_id", "phone"),
+        Index("ix_contact_org_phone2", "org_id", "phone2"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("org.id"))
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"))
+    name: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str | None] = mapped_column(String(100))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    phone2: Mapped[str | None] = mapped_column(String(40))  # a second number (office, mobile)
+    email: Mapped[str | None] = mapped_column(String(200))
+    birthday: Mapped[date | None]
+    birthday_lunar: Mapped[bool] = mapped_column(default=False)
+    notes: Mapped[str | None] = mapped_column(Text)
+    care_consent: Mapped[bool] = mapped_column(default=False)
+    lang: Mapped[str | None] = mapped_column(String(8))
+    search_key: Mapped[str] = mapped_column(Text, default="")
+    anonymised_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
 class Activity(Base):
     __tablename__ = "activity"
     __table_args__ = (Index("ix_activity_customer_happened", "customer_id", "happened_at"),)
@@ -165,6 +199,7 @@ class Activity(Base):
     location: Mapped[str | None] = mapped_column(String(100))
     photo: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime]
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contact.id"))  # who was met
 
 
 class PipelineStage(Base):
@@ -198,6 +233,7 @@ class Deal(Base):
     stage_changed_at: Mapped[datetime]
     closed_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contact.id"))  # who it is with
 
 
 class DealStageHistory(Base):

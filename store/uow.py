@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from store import clean as _clean  # noqa: F401  (registers the text cleaning on writes)
 from store.db import SessionFactory
 from store.repos.chat import ChatRepo
+from store.repos.contacts import ContactRepo
 from store.repos.customer_search import CustomerSearch
 from store.repos.customers import CustomerRepo
 from store.repos.deals import DealRepo
@@ -51,6 +52,7 @@ class UnitOfWork:
     wecom: WeComRepo
     records: RecordRepo
     views: ViewRepo
+    contacts: ContactRepo
 
     def __init__(self, sessions: SessionFactory) -> None:
         self._sessions = sessions
@@ -76,6 +78,7 @@ class UnitOfWork:
         self.wecom = WeComRepo(self.session)
         self.records = RecordRepo(self.session)
         self.views = ViewRepo(self.session)
+        self.contacts = ContactRepo(self.session)
         return self
 
     async def __aexit__(

@@ -79,6 +79,8 @@ async def _import(uow: UnitOfWork, args: argparse.Namespace, now: Any) -> int:
         print("  " + json.dumps(row, ensure_ascii=False))
     verb = "would be" if args.preview else "were"
     print(f"{report.created} created, {report.merged} merged, {report.skipped} skipped ({verb})")
+    if report.contacts:
+        print(f"{report.contacts} contacts added to companies ({verb})")
     print(f"{len(report.rejected)} rejected")
     for number, reason, detail in report.rejected[:20]:
         print(f"  row {number}: {t('en', reason, detail=detail)}")

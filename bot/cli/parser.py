@@ -18,7 +18,7 @@ DEMO_USERS = {
 # The choices of `admin import --on-duplicate` and `admin export --what`; a test checks they
 # match handlers/services/ops (importer.STRATEGIES, exporter.KINDS), not imported here.
 ON_DUPLICATE = ("skip", "merge", "create")
-EXPORT_KINDS = ("customers", "activities", "deals")
+EXPORT_KINDS = ("customers", "activities", "deals", "contacts")
 OPS_ACTIONS = ("handover", "import", "export", "forget", "retention")
 
 DATABASE = "CHATCRM_DATABASE_URL, CHATCRM_DB_POOL_SIZE, CHATCRM_SQLITE_SYNCHRONOUS"

@@ -8,6 +8,7 @@ from handlers.chat import (
     bind,
     book,
     card_scan,
+    contacts,
     customers,
     data,
     deals,
@@ -68,6 +69,7 @@ FEATURES = (
     help,
     customers,
     find,
+    contacts,  # a company's people
     visits,
     deals,
     activity_edit,  # correcting records

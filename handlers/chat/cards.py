@@ -6,6 +6,7 @@ import re
 from typing import Protocol
 
 from handlers.chat.card_views import extra_lines
+from handlers.chat.contact_card import contact_lines
 from handlers.chat.context import Ctx
 from handlers.i18n import add_texts, fmt_money, t
 from handlers.services.deals import Pipeline
@@ -84,6 +85,7 @@ async def profile(ctx: Ctx, customer: Customer) -> str:
     if segment:
         lines.append(segment)
     lines.append(_last_contact(ctx, customer))
+    lines.extend(await contact_lines(ctx, customer))  # a company's people
     lines.extend(await _deal_lines(ctx, customer))
     lines.extend(await _reminder_lines(ctx, customer))
     lines.extend(await _activity_lines(ctx, customer))

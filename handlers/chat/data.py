@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 
+from handlers.chat import contact_privacy, pick
 from handlers.chat.cards import customer_title
 from handlers.chat.context import Ctx, UserError, int_arg
 from handlers.chat.files_export import export_command
@@ -52,8 +53,16 @@ async def forget_command(ctx: Ctx, args: str) -> list[Reply]:
     require(ctx, "admin")
     if not args.strip():
         raise UserError("pv.usage")
-    found = await one_customer(ctx, args, "pv:ask:")
-    return found if isinstance(found, list) else await _ask_forget(ctx, found)
+    # A company's contact named (李工, 华为李工) is the one to forget, not the whole company.
+    found = await pick.find(
+        ctx, args, "pv:ask:", none_key="ops.no_customer", offer_new=False, contacts=True
+    )
+    if found.customer is None:
+        return found.replies
+    customer = await picked(ctx, found.customer.id)
+    if found.customer.contact_id is not None:
+        return await contact_privacy.ask(ctx, customer, str(found.customer.contact_id))
+    return await _ask_forget(ctx, customer)
 
 
 async def _ask_forget(ctx: Ctx, customer: Customer) -> list[Reply]:
@@ -101,6 +110,10 @@ async def on_payload(ctx: Ctx, parts: list[str]) -> list[Reply]:
     if parts[:1] == ["keep"]:
         return [Reply(ctx.t("pv.kept"))]
     customer = await picked(ctx, int_arg(parts, 1))
+    if parts[0] == "ask" and len(parts) > 2:  # pv:ask:<customer>:<contact>
+        return await contact_privacy.ask(ctx, customer, parts[2])
+    if parts[0] == "fc":  # pv:fc:<customer>:<contact>, confirmed
+        return await contact_privacy.forget(ctx, customer, parts[2] if len(parts) > 2 else "")
     if parts[0] == "ask":
         return await _ask_forget(ctx, customer)
     if parts[0] == "forget":

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from handlers.chat import deal_edit, paging, pick, pipeline
 from handlers.chat.cards import deal_card
+from handlers.chat.contact_card import still_a_contact
 from handlers.chat.context import Ctx, UserError, int_arg
 from handlers.chat.dates import sure
 from handlers.chat.money import read_amount
@@ -201,14 +202,17 @@ async def _new_for(ctx: Ctx, query: str) -> list[Reply]:
     found = await pick.find(ctx, query, "dl:cust:")
     if found.customer is None:
         return found.replies
-    return await new_with_customer(ctx, found.customer.id)
+    return await new_with_customer(ctx, found.customer.id, found.customer.contact_id)
 
 
-async def new_with_customer(ctx: Ctx, customer_id: int) -> list[Reply]:
+async def new_with_customer(
+    ctx: Ctx, customer_id: int, contact_id: int | None = None
+) -> list[Reply]:
+    """`contact_id`: the company's contact named (/deal new 华为张总), kept on the deal."""
     customer = await ctx.uow.customers.get(ctx.scope, customer_id)
     if customer is None:
         raise UserError("cu.gone")
-    ctx.conv.go("dl.title", customer_id=customer.id)
+    ctx.conv.go("dl.title", customer_id=customer.id, contact_id=contact_id)
     return [Reply(ctx.t("dl.ask_title"))]
 
 
@@ -248,7 +252,11 @@ async def _create(ctx: Ctx, data: dict[str, object], close: date | None) -> list
         raise UserError("cu.gone")
     pipeline = await svc.pipeline(ctx.uow, customer.org_id)
     amount = Decimal(str(data["amount"])) if data.get("amount") else None
-    new = svc.NewDeal(str(data["title"]), amount, str(data.get("currency") or "CNY"), close)
+    named = data.get("contact_id")
+    contact_id = await still_a_contact(ctx, customer.id, named if isinstance(named, int) else None)
+    new = svc.NewDeal(
+        str(data["title"]), amount, str(data.get("currency") or "CNY"), close, contact_id
+    )
     stage = pipeline.open_stages[0].key
     deal = await svc.create(ctx.uow, ctx.user, customer, new, stage, ctx.now)
     ctx.conv.end()

@@ -22,6 +22,7 @@ WHAT = {
     "activities": "activities", "activity": "activities", "visits": "activities",
     "拜访": "activities", "活动": "activities", "记录": "activities",
     "deals": "deals", "deal": "deals", "商机": "deals",
+    "contacts": "contacts", "contact": "contacts", "联系人": "contacts",
 }  # fmt: skip
 FORMATS = {"csv": "csv", "xlsx": "xlsx", "excel": "xlsx", "表格": "xlsx"}
 MINE = {"mine", "my", "own", "我的", "自己"}
@@ -31,9 +32,9 @@ OWNER_WORDS = {"owner", "负责人", "by"}
 add_texts(
     {
         "ex.usage": (
-            "用法：/export customers|activities|deals [团队名|同事名|我的] [csv]\n"
+            "用法：/export customers|activities|deals|contacts [团队名|同事名|我的] [csv]\n"
             "例如「/export customers」「导出 商机 East」「导出 客户 我的 csv」",
-            "Usage: /export customers|activities|deals [team|colleague|mine] [csv]\n"
+            "Usage: /export customers|activities|deals|contacts [team|colleague|mine] [csv]\n"
             'e.g. "/export customers", "/export deals East", "/export customers mine csv"',
         ),
         "ex.out_of_scope": (

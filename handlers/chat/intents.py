@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from handlers.chat import customers, deals, fields, help, pick, pipeline, reminders, visits
+from handlers.chat import (
+    contacts,
+    customers,
+    deals,
+    fields,
+    help,
+    pick,
+    pipeline,
+    reminders,
+    visits,
+)
 from handlers.chat.cards import customer_title
 from handlers.chat.context import Ctx, UserError, int_arg
 from handlers.chat.routes import Routes
@@ -35,6 +45,9 @@ add_texts(
 
 async def free_text(ctx: Ctx, text: str) -> list[Reply]:
     """A sentence like 查一下华为 or 华为那单赢了, routed by its intent."""
+    new_contact = await contacts.from_sentence(ctx, text)  # 华为新来的采购李工，电话…
+    if new_contact is not None:
+        return new_contact
     u = understand(text, ctx.local_now(), ctx.config.default_hour)
     if u.intent == "log_visit":
         return await visits.start(ctx, text)

@@ -48,10 +48,17 @@ class Found:
 
 
 async def find(
-    ctx: Ctx, query: str, on_pick: str, none_key: str = "cu.none", offer_new: bool = True
+    ctx: Ctx,
+    query: str,
+    on_pick: str,
+    none_key: str = "cu.none",
+    offer_new: bool = True,
+    contacts: bool = False,
 ) -> Found:
     """The customer `query` names, or the question: each candidate's choice carries
-    `on_pick` + its id; "➕ new customer" (`cu:new`) unless `offer_new` is False."""
+    `on_pick` + its id; "➕ new customer" (`cu:new`) unless `offer_new` is False. A contact
+    found (华为张总) is its customer's brief with `contact_id` set; `contacts`: the caller
+    reads an optional `:CONTACT` after the id, so a contact's choice keeps the contact."""
     found = await svc.resolve_mention(ctx.uow, ctx.scope, query)
     if found.certain is not None:
         return Found(found.certain)
@@ -61,12 +68,19 @@ async def find(
         new = (Choice(ctx.t("pick.btn_new"), "cu:new"),)
         return Found(None, [Reply(ctx.t(none_key, q=query.strip()[:40]), new)], nobody=True)
     candidates = [c for c, _ in found.ranked]
-    return Found(None, [await ask(ctx, query, candidates, on_pick, offer_new)])
+    return Found(None, [await ask(ctx, query, candidates, on_pick, offer_new, contacts)])
 
 
 async def ask(
-    ctx: Ctx, query: str, candidates: list[CustomerBrief], on_pick: str, offer_new: bool = True
+    ctx: Ctx,
+    query: str,
+    candidates: list[CustomerBrief],
+    on_pick: str,
+    offer_new: bool = True,
+    contacts: bool = False,
 ) -> Reply:
+    if not contacts:  # a company and its contact are one choice: the customer
+        candidates = _one_each(candidates)
     names = Counter(c.name for c in candidates)
     # The owner is named for namesakes (always a choice: whose is whose) and for colleagues'.
     owned = {
@@ -74,7 +88,8 @@ async def ask(
     }
     owners = await _owner_names(ctx) if owned else {}
     choices = [
-        Choice(_label(ctx, c, owners, c.id in owned), f"{on_pick}{c.id}") for c in candidates
+        Choice(_label(ctx, c, owners, c.id in owned), f"{on_pick}{_picked(c, contacts)}")
+        for c in candidates
     ]
     if offer_new:
         choices.append(Choice(ctx.t("pick.btn_new"), "cu:new"))
@@ -83,6 +98,17 @@ async def ask(
     namesakes = len(names) == 1 and len(candidates) > 1
     text = ctx.t("pick.namesakes", n=len(candidates), q=q) if namesakes else ctx.t("pick.ask", q=q)
     return Reply(text, tuple(choices), private=True)
+
+
+def _one_each(candidates: list[CustomerBrief]) -> list[CustomerBrief]:
+    first: dict[int, CustomerBrief] = {}
+    for c in candidates:
+        first.setdefault(c.id, c)
+    return list(first.values())
+
+
+def _picked(c: CustomerBrief, contacts: bool) -> str:
+    return f"{c.id}:{c.contact_id}" if contacts and c.contact_id else str(c.id)
 
 
 def _label(ctx: Ctx, c: CustomerBrief, owners: dict[int, str], with_owner: bool) -> str:

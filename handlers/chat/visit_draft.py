@@ -58,6 +58,7 @@ class VisitDraft:
     location: str | None = None
     photo: str | None = None
     unsure_follow_up_at: str | None = None  # the parser's guess, asked rather than stated
+    contact_id: int | None = None  # the company customer's contact met (华为张总)
 
     @classmethod
     def load(cls, data: dict[str, Any]) -> VisitDraft:

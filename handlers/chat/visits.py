@@ -6,6 +6,7 @@ from typing import Any, NoReturn
 
 from handlers.chat import activity_edit, pick, visit_edit
 from handlers.chat.cards import Titled, customer_title
+from handlers.chat.contact_card import picked_contact, still_a_contact, with_contact
 from handlers.chat.context import Ctx, UserError, int_arg
 from handlers.chat.routes import Routes
 from handlers.chat.visit_deals import apply_to_deals
@@ -78,7 +79,7 @@ async def start(ctx: Ctx, text: str) -> list[Reply]:
 
 async def _find_customer(ctx: Ctx, draft: VisitDraft, query: str) -> list[Reply]:
     # A brief, not a customer: the card shows its title, and Save loads it afresh.
-    found = await pick.find(ctx, query, "vi:cust:", none_key="vi.no_match")
+    found = await pick.find(ctx, query, "vi:cust:", none_key="vi.no_match", contacts=True)
     if found.customer is None:
         ctx.conv.go("vi.who", draft=draft.dump())
         return found.replies
@@ -92,6 +93,7 @@ async def resume_with(ctx: Ctx, data: dict[str, Any], customer: Titled) -> list[
 
 async def _next_step(ctx: Ctx, draft: VisitDraft, customer: Titled) -> list[Reply]:
     draft.customer_id = customer.id
+    draft.contact_id = getattr(customer, "contact_id", None)  # 华为张总: 华为, with 张总
     if not draft.summary:
         ctx.conv.go("vi.text", draft=draft.dump())
         return [Reply(ctx.t("vi.ask_text"))]
@@ -100,6 +102,7 @@ async def _next_step(ctx: Ctx, draft: VisitDraft, customer: Titled) -> list[Repl
 
 async def _confirm(ctx: Ctx, draft: VisitDraft, customer: Titled | None = None) -> list[Reply]:
     customer = customer or await _customer(ctx, draft)
+    customer = await with_contact(ctx, customer, draft.contact_id)
     ctx.conv.go("vi.confirm", draft=draft.dump())
     pipeline = await deal_svc.pipeline(ctx.uow, ctx.user.org_id)
     buttons = (
@@ -153,6 +156,8 @@ async def on_payload(ctx: Ctx, parts: list[str]) -> list[Reply]:
         if customer is None:
             raise UserError("cu.gone")
         draft = VisitDraft(summary="", kind="visit", happened_at=ctx.local_now().isoformat())
+        if len(parts) > 2:  # vi:for:CUSTOMER:CONTACT, from a contact just added
+            return await _next_step(ctx, draft, await picked_contact(ctx, customer, parts[2]))
         return await _next_step(ctx, draft, customer)
     if not (ctx.conv.state or "").startswith("vi.") or "draft" not in ctx.conv.data:
         raise UserError("form.expired")
@@ -170,6 +175,8 @@ async def _on_form_payload(ctx: Ctx, action: str, args: list[str]) -> list[Reply
         customer = await ctx.uow.customers.ref(ctx.scope, int_arg(args, 0))
         if customer is None:
             raise UserError("cu.gone")
+        if len(args) > 1:  # a contact of that company: checked, a button can be forged
+            return await _next_step(ctx, draft, await picked_contact(ctx, customer, args[1]))
         return await _next_step(ctx, draft, customer)
     if action == "kind" and args and args[0] in KINDS:
         draft.kind = args[0]
@@ -187,13 +194,14 @@ async def _save(ctx: Ctx, draft: VisitDraft) -> list[Reply]:
     found = await ctx.uow.customers.ref_and_open_deals(ctx.scope, draft.customer_id or 0)
     customer, deals = found if found is not None else _gone(ctx)
     check_times(ctx, draft)
+    contact_id = await still_a_contact(ctx, customer.id, draft.contact_id)
     new = NewActivity(
-        draft.kind, draft.happened, draft.summary, draft.follow_up, draft.location, draft.photo
+        draft.kind, draft.happened, draft.summary, draft.follow_up, draft.location, draft.photo,
+        contact_id,
     )
     activity_id, reminder = await log(ctx.uow, ctx.user, customer, new, ctx.now)
-    lines = [
-        ctx.t("vi.saved", kind=ctx.t(f"kind.{draft.kind}"), customer=customer_title(customer))
-    ]
+    named = await with_contact(ctx, customer, contact_id)
+    lines = [ctx.t("vi.saved", kind=ctx.t(f"kind.{draft.kind}"), customer=customer_title(named))]
     if reminder is not None:
         lines.append(ctx.t("vi.saved_reminder", when=ctx.when(reminder.due_at)))
     deal_lines, choices = await apply_to_deals(ctx, customer, deals, draft)

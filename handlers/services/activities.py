@@ -26,6 +26,7 @@ class NewActivity:
     follow_up_at: datetime | None = None
     location: str | None = None
     photo: str | None = None
+    contact_id: int | None = None  # the company's contact involved, checked by the caller
 
 
 async def log(
@@ -46,8 +47,11 @@ async def log(
         "location": new.location,
         "photo": new.photo,
         "created_at": now,
+        "contact_id": new.contact_id,
     }
     after = {"customer_id": customer.id, **snapshot(new, ("kind", "happened_at", "summary"))}
+    if new.contact_id is not None:
+        after["contact_id"] = new.contact_id
     audit = audit_row(actor, "activity.create", ("activity", None), now, after=after)
     activity_id = await uow.customers.add_activity(values, audit)
     if customer.last_contact_at is None or customer.last_contact_at < new.happened_at:

@@ -39,7 +39,10 @@ async def search_ranked(
     """Visible customers matching a name, company, phone, pinyin or initials, best first."""
     ranked = await search_briefs(uow, scope, query, limit)
     loaded = await uow.customers.by_ids([c.id for c, _ in ranked])
-    return [(loaded[c.id], s) for c, s in ranked if c.id in loaded]
+    # A contact's match is its company's: each customer once, at its best score.
+    best = dict.fromkeys(c.id for c, _ in ranked)
+    scores = {c.id: s for c, s in reversed(ranked)}
+    return [(loaded[i], scores[i]) for i in best if i in loaded]
 
 
 async def search_briefs(
@@ -72,7 +75,8 @@ async def _pool(uow: UnitOfWork, scope: Scope, query: str) -> list[CustomerBrief
     if resolve(query, indexed).certain is not None:
         return indexed
     if await uow.customers.visible_up_to(scope, FULL_SCAN_LIMIT + 1) <= FULL_SCAN_LIMIT:
-        return await uow.customers.candidates(scope, limit=FULL_SCAN_LIMIT)
+        whole = await uow.customers.candidates(scope, limit=FULL_SCAN_LIMIT)
+        return whole + await uow.contacts.briefs(scope, limit=FULL_SCAN_LIMIT)
     return indexed
 
 

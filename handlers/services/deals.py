@@ -22,6 +22,7 @@ class NewDeal:
     amount: Decimal | None = None
     currency: str = "CNY"
     expected_close: date | None = None
+    contact_id: int | None = None  # the company's contact it is with, checked by the caller
 
 
 class Pipeline:
@@ -81,11 +82,14 @@ async def create(
         expected_close=new.expected_close,
         stage_changed_at=now,
         created_at=now,
+        contact_id=new.contact_id,
     )
     await uow.deals.add(deal)
     history = DealStageHistory(deal_id=deal.id, user_id=actor.id, to_stage=stage, at=now)
     await uow.deals.add_history(history)
     after = snapshot(deal, DEAL_FIELDS)
+    if deal.contact_id is not None:
+        after["contact_id"] = deal.contact_id
     await record(uow, actor, "deal.create", ("deal", deal.id), now, after=after)
     return deal
 

@@ -22,12 +22,14 @@ from typing import Any, cast
 from sqlalchemy import (
     ARRAY,
     ColumnElement,
+    Integer,
     Select,
     Table,
     and_,
     bindparam,
     column,
     literal_column,
+    null,
     or_,
     select,
     table,
@@ -39,7 +41,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import TextClause
 
 from store.models import Customer
-from store.repos.customers import CustomerBrief
+from store.repos import contact_search
+from store.repos.customers import BRIEF_FIELDS, CustomerBrief
 from store.repos.once import is_postgres
 from store.scope import Scope, Shape, bound_where
 
@@ -55,6 +58,10 @@ SEARCH_OBJECT_PREFIXES = (
     "text_search",  # 0010_text_search (store/repos/text_search.py)
     "ix_text_search",
     "ix_customer_search_words",
+    "contact_fts",  # 0011_contacts: the same for contacts
+    "ix_contact_search_trgm",
+    "ix_contact_phone_trgm",
+    "ix_contact_email_ci",
 )
 _TOP = "\U0010ffff"  # sorts after every character: [p, p + _TOP) is "starts with p"
 
@@ -78,10 +85,11 @@ class CustomerSearch:
         self.session = session
 
     async def candidates(self, scope: Scope, terms: SearchTerms) -> list[CustomerBrief]:
-        """Live customers in `scope` the terms could mean; exact matches first."""
-        found: dict[int, CustomerBrief] = {}
+        """Live customers in `scope` the terms could mean, and the contacts of company
+        customers as briefs of their customer (CustomerBrief.contact_id); exact matches first."""
+        found: dict[tuple[int, int | None], CustomerBrief] = {}
         if terms.names or terms.phones or terms.prefixes or terms.titled:
-            await self._collect(*_exact(scope, terms), found)
+            await self._collect(*_exact(scope, terms), found)  # contacts too, in one statement
         if _named_exactly(terms, found.values()):
             return list(found.values())  # the best a ranking can score is among these
         if terms.words or terms.fragments or terms.digits:
@@ -91,22 +99,31 @@ class CustomerSearch:
         return list(found.values())
 
     async def _collect(
-        self, stmt: Select[Any], binds: dict[str, Any], found: dict[int, CustomerBrief]
+        self,
+        stmt: Select[Any],
+        binds: dict[str, Any],
+        found: dict[tuple[int, int | None], CustomerBrief],
     ) -> None:
         for row in (await self.session.execute(stmt, binds)).all():
-            found.setdefault(row[0], CustomerBrief._make(row))
+            brief = CustomerBrief(*row)
+            found.setdefault((brief.id, brief.contact_id), brief)
 
     def _trigram(
         self, scope: Scope, terms: SearchTerms, many: bool = False
     ) -> tuple[Select[Any], dict[str, Any]]:
+        """Customers and contacts, one statement."""
         if not is_postgres(self.session):
-            return _fts_contains(scope.shape), {**scope.binds(), "m": _fts_match(terms)}
+            stmt = _both(_fts_contains(scope.shape), contact_search.fts_stmt(scope.shape))
+            return stmt, {**scope.binds(), "m": _fts_match(terms)}
         patterns = [f"% {_escape(w)} %" for w in terms.words]
         patterns += [f"%{_escape(f)}%" for f in terms.fragments]
         digits = [f"%{_escape(d)}%" for d in terms.digits]
         binds = {f"k{i}": p for i, p in enumerate(patterns)}
         binds.update((f"d{i}", d) for i, d in enumerate(digits))
-        stmt = _pg_contains(scope.shape, len(patterns), len(digits), many)
+        stmt = _both(
+            _pg_contains(scope.shape, len(patterns), len(digits), many),
+            contact_search.pg_stmt(scope.shape, len(patterns), len(digits)),
+        )
         return stmt, {**scope.binds(), **binds}
 
     def _fuzzy(self, scope: Scope, probes: Sequence[str]) -> tuple[Select[Any], dict[str, Any]]:
@@ -161,8 +178,7 @@ def _exact_stmt(
         parts.append(_briefs(shape, company_and_surname, TITLED).order_by(_C.company))
     for col in (_C.name, _C.company):
         parts += [_briefs(shape, _starts(col, f"p{i}")).order_by(col) for i in range(prefixes)]
-    if len(parts) == 1:
-        return parts[0]
+    parts += contact_search.exact_parts(shape, names, phones, prefixes, titled)
     each = [part.subquery() for part in parts]
     merged = union_all(*(select(*_columns(sub)) for sub in each)).subquery()
     return select(*_columns(merged))
@@ -178,7 +194,7 @@ def _briefs(
     limit: int = PER_TIER,
     org_indexed: bool = True,
 ) -> Select[Any]:
-    stmt = select(*(_C[name] for name in CustomerBrief._fields))
+    stmt = select(*(_C[name] for name in BRIEF_FIELDS), null().cast(Integer).label("contact_id"))
     live = and_(_C.merged_into_id.is_(None), _C.anonymised_at.is_(None))
     # The owner as `owner_id + 0`, which no index serves: SQLite without statistics takes an
     # owner for a few rows and would read a rep's whole book through ix_customer_owner_id
@@ -196,6 +212,13 @@ def _starts(col: Any, name: str) -> ColumnElement[bool]:
 @functools.cache
 def _fts_contains(shape: Shape) -> Select[Any]:
     return _briefs(shape, _C.id.in_(select(_FTS.c.rowid).where(_FTS_MATCH)), PER_TIER)
+
+
+@functools.cache
+def _both(customers: Select[Any], contacts: Select[Any]) -> Select[Any]:
+    """Customers' and contacts' matches as one statement (each keeps its own limit)."""
+    merged = union_all(*(select(*s.subquery().c) for s in (customers, contacts))).subquery()
+    return select(*merged.c)
 
 
 def _one_slip(word: str) -> set[str]:

@@ -43,6 +43,13 @@ class CustomerBrief(NamedTuple):
     phone: str | None
     title: str | None
     owner_id: int | None  # a choice between namesakes names each one's owner
+    # Set when the match is a contact of this (company) customer: then name, phone and title
+    # are the contact's and company the customer's name (store/repos/contacts.py).
+    contact_id: int | None = None
+
+
+# The customer columns a brief reads (a contact brief reads its own: contact_brief_columns).
+BRIEF_FIELDS = CustomerBrief._fields[:6]
 
 
 class CustomerRef(NamedTuple):
@@ -117,7 +124,7 @@ class CustomerRepo:
         else:
             stmt = _briefs(scope.shape, limit)
         rows = await self.session.execute(stmt, scope.binds())
-        return [CustomerBrief._make(row) for row in rows.all()]
+        return [CustomerBrief(*row) for row in rows.all()]
 
     async def by_ids(self, ids: Sequence[int]) -> dict[int, Customer]:
         """Customers by id, in one query (callers have checked the scope)."""
@@ -156,7 +163,7 @@ class CustomerRepo:
         (AuditLog's columns; the activity's id is filled in as entity_id); the activity's id."""
         values = clean_values(Activity, values)  # a Core insert: no mapper event cleans it
         if is_postgres(self.session):
-            params = {f"a_{k}": values[k] for k in _ACTIVITY_COLUMNS}
+            params = {f"a_{k}": values.get(k) for k in _ACTIVITY_COLUMNS}
             params.update((f"l_{k}", audit[k]) for k in _AUDIT_COLUMNS)
             return int((await self.session.execute(_ADD_AUDITED_ACTIVITY, params)).scalar_one())
         activity_id = int((await self.session.execute(_ADD_ACTIVITY, values)).scalar_one())
@@ -171,7 +178,7 @@ _ADD_ACTIVITY = insert(_ACTIVITY).returning(_ACTIVITY.c.id)
 _AUDIT_LOG = cast(Table, AuditLog.__table__)
 _ACTIVITY_COLUMNS = (
     "org_id", "customer_id", "user_id", "kind", "happened_at", "summary", "location", "photo",
-    "created_at",
+    "created_at", "contact_id",
 )  # fmt: skip
 _AUDIT_COLUMNS = ("org_id", "user_id", "action", "entity", "before", "after", "at")
 
@@ -231,7 +238,7 @@ def _briefs(shape: Shape, limit: int) -> Select[Any]:
     # The table's columns, not the mapped attributes: a statement that names none of those
     # skips the ORM's statement setup and row loading, which cost more than these rows.
     c = _CUSTOMER.c
-    stmt = select(*(c[name] for name in CustomerBrief._fields))
+    stmt = select(*(c[name] for name in BRIEF_FIELDS))
     stmt = stmt.where(bound_where(c.org_id, c.owner_id, shape), _live())
     return stmt.order_by(c.last_contact_at.desc(), c.id).limit(limit)
 

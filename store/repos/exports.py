@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import aliased
 
-from store.models import Activity, Customer, Deal, User
+from store.models import Activity, Contact, Customer, Deal, User
 from store.scope import Scope
 
 Owner = aliased(User)
@@ -26,6 +26,10 @@ EXPORT_HEADERS = {
         "id", "customer_id", "customer", "title", "amount", "currency", "stage", "owner",
         "expected_close", "created_at", "closed_at", "close_reason",
     ],
+    "contacts": [
+        "id", "customer_id", "company", "name", "title", "phone", "phone2", "email", "birthday",
+        "birthday_lunar", "care_consent", "lang", "created_at",
+    ],
 }  # fmt: skip
 
 
@@ -38,6 +42,17 @@ def export_query(what: str, scope: Scope) -> Select[Any]:
             .where(scope.where(Customer.org_id, Customer.owner_id))
             .where(Customer.merged_into_id.is_(None))
             .order_by(Customer.id)
+        )
+    if what == "contacts":  # a company's people, seen through the company's owner
+        k = Contact
+        return (
+            select(k.id, k.customer_id, Customer.name, k.name, k.title, k.phone, k.phone2)
+            .add_columns(k.email, k.birthday, k.birthday_lunar, k.care_consent, k.lang)
+            .add_columns(k.created_at, Customer.owner_id)
+            .join(Customer, Customer.id == k.customer_id)
+            .where(scope.where(Customer.org_id, Customer.owner_id))
+            .where(Customer.merged_into_id.is_(None), k.anonymised_at.is_(None))
+            .order_by(k.id)
         )
     if what == "activities":
         a = Activity

@@ -23,6 +23,7 @@ from store.models import (
     Activity,
     AuditLog,
     Base,
+    Contact,
     Customer,
     CustomerLink,
     Deal,
@@ -46,6 +47,7 @@ CUSTOMER_CHILDREN: dict[str, tuple[type[Base], str]] = {
     "ticket": (Ticket, "customer_id"),
     "feedback": (Feedback, "customer_id"),
     "customer_link": (CustomerLink, "customer_id"),
+    "contact": (Contact, "customer_id"),  # a company's people go with it
 }
 
 T = TypeVar("T")

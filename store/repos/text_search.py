@@ -30,7 +30,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.models import Activity, Customer
-from store.repos.customers import CustomerBrief
+from store.repos.customers import BRIEF_FIELDS, CustomerBrief
 from store.repos.once import is_postgres
 from store.scope import Scope, Shape, bound_where
 
@@ -85,12 +85,12 @@ class TextSearch:
 
 def _hit(source: Source, row: Any) -> TextHit:
     ref, at, body, kind, *brief = row
-    return TextHit(source, ref, at, body or "", kind, CustomerBrief._make(brief))
+    return TextHit(source, ref, at, body or "", kind, CustomerBrief(*brief))
 
 
 _C = cast(Table, Customer.__table__).c
 _A = cast(Table, Activity.__table__).c
-_BRIEF = [_C[name] for name in CustomerBrief._fields]
+_BRIEF = [_C[name] for name in BRIEF_FIELDS]  # a text hit is the customer's, never a contact's
 # The text of an activity as PostgreSQL's indexes have it (migration 0010_text_search).
 _PG_ACTIVITY = (
     "(activity.summary || ' ' || coalesce(activity.outcome, '') || ' '"

@@ -16,7 +16,8 @@ from store.repos.exports import EXPORT_HEADERS, export_query
 from store.scope import Scope
 from store.uow import UnitOfWork
 
-KINDS = ("customers", "activities", "deals")
+KINDS = ("customers", "activities", "deals", "contacts")
+MASKED = {"customers": ("phone",), "contacts": ("phone", "phone2")}  # rows end with the owner
 
 
 class Sink(Protocol):
@@ -41,13 +42,14 @@ async def export(
 ) -> int:
     """Write the header and every row; returns the number of data rows."""
     writer.append(list(EXPORT_HEADERS[what]))
-    phone_at = EXPORT_HEADERS["customers"].index("phone")
+    phones_at = [EXPORT_HEADERS[what].index(h) for h in MASKED.get(what, ())]
     async for row in uow.ops.stream(export_query(what, scope)):
         values = [_cell(v) for v in row]
-        if what == "customers":
+        if what in MASKED:
             owner_id = values.pop()
             if viewer is not None and viewer.role != "admin" and owner_id != viewer.id:
-                values[phone_at] = mask(values[phone_at])
+                for at in phones_at:
+                    values[at] = mask(values[at])
         writer.append(values)
     writer.close()
     return writer.rows - 1

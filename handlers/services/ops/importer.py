@@ -21,13 +21,16 @@ from handlers.nlu.match import search_key
 from handlers.services.audit import record
 from handlers.services.customers import normalize_phone
 from handlers.services.ops.ownership import OpsError
-from store.models import User
+from store.models import Contact, User
 from store.repos.ops_data import name_key
 from store.scope import Scope
 from store.uow import UnitOfWork
 
 FIELDS: dict[str, tuple[str, ...]] = {
-    "name": ("name", "姓名", "客户", "客户名称", "客户姓名", "联系人"),
+    "name": ("name", "姓名", "客户", "客户名称", "客户姓名"),
+    # With a name column too, each row is a company (name) and one of its people (contact),
+    # whose phone, email and title these are; alone, it is the name, as it always was.
+    "contact": ("contact", "contact name", "联系人", "联系人姓名"),
     "phone": ("phone", "mobile", "电话", "手机", "手机号", "联系电话"),
     "company": ("company", "公司", "单位", "企业", "公司名称"),
     "email": ("email", "e-mail", "邮箱", "电子邮件"),
@@ -41,7 +44,10 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "tags": ("tags", "标签"),
     "birthday": ("birthday", "生日", "出生日期", "date of birth", "dob"),
 }
-LIMITS = {"name": 200, "company": 200, "title": 100, "email": 200, "wechat": 100}
+LIMITS = {
+    "name": 200, "company": 200, "title": 100, "email": 200, "wechat": 100, "contact": 200,
+}  # fmt: skip
+CONTACT_PART = ("phone", "email", "title")  # a contact row's fields that are the person's
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 BATCH = 2000
 STRATEGIES = ("skip", "merge", "create")
@@ -79,6 +85,7 @@ class ImportReport:
     outside: int = 0  # merges refused: the existing customer is outside the importer's scope
     rejected: list[tuple[int, str, str]] = field(default_factory=list)  # row, reason key, detail
     preview: list[dict[str, str]] = field(default_factory=list)
+    contacts: int = 0  # people added to companies (a contact column)
     mapping: dict[str, str] = field(default_factory=dict)
 
 
@@ -94,6 +101,8 @@ def resolve_mapping(header: list[str], explicit: dict[str, str]) -> dict[str, in
         hit = next((i for i, h in enumerate(lowered) if h in aliases), None)
         if name not in found and hit is not None and hit not in found.values():
             found[name] = hit
+    if "name" not in found and "contact" in found:
+        found["name"] = found.pop("contact")
     if "name" not in found:
         raise OpsError("imp.no_name_column")
     return found
@@ -131,6 +140,9 @@ def _clean(cells: list[str], mapping: dict[str, int]) -> tuple[dict[str, Any], s
         except BadBirthday:
             return row, "imp.bad_birthday"
         row["birthday"], row["birthday_lunar"] = born.as_date(), born.lunar
+    if "contact" in row:  # the company's person: the row's phone, email and title are theirs
+        person = {"name": row.pop("contact")} | {f: row.pop(f) for f in CONTACT_PART if f in row}
+        row["_contact"], row["kind"] = person, "company"
     return row, None
 
 
@@ -187,9 +199,14 @@ class _SeenInFile:
         self.seen: dict[str, int] = {}  # key -> file row number
 
     def earlier(self, row: dict[str, Any], number: int) -> int | None:
-        keys = [f"n:{name_key(row['name'], row.get('company'))}"]
-        keys += [f"p:{row['phone']}"] if row.get("phone") else []
-        keys += [f"e:{row['email'].lower()}"] if row.get("email") else []
+        person = row.get("_contact")
+        if person is not None:  # a company's rows repeat it: the person is what must not
+            keys = [f"c:{name_key(person['name'], row['name'])}"]
+            person_row = person
+        else:
+            keys, person_row = [f"n:{name_key(row['name'], row.get('company'))}"], row
+        keys += [f"p:{person_row['phone']}"] if person_row.get("phone") else []
+        keys += [f"e:{person_row['email'].lower()}"] if person_row.get("email") else []
         earlier = next((self.seen[k] for k in keys if k in self.seen), None)
         for k in keys:
             self.seen.setdefault(k, number)
@@ -209,6 +226,7 @@ class _Run:
     preview_only: bool
     report: ImportReport
     scope: Scope | None = None  # None: the operator's CLI, which may merge into anyone's
+    companies: dict[str, int] = field(default_factory=dict)  # name key -> company id, so far
 
 
 async def import_customers(
@@ -255,7 +273,11 @@ async def _settle(run: _Run, pending: list[dict[str, Any]]) -> None:
     within the file and was refused before it got here."""
     existing = await _Existing.of(run.uow, run.org_id, pending) if pending else _Existing()
     batch: list[dict[str, Any]] = []
+    people = _People()
     for row in pending:
+        if "_contact" in row:
+            people.place(run, existing, row, batch)
+            continue
         found = existing.match(row)
         if found is not None and run.on_duplicate != "create":
             await _on_existing(run, found, row)
@@ -263,8 +285,8 @@ async def _settle(run: _Run, pending: list[dict[str, Any]]) -> None:
         run.report.created += 1
         if not run.preview_only:
             batch.append(_new_row(run.org_id, run.owner, row, run.now))
-    if batch:
-        await _flush(run.uow, run.actor, batch, run.now)
+    ids = await _flush(run.uow, run.actor, batch, run.now) if batch else []
+    await people.add(run, ids)
     pending.clear()
 
 
@@ -275,6 +297,72 @@ def _jsonable(value: object) -> object:
 def _shown(value: object) -> str:
     """A row's value as the preview prints it (a birthday is a date, lunar a flag)."""
     return value.isoformat() if isinstance(value, date) else str(value)
+
+
+class _People:
+    """One batch's contact rows: each goes to its company, found (earlier in this import, or
+    already in the book, through the same look-up as any row) or created once in the batch."""
+
+    def __init__(self) -> None:
+        self.to_existing: list[tuple[int, dict[str, Any]]] = []
+        self.to_new: list[tuple[int, str, dict[str, Any]]] = []  # batch index, key, person
+        self.new_at: dict[str, int] = {}
+
+    def place(
+        self, run: _Run, existing: _Existing, row: dict[str, Any], batch: list[dict[str, Any]]
+    ) -> None:
+        person, key = row.pop("_contact"), name_key(row["name"], row.get("company"))
+        found = run.companies.get(key) or existing.match(row)
+        if found is not None:
+            self.to_existing.append((found, person))
+        elif key in self.new_at:
+            self.to_new.append((self.new_at[key], key, person))
+        else:
+            run.report.created += 1
+            self.new_at[key] = len(batch)
+            self.to_new.append((len(batch), key, person))
+            batch.append(_new_row(run.org_id, run.owner, row, run.now))
+
+    async def add(self, run: _Run, ids: list[int]) -> None:
+        placed = list(self.to_existing)
+        for index, key, person in self.to_new:
+            if index < len(ids):  # not in a preview, which writes nothing
+                run.companies[key] = ids[index]
+                placed.append((ids[index], person))
+            else:
+                run.report.contacts += 1
+        for company_id, person in placed:
+            if await _add_contact(run, company_id, person):
+                run.report.contacts += 1
+
+
+async def _add_contact(run: _Run, company_id: int, person: dict[str, Any]) -> bool:
+    """A contact, unless the company already has them (same name, phone or email)."""
+    if run.preview_only:
+        return True
+    known = await run.uow.contacts.of_customer(company_id, limit=1000)
+    if any(_same_person(k.name, k.phone, k.email, person) for k in known):
+        run.report.skipped += 1
+        return False
+    contact = Contact(
+        org_id=run.org_id, customer_id=company_id, name=person["name"],
+        title=person.get("title"), phone=person.get("phone"), email=person.get("email"),
+        search_key=_key_part(person["name"], True), birthday_lunar=False, care_consent=False,
+        created_at=run.now, updated_at=run.now,
+    )  # fmt: skip
+    await run.uow.contacts.add(contact)
+    after = {"org_id": run.org_id, "customer_id": company_id, "name": contact.name}
+    target = ("contact", contact.id)
+    await record(run.uow, run.actor, "contact.import", target, run.now, after=after)
+    return True
+
+
+def _same_person(name: str, phone: str | None, email: str | None, row: dict[str, Any]) -> bool:
+    if phone and phone == row.get("phone"):
+        return True
+    if email and email.lower() == (row.get("email") or "").lower():
+        return True
+    return name_key(name, None) == name_key(row["name"], None)
 
 
 @lru_cache(maxsize=65536)
@@ -331,7 +419,7 @@ async def _on_existing(run: _Run, existing: int, row: dict[str, Any]) -> None:
 
 async def _flush(
     uow: UnitOfWork, actor: User | None, batch: list[dict[str, Any]], now: datetime
-) -> None:
+) -> list[int]:
     ids = await uow.ops.insert_customers(batch)
     audit = [
         {
@@ -343,3 +431,4 @@ async def _flush(
     ]  # fmt: skip
     await uow.ops.insert_audit(audit)
     batch.clear()
+    return ids

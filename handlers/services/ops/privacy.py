@@ -14,7 +14,7 @@ from handlers.i18n import add_texts
 from handlers.services.audit import record, snapshot
 from handlers.services.ops.config import ops_settings
 from handlers.services.ops.ownership import OpsError
-from store.models import Customer, User
+from store.models import Contact, Customer, User
 from store.uow import UnitOfWork
 
 PII_FIELDS = (
@@ -68,6 +68,7 @@ async def anonymise(
     # Their own identifiers, looked for in stored messages (outbox, forms, audit): not the
     # company, which other customers share.
     mentions = [customer.name, customer.phone, customer.email, customer.wechat]
+    mentions += await uow.contacts.forget_of(customer.id, SCRUBBED, now)  # a company's people
     for field in PII_FIELDS:
         setattr(customer, field, None)
     customer.name, customer.search_key = f"#{customer.id}", ""
@@ -77,6 +78,17 @@ async def anonymise(
     await uow.ops.scrub_mentions(customer.id, [m for m in mentions if m], SCRUBBED)
     after = {"org_id": customer.org_id, "anonymised_at": now.isoformat()}
     await record(uow, actor, "customer.anonymise", ("customer", customer.id), now, after=after)
+
+
+async def anonymise_contact(
+    uow: UnitOfWork, actor: User | None, contact: Contact, customer: Customer, now: datetime
+) -> None:
+    """Forget one of a company's people; the company and its history stay."""
+    mentions = await uow.contacts.forget_one(contact.id, SCRUBBED, now)
+    await uow.ops.scrub_mentions(customer.id, mentions, SCRUBBED)
+    after: dict[str, object] = {"org_id": customer.org_id, "customer_id": customer.id}
+    after["anonymised_at"] = now.isoformat()
+    await record(uow, actor, "contact.anonymise", ("contact", contact.id), now, after=after)
 
 
 async def set_retention(

@@ -6,7 +6,7 @@ with its visit has the same customer, user, created_at (one transaction, one `no
 text (the visit's first 200 characters), so the upgrade links those. Downgrade drops the column; nothing else changes.
 
 Revision ID: 0013_records
-Revises: 0010_text_search
+Revises: 0011_contacts
 Create Date: 2026-12-06
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0013_records"
-down_revision: str | None = "0010_text_search"
+down_revision: str | None = "0011_contacts"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
