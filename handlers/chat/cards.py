@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from typing import Protocol
 
 from handlers.chat.card_views import extra_lines
 from handlers.chat.contact_card import contact_lines
 from handlers.chat.context import Ctx
+from handlers.chat.titled import Titled
 from handlers.i18n import add_texts, fmt_money, t
 from handlers.services.deals import Pipeline
 from handlers.services.ops.privacy import visible_phone
@@ -50,17 +50,6 @@ add_texts(
 )
 
 
-class Titled(Protocol):
-    """A customer as a title or a choice shows it: a Customer, or a brief of one."""
-
-    @property
-    def id(self) -> int: ...
-    @property
-    def name(self) -> str: ...
-    @property
-    def title(self) -> str | None: ...
-    @property
-    def company(self) -> str | None: ...
 
 
 def customer_title(customer: Titled) -> str:

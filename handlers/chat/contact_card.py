@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
 
 from handlers.chat.context import Ctx, UserError
+from handlers.chat.titled import Titled
 from handlers.i18n import add_texts
 from handlers.numbers import parse_id
 from handlers.services import contacts as svc
@@ -31,17 +31,6 @@ add_texts(
 )
 
 
-class _Named(Protocol):
-    @property
-    def id(self) -> int: ...
-    @property
-    def name(self) -> str: ...
-    @property
-    def title(self) -> str | None: ...
-    @property
-    def company(self) -> str | None: ...
-
-
 @dataclass(frozen=True)
 class ContactTitled:
     """A contact titled as the visit card and choices show it: 张总 · 总经理 · 华为; `id` is
@@ -54,7 +43,7 @@ class ContactTitled:
     contact_id: int
 
 
-async def with_contact(ctx: Ctx, customer: _Named, contact_id: int | None) -> _Named:
+async def with_contact(ctx: Ctx, customer: Titled, contact_id: int | None) -> Titled:
     """The customer as the card names it: with the contact when one is set."""
     if contact_id is None or getattr(customer, "contact_id", None) == contact_id:
         return customer
@@ -65,7 +54,7 @@ async def with_contact(ctx: Ctx, customer: _Named, contact_id: int | None) -> _N
     return ContactTitled(company.id, contact.name, contact.title, company.name, contact.id)
 
 
-async def picked_contact(ctx: Ctx, customer: _Named, raw: str) -> ContactTitled:
+async def picked_contact(ctx: Ctx, customer: Titled, raw: str) -> ContactTitled:
     """A contact chosen by button for this customer; anything else is a stale button."""
     contact_id = parse_id(raw)
     found = await svc.visible(ctx.uow, ctx.scope, contact_id) if contact_id else None

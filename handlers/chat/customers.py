@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 
 from handlers.chat import activity_edit, deals, find, pick, visits
-from handlers.chat.cards import Titled, customer_title, profile
+from handlers.chat.cards import customer_title, profile
 from handlers.chat.context import Ctx, UserError, int_arg
 from handlers.chat.routes import Routes
 from handlers.chat.texts_fields import FIELD_ORDER as _EDITABLE  # noqa: F401 (its texts)
+from handlers.chat.titled import Titled
 from handlers.i18n import add_texts
 from handlers.messages import Choice, Reply
 from handlers.services import customers as svc

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from handlers.chat.cards import deal_card
 from handlers.chat.context import Ctx, UserError, int_arg
 from handlers.chat.dates import sure
-from handlers.chat.money import MAX_AMOUNT, read_amount
+from handlers.chat.money import money_arg, read_amount
 from handlers.chat.routes import Routes
 from handlers.i18n import add_texts, fmt_money
 from handlers.messages import Choice, Reply
@@ -273,25 +273,14 @@ def _ask_big(ctx: Ctx, deal: Deal, amount: Decimal, currency: str) -> list[Reply
 
 
 async def _confirmed_amount(ctx: Ctx, deal: Deal, parts: list[str]) -> list[Reply]:
-    amount, currency = _money_arg(parts[2], parts[3])
-    if (deal.amount, deal.currency) != _money_arg(parts[4], parts[5]):
+    amount, currency = money_arg(parts[2], parts[3])
+    if (deal.amount, deal.currency) != money_arg(parts[4], parts[5]):
         raise UserError("de.stale", title=deal.title)
     if currency != deal.currency and await ctx.uow.records.has_money(deal.id):
         raise UserError("de.mixed", title=deal.title, old=deal.currency, new=currency)
     return await _set_amount(ctx, deal, amount, currency)
 
 
-def _money_arg(amount_text: str, currency: str) -> tuple[Decimal, str]:
-    """An amount and currency from a button; anything odd is a forged or stale button."""
-    if not re.fullmatch(r"[A-Z]{3}", currency):
-        raise UserError("error.stale_button")
-    try:
-        amount = Decimal(amount_text)
-    except InvalidOperation:
-        raise UserError("error.stale_button") from None
-    if not amount.is_finite() or not 0 < amount <= MAX_AMOUNT:
-        raise UserError("error.stale_button")
-    return amount, currency
 
 
 async def _set_amount(ctx: Ctx, deal: Deal, amount: Decimal | None, currency: str) -> list[Reply]:

@@ -8,9 +8,10 @@ changes nothing. Words too long for a 64-byte payload get no ▶ button, only a 
 
 from __future__ import annotations
 
-from handlers.chat.cards import Titled, customer_title
+from handlers.chat.cards import customer_title
 from handlers.chat.context import Ctx, UserError
 from handlers.chat.routes import Routes
+from handlers.chat.titled import Titled
 from handlers.i18n import add_texts
 from handlers.messages import Choice, Reply
 from handlers.services import text_search as svc

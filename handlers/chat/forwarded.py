@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import re
 
-from handlers.chat.cards import Titled, customer_title
+from handlers.chat.cards import customer_title
 from handlers.chat.context import Ctx, UserError, int_arg
 from handlers.chat.routes import Routes
+from handlers.chat.titled import Titled
 from handlers.i18n import add_texts
 from handlers.messages import Choice, Reply
 from handlers.nlu.intent import understand

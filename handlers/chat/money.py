@@ -7,7 +7,7 @@ here, where the amount becomes a payment, a deal amount or a visit's quote.
 from __future__ import annotations
 
 import re
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from handlers.chat.context import UserError
 from handlers.i18n import add_texts
@@ -60,3 +60,16 @@ def check_all(text: str) -> None:
     """Refuse free text (a visit) that carries a negative or absurd amount anywhere."""
     for amount in find_amounts(text):
         check(text, amount)
+
+
+def money_arg(amount_text: str, currency: str) -> tuple[Decimal, str]:
+    """An amount and currency from a button; anything odd is a forged or stale button."""
+    if not re.fullmatch(r"[A-Z]{3}", currency):
+        raise UserError("error.stale_button")
+    try:
+        amount = Decimal(amount_text)
+    except InvalidOperation:
+        raise UserError("error.stale_button") from None
+    if not amount.is_finite() or not 0 < amount <= MAX_AMOUNT:
+        raise UserError("error.stale_button")
+    return amount, currency

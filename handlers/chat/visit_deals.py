@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from handlers.chat.context import Ctx, UserError, int_arg
-from handlers.chat.money import MAX_AMOUNT
+from handlers.chat.money import money_arg
 from handlers.chat.routes import Routes
 from handlers.chat.visit_draft import VisitDraft
 from handlers.i18n import add_texts, fmt_money
@@ -143,25 +142,14 @@ async def on_payload(ctx: Ctx, parts: list[str]) -> list[Reply]:
         return [Reply(ctx.t("vd.kept", title=deal.title, old=old), private=True)]
     if parts[0] != "amt" or len(parts) != 6:
         raise UserError("error.stale_button")
-    amount, currency = _money_arg(parts[2], parts[3])
-    if (deal.amount, deal.currency) != _money_arg(parts[4], parts[5]):
+    amount, currency = money_arg(parts[2], parts[3])
+    if (deal.amount, deal.currency) != money_arg(parts[4], parts[5]):
         raise UserError("vd.changed", title=deal.title)
     await deal_svc.set_amount(ctx.uow, ctx.user, deal, amount, currency, ctx.now)
     money = fmt_money(amount, currency, ctx.lang)
     return [Reply(ctx.t("vd.amount", title=deal.title, amount=money), private=True)]
 
 
-def _money_arg(amount_text: str, currency: str) -> tuple[Decimal, str]:
-    """An amount and currency from a button; anything odd is a forged or stale button."""
-    if not re.fullmatch(r"[A-Z]{3}", currency):
-        raise UserError("error.stale_button")
-    try:
-        amount = Decimal(amount_text)
-    except InvalidOperation:
-        raise UserError("error.stale_button") from None
-    if not amount.is_finite() or not 0 < amount <= MAX_AMOUNT:
-        raise UserError("error.stale_button")
-    return amount, currency
 
 
 def register(routes: Routes) -> None:

@@ -7,10 +7,11 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from handlers.chat.cards import Titled, customer_title
+from handlers.chat.cards import customer_title
 from handlers.chat.context import Ctx, UserError
 from handlers.chat.dates import sure
 from handlers.chat.money import check_all
+from handlers.chat.titled import Titled
 from handlers.i18n import add_texts, fmt_money
 from handlers.nlu.intent import Understanding
 from handlers.services.deals import Pipeline

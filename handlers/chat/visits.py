@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any, NoReturn
 
 from handlers.chat import activity_edit, pick, visit_edit
-from handlers.chat.cards import Titled, customer_title
+from handlers.chat.cards import customer_title
 from handlers.chat.contact_card import picked_contact, still_a_contact, with_contact
 from handlers.chat.context import Ctx, UserError, int_arg
 from handlers.chat.routes import Routes
+from handlers.chat.titled import Titled
 from handlers.chat.visit_deals import apply_to_deals
 from handlers.chat.visit_deals import register as register_deal_questions
 from handlers.chat.visit_draft import (
