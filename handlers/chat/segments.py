@@ -33,7 +33,7 @@ add_texts(
         "seg.none": ("没有符合条件的客户。", "No customers match."),
         "seg.found": (
             "找到 {n} 位客户（最久未联系的在前）：",
-            "{n} customers match (longest quiet first):",
+            "Customers matching: {n} (longest quiet first):",
         ),
         "seg.line": (
             "• {title} · {phone} · {seg} · {last}",

@@ -131,8 +131,11 @@ class CustomerSearch:
         Trigram similarity misses these in short words (heqniyan shares 5 of 13 trigrams with
         heqinyan), and ranking every row sharing a trigram reads most of the index."""
         slips = SearchTerms(words=tuple(sorted({v for p in probes for v in _one_slip(p)})))
-        if is_postgres(self.session):  # whole words: one GIN lookup each, not a trigram scan
-            return _pg_words(scope.shape), {**scope.binds(), "words": list(slips.words)}
+        if is_postgres(self.session):  # customers: whole words, one GIN lookup, no trigram scan
+            patterns = {f"k{i}": f"% {_escape(w)} %" for i, w in enumerate(slips.words)}
+            contacts = contact_search.pg_stmt(scope.shape, len(patterns), 0)
+            binds = {**scope.binds(), "words": list(slips.words), **patterns}
+            return _both(_pg_words(scope.shape), contacts), binds
         return self._trigram(scope, slips, many=True)
 
 

@@ -64,7 +64,7 @@ async def test_english_query_and_manager_masking(people_en: dict[str, Chat], wor
     await _scored(world)
     boss = people_en["boss_east"]
     english = await boss.say("dormant C customers")
-    assert "1 customers match" in english and "王五" in english
+    assert "Customers matching: 1 (longest" in english and "王五" in english
     assert "139****0002" in english  # a manager sees a team member's phones masked
     assert "No customers match" in await boss.say("/segment lost A")
     assert "e.g." in await boss.say("/segment hello")
