@@ -68,8 +68,12 @@ def job_context(app: AppLike) -> JobContext:
     )
 
 
+GRACE_SECONDS = 2.0  # a tick takes milliseconds; a stuck one is cancelled after this
+
+
 class Jobs:
-    """The running clock: stop() ends the ticks and cancels any job mid-transaction.
+    """The running clock: stop() ends the ticks, lets running ones finish briefly, and cancels
+    any job still mid-transaction.
 
     A cancelled job rolls back (its unit of work never committed), so stopping is always safe.
     """
@@ -81,6 +85,8 @@ class Jobs:
 
     def guarded(self, name: str, tick: Tick) -> Tick:
         async def run() -> None:
+            if self.stopping:  # fired as the clock stopped: nothing new once stop() began
+                return
             task = asyncio.current_task()
             if task is not None:
                 self.running.add(task)
@@ -96,10 +102,15 @@ class Jobs:
 
         return run
 
-    async def stop(self) -> None:
+    async def stop(self, grace: float = GRACE_SECONDS) -> None:
+        """Ticks already running get `grace` seconds to finish: a job cancelled inside a query
+        leaves its connection to be closed mid-cancel, which the pool logs as a traceback
+        (the console printed one at the end of a script). Whatever is left is cancelled."""
         self.stopping = True
         self.scheduler.shutdown(wait=False)
         tasks = [task for task in self.running if task is not None]
+        if tasks:
+            await asyncio.wait(tasks, timeout=grace)
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)

@@ -50,7 +50,7 @@ async def test_warn_then_release_then_claim(people: dict[str, Chat], world: Worl
     assert reasons == ["pool_auto", "claim"]
     assert await count(world, AuditLog, action="customer.claim") == 1
     history = await people["rep_b"].say("/owners 张三")
-    assert "rep_a → 公海（自动退回公海）" in history and "公海 → rep_b（claim）" in history
+    assert "rep_a → 公海（自动退回公海）" in history and "公海 → rep_b（从公海领取）" in history
 
 
 async def test_release_button_rules_and_daily_cap_in_english(
