@@ -112,6 +112,10 @@ class DeliveryPolicy:
     # Stopping: sends in progress get this long to finish (and be marked) before the rest
     # is handed back.
     stop_grace: float = 5.0
+    # Leadership lost: sends already on the wire still get this long. Cancelling one would
+    # not unsend it, only forget that it went, and the next leader would send it again.
+    # Shorter than takeover_pause, which a new leader waits before taking such rows.
+    lost_grace: float = 1.5
 
 
 _LATER = SendResult.wait(0, "waiting for earlier messages to the same chat")
@@ -172,10 +176,10 @@ class Delivery:
                 grace = self.policy.stop_grace
                 try:
                     await self._lead()
-                    grace = 0.0  # no longer leading: another process may be sending already
+                    grace = self.policy.lost_grace  # another process may lead already
                 except Exception:  # the database went away mid-lead: step down, try again
                     log.exception("outbox delivery lost its footing; standing down")
-                    grace = 0.0
+                    grace = self.policy.lost_grace
                 finally:
                     await self._stand_down(writer, grace)
                 await self.marks.flush()  # under this term's name, before the next term's

@@ -67,7 +67,7 @@ async def statuses(uows: UnitOfWorkFactory) -> dict[str, tuple[str, int, str | N
     return {r.idempotency_key: (r.status, r.attempts, r.lease_holder) for r in rows}
 
 
-async def wait_sent(sender: Checking, n: int) -> None:
+async def wait_sent(sender: Checking | OnTheWire, n: int) -> None:
     async with asyncio.timeout(10):
         for _ in range(n):
             await sender.count.get()
@@ -178,3 +178,64 @@ async def test_one_leader_per_bot_account_and_a_quick_takeover(engine: AsyncEngi
     running.cancel()
     await asyncio.gather(running, return_exceptions=True)
     assert sender.sent["9"] == texts  # 9-0 handed back at the stop, then all in order
+
+
+class Losing:
+    """Leads until told it lost; the next acquire leads again (a new term)."""
+
+    exclusive = False
+
+    def __init__(self, on_lost: asyncio.Event) -> None:
+        self.lost, self.on_lost = False, on_lost
+
+    async def acquire(self) -> bool:
+        self.lost = False
+        return True
+
+    async def holding(self) -> bool:
+        if self.lost:
+            self.on_lost.set()
+        return not self.lost
+
+    async def release(self) -> None:
+        return None
+
+
+class OnTheWire:
+    """A chat API seen from outside: a message counts as delivered once its request is out,
+    whether or not this side waits for the answer."""
+
+    channel = "telegram"
+
+    def __init__(self) -> None:
+        self.delivered: list[str] = []
+        self.count: asyncio.Queue[str] = asyncio.Queue()
+        self.first_out = asyncio.Event()
+        self.answer = asyncio.Event()
+
+    async def send(self, entry: OutboxEntry) -> SendResult:
+        self.delivered.append(entry.body["text"])
+        self.count.put_nowait(entry.body["text"])
+        self.first_out.set()
+        await self.answer.wait()
+        return SendResult.sent(None)
+
+
+async def test_a_send_on_the_wire_when_leadership_is_lost_is_not_sent_again(
+    uows: UnitOfWorkFactory,
+) -> None:
+    texts = await queue(uows, "5", 3, T)
+    noticed, sender = asyncio.Event(), OnTheWire()
+    leader = Losing(noticed)
+    policy = DeliveryPolicy(lease=timedelta(minutes=10), leader_check=0.01, leader_retry=0.01)
+    delivery = Delivery(uows, FixedClock(T), [sender], policy, leader=leader)
+    task = asyncio.create_task(delivery.run())
+    await sender.first_out.wait()  # "5-0" is out, its answer not back yet
+    leader.lost = True
+    await noticed.wait()  # standing down now; the answer comes a moment later
+    asyncio.get_running_loop().call_later(0.05, sender.answer.set)
+    await wait_sent(sender, len(texts))
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
+    assert sender.delivered == texts  # each once, in order
+    assert {s for s, _, _ in (await statuses(uows)).values()} == {"sent"}
