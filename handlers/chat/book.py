@@ -242,7 +242,7 @@ async def on_team(ctx: Ctx, parts: list[str]) -> list[Reply]:
 
 
 def register(routes: Routes) -> None:
-    routes.command(mine_command, "/mine", "我的客户", "客户列表")
+    routes.command(mine_command, "/mine", "/customers", "/clients", "我的客户", "客户列表")
     routes.command(team_command, "/team", "团队客户", prefix=("团队客户",))
     routes.payloads["bk"] = on_book
     routes.payloads["tm"] = on_team

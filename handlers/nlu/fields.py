@@ -83,6 +83,15 @@ _EN_CHANGE = re.compile(
     + r")\s+(?:to|as|=)\s+(?P<value>.+)$",
     re.I,
 )
+# The same typed on a phone, without the possessive: "change li wei tier to a".
+_EN_CHANGE_BARE = re.compile(
+    r"^(?:please\s+)?(?:change|set|update|correct)\s+"
+    + _WHO_EN
+    + r"\s+(?:"
+    + _alternation(_EN_FIELDS)
+    + r")\s+(?:to|as|=)\s+(?P<value>.+)$",
+    re.I,
+)
 _EN_IS = re.compile(
     r"^" + _WHO_EN + r"'s\s+(?:" + _alternation(_EN_FIELDS) + r")\s+"
     r"(?:is now|is actually|should be|is|=|:)\s*(?P<value>.+)$",
@@ -103,6 +112,7 @@ _EN_LIKES = re.compile(
 # Who a liking sentence can't be about: a pronoun, or a word that starts a report.
 _NOT_WHO = re.compile(
     r"^(?:i|we|he|she|they|it|you|everyone|nobody|customer|client|the|this|that)$|"
+    r"^(?:the|my|our|his|her|their|this|that|customer|client|contact|deal|visit)\b|"
     r"^(?:我|我们|他|她|他们|她们|客户|大家|老板|领导|对方)$|"
     r"说|讲|觉得|认为|表示|提到|听说|好像|[也都还就]$",
     re.I,
@@ -124,8 +134,8 @@ def read_field_edit(text: str) -> FieldEdit | None:
     text = " ".join(text.split())
     if not text or len(text) > 200:
         return None
-    for pattern in (_ZH_EDIT, _ZH_BIRTHDAY, _ZH_TIER, _ZH_LIKES, _EN_CHANGE, _EN_IS, _EN_TIER,
-                    _EN_LIKES):  # fmt: skip
+    for pattern in (_ZH_EDIT, _ZH_BIRTHDAY, _ZH_TIER, _ZH_LIKES, _EN_CHANGE, _EN_CHANGE_BARE,
+                    _EN_IS, _EN_TIER, _EN_LIKES):  # fmt: skip
         m = pattern.match(text)
         if m is None:
             continue

@@ -91,6 +91,7 @@ async def test_english_book(people_en: dict[str, Chat], world: World) -> None:
     assert "My customers (9, longest without contact first) (1–8 of 9):" in first
     assert "▶ more" in first and "never contacted" not in first
     assert _names(await rep.say("more")) == ["Cust09"]
+    assert await rep.say("/customers") == first  # the word a rep tries first
     team = await people_en["boss_east"].say("/team")
     assert "rep_a: 9 customers" in team
 

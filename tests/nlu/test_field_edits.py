@@ -24,6 +24,10 @@ from tests.world import NOW
         ("Li Wei's birthday is May 3", "Li Wei", "birthday", "May 3"),
         ("Make Li Wei an A tier", "Li Wei", "tier", "A"),
         ("Li Wei likes green tea", "Li Wei", "preferences", "likes green tea"),
+        # as typed on a phone: no possessive, no capitals
+        ("change li wei tier to a", "li wei", "tier", "a"),
+        ("set li wei phone to 13800138000", "li wei", "phone", "13800138000"),
+        ("update acme li email to li@acme.com", "acme li", "email", "li@acme.com"),
     ],
 )
 def test_edits_read(text: str, who: str, field: str, value: str) -> None:
@@ -42,6 +46,9 @@ def test_edits_read(text: str, who: str, field: str, value: str) -> None:
         "张总说喜欢我们的方案",  # a report of what was said
         "他也喜欢喝茶",
         "What's Li Wei's email?",
+        "change the meeting time to friday",  # not a profile field
+        "update customer name to Acme",  # no one named
+        "set deal stage to won",
         "He likes it",
         "今天拜访华为张总，谈了报价，下周三回访",
     ],
