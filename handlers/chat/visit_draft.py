@@ -110,11 +110,14 @@ def attach(ctx: Ctx, draft: VisitDraft) -> bool:
 
 
 def _happened(ctx: Ctx, u: Understanding) -> datetime:
-    """When it happened; "今天" read at 09:00 but typed at 08:00 means "earlier today"."""
+    """When it happened. "今天" with no time of day is when the rep wrote: the visit is over
+    by then, and a made-up 09:00 would sort it before the morning's calls. A time written
+    later today than now means "earlier today" too."""
     now = ctx.local_now()
     if u.happened_at is None:
         return now
-    if u.happened_at > now and u.happened_at.date() == now.date():
+    same_day = u.happened_at.date() == now.date()
+    if same_day and (not u.happened_timed or u.happened_at > now):
         return now
     return u.happened_at
 

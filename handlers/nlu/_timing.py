@@ -147,6 +147,7 @@ class Times:
     follow_up: datetime | None
     follow_up_sure: bool
     happened_span: tuple[int, int] | None  # where the visit's time is written, if it is
+    happened_timed: bool = False  # a time of day was written ("下午三点"), not only a day
 
 
 def classify(norm: str, now: datetime, ahead: list[When], behind: list[When],
@@ -171,10 +172,11 @@ def classify(norm: str, now: datetime, ahead: list[When], behind: list[When],
                                  bool(BARE_PART_OF_DAY.fullmatch(r.ahead.text))))
     happened = past[0].ahead.start if past else None
     span = past[0].ahead.span if past else None
+    timed = bool(past) and past[0].ahead.has_time
     if happened is None and (just := JUST.search(norm)) and not reminder:
-        happened, span = now, just.span()
+        happened, span, timed = now, just.span(), True
     sure = follow is not None and (follow.strong or (reminder and len(follows) == 1))
-    return Times(happened, _due(follow.ahead, now) if follow else None, sure, span)
+    return Times(happened, _due(follow.ahead, now) if follow else None, sure, span, timed)
 
 
 def _due(w: When, now: datetime) -> datetime:

@@ -49,6 +49,7 @@ class Understanding:
     unsure: tuple[str, ...] = ()             # fields to ask about rather than state as fact
     field: str | None = None                 # edit_field: which profile field (nlu/fields.py)
     value: str | None = None                 # edit_field: the new value, as written
+    happened_timed: bool = False             # happened_at has a time written, not just a day
 
     @property
     def lookup(self) -> str | None:
@@ -235,6 +236,7 @@ def _result(summary: str, lang: Literal["zh", "en"], intent: Intent, mention: Me
         mention_company=mention.company if mention else None,
         mention_person=mention.person if mention else None,
         mention_company_full=mention.company_full if mention else None, unsure=unsure,
+        happened_timed=times.happened_timed,
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import func, select
 
 from store.models import Activity, Customer, Deal, DealStageHistory, Reminder
@@ -191,3 +193,23 @@ async def test_later_visits_move_or_reprice_the_one_open_deal_and_else_leave_it(
     async with world.uows() as uow:
         stages = sorted((await uow.session.scalars(select(Deal.stage))).all())
     assert stages == ["commit", "needs"]
+
+
+async def test_today_without_a_time_is_when_the_rep_wrote(
+    people: dict[str, Chat], world: World
+) -> None:
+    """A visit "今天…" written at 15:30 happened today, by 15:30: not at a made-up 09:00, which
+    would sort it before the morning's calls. A time written is kept as written."""
+    rep = people["rep_a"]
+    await rep.say("/newcustomer 张三 13900000031 华为技术有限公司")
+    world.clock.at = NOW.replace(hour=15, minute=30)
+    said = ("今天拜访华为张总，谈了报价", "今天上午10点给张三打了电话", "昨天见了张三")
+    for text in (f"/visit {s}" for s in said):
+        await rep.say(text)
+        await rep.say("1")
+    async with world.uows() as uow:
+        rows = (await uow.session.scalars(select(Activity).order_by(Activity.id))).all()
+    local = [a.happened_at.astimezone(NOW.tzinfo) for a in rows]
+    assert local[0] == world.clock.at
+    assert (local[1].hour, local[1].minute) == (10, 0)
+    assert local[2].date() == (NOW - timedelta(days=1)).date()
