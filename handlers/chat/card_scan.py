@@ -70,9 +70,9 @@ add_texts(
             "📇 Read from the card (check before saving):\n{lines}",
         ),
         "bc.guess": (
-            "（照片单独发来、看着像名片，所以当名片读了；如果是拜访照片，请点「📷 拜访照片」。）",
+            "（照片单独发来、看着像名片，所以当名片读了；如果是拜访照片，请选「📷 拜访照片」。）",
             "(A photo on its own that reads like a card, so I read it as one; if it's a "
-            'visit photo, tap "📷 Visit photo".)',
+            'visit photo, choose "📷 Visit photo".)',
         ),
         "bc.f.name": ("姓名", "Name"),
         "bc.f.title": ("职位", "Title"),

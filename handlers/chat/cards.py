@@ -16,6 +16,7 @@ from store.models import Customer, Deal
 add_texts(
     {
         "card.contact": ("📞 {phone}", "📞 {phone}"),
+        "card.address": ("📍 {address}", "📍 {address}"),
         "card.tier": (
             "等级 {tier} · 负责人 {owner}",
             "Tier {tier} · owner {owner}",
@@ -50,8 +51,6 @@ add_texts(
 )
 
 
-
-
 def customer_title(customer: Titled) -> str:
     parts = [customer.name]
     if customer.title:
@@ -68,6 +67,8 @@ async def profile(ctx: Ctx, customer: Customer) -> str:
     contact = " · ".join(p for p in (phone, customer.email, customer.wechat) if p)
     if contact:
         lines.append(ctx.t("card.contact", phone=contact))
+    if customer.address:  # where the visit is: read off a business card, or edited in
+        lines.append(ctx.t("card.address", address=customer.address))
     owner = await ctx.uow.users.get(customer.owner_id) if customer.owner_id else None
     lines.append(ctx.t("card.tier", tier=customer.tier, owner=owner.name if owner else "—"))
     segment = segment_line(customer, ctx.lang)

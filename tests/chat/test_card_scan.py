@@ -83,6 +83,7 @@ async def test_captioned_card_is_edited_then_saved_with_every_field(world: World
     assert "职位：销售副总裁" in await rep.say("销售副总裁")
     assert "已新建客户" in await rep.say(payload="bc:ok")
     (saved,) = await _customers(world)
+    assert f"📍 {truth.address}" in await rep.say(f"/customer {truth.name}")
     assert (saved.name, saved.company, saved.title) == (truth.name, truth.company, "销售副总裁")
     assert (saved.phone, saved.email, saved.address) == (
         truth.phones[0][0],
