@@ -262,6 +262,8 @@ class Reminder(Base):
     updated_at: Mapped[datetime]
     # A visit's follow-up: it moves or is cancelled with its visit (0013_records).
     activity_id: Mapped[int | None] = mapped_column(ForeignKey("activity.id"), index=True)
+    # The desk's reminder to handle a ticket: done when the ticket is closed.
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("ticket.id"), index=True)
 
 
 class AuditLog(Base):

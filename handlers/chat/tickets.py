@@ -15,6 +15,7 @@ from handlers.desk import texts as desk_texts
 from handlers.desk.notify import numbered_bodies
 from handlers.i18n import add_texts, t
 from handlers.messages import Choice, Reply
+from handlers.services import reminders
 from handlers.services.audit import record
 from store.models import Customer, Ticket
 
@@ -150,6 +151,8 @@ async def _close(ctx: Ctx, ticket_id: int) -> list[Reply]:
     ticket.status, ticket.closed_at = "closed", ctx.now
     after = {"status": "closed"}
     await record(ctx.uow, ctx.user, "ticket.close", ("ticket", ticket.id), ctx.now, before, after)
+    for reminder in await ctx.uow.reminders.open_for_ticket(ticket.id):  # nothing left to do
+        await reminders.change(ctx.uow, ctx.user, reminder, ctx.now, "done")
     if ctx.conv.state == "tk.reply":
         ctx.conv.end()
     return [Reply(ctx.t("tk.closed", id=ticket.id))]

@@ -93,6 +93,7 @@ async def _tell_assignee(
         t(user.lang, "desk.r_ticket", customer=name, id=ticket.id),
         now,
         customer.id if customer else None,
+        ticket.id,
     )
     due = fmt_dt(ticket.due_by.astimezone(ZoneInfo(user.tz)), user.lang)
     key = "desk.n_callback" if ticket.kind == "callback" else "desk.n_ticket"
@@ -109,6 +110,7 @@ async def add_reminder(
     text: str,
     now: datetime,
     customer_id: int | None,
+    ticket_id: int | None = None,
 ) -> Reminder:
     """A reminder the desk sets for a rep; audited as the system's doing, not the rep's."""
     reminder = Reminder(
@@ -117,6 +119,7 @@ async def add_reminder(
         customer_id=customer_id,
         due_at=due_at,
         kind="follow_up",
+        ticket_id=ticket_id,
         text=text[:500],
         status="pending",
         created_at=now,

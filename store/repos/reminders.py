@@ -35,6 +35,11 @@ class ReminderRepo:
         )
         return (await self.session.scalars(stmt)).all()
 
+    async def open_for_ticket(self, ticket_id: int) -> Sequence[Reminder]:
+        """The desk's reminders to handle this ticket that are still open."""
+        stmt = select(Reminder).where(Reminder.ticket_id == ticket_id, Reminder.status.in_(OPEN))
+        return (await self.session.scalars(stmt.order_by(Reminder.id))).all()
+
     async def open_cadence(self, customer_id: int, created_before: datetime) -> Sequence[Reminder]:
         """The customer's open cadence check-ins made before `created_before`."""
         stmt = (

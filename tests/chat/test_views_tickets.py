@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import select, text
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from handlers.desk.config import DeskConfig
 from handlers.desk.tickets import open_ticket
-from store.models import AuditLog, CustomerLink, OutboxEntry, Ticket
+from store.migrate import downgrade, upgrade
+from store.models import AuditLog, CustomerLink, OutboxEntry, Reminder, Ticket
 from tests.chat.views_data import add_customers
 from tests.world import Chat, World
 
@@ -80,3 +82,35 @@ async def test_unsubscribed_customer_cannot_be_replied_to(
     assert "Open tickets" in listing and "complaint · Gone" in listing
     assert "can't be messaged" in await rep.say(payload=f"tk:r:{ticket_id}")
     assert "Ticket #" in await rep.say(payload=f"tk:c:{ticket_id}")
+
+
+async def test_closing_a_ticket_clears_its_reminder(people: dict[str, Chat], world: World) -> None:
+    """The desk reminded the rep to handle the ticket; once it is closed, /today and the
+    07:00 reminder must not still ask for it. The customer's other reminders stay."""
+    ticket_id = await _ticket(world, "rep_a", "张三", "设备坏了")
+    rep = people["rep_a"]
+    await rep.say("/remind 明天下午3点给张三打电话")
+    await rep.say("1")
+    async with world.uows() as uow:
+        texts = {r.text: r.status for r in (await uow.session.scalars(select(Reminder))).all()}
+    assert any(f"#{ticket_id}" in text for text in texts), texts
+    assert "已关闭" in await rep.say(payload=f"tk:c:{ticket_id}")
+    async with world.uows() as uow:
+        rows = (await uow.session.scalars(select(Reminder))).all()
+        audit = (await uow.session.scalars(select(AuditLog.action))).all()
+    desk = [r for r in rows if f"#{ticket_id}" in r.text]
+    other = [r for r in rows if f"#{ticket_id}" not in r.text]
+    assert [r.status for r in desk] == ["done"] and [r.status for r in other] == ["pending"]
+    assert "reminder.done" in audit
+
+
+async def test_0018_links_the_reminders_of_tickets_already_open(
+    engine: AsyncEngine, people: dict[str, Chat], world: World
+) -> None:
+    ticket_id = await _ticket(world, "rep_a", "张三", "设备坏了")
+    await people["rep_a"].say("/remind 明天10点 给张三寄样品")  # no ticket's
+    await downgrade(engine, "0017_scope_stats")
+    await upgrade(engine)
+    async with engine.connect() as conn:
+        rows = (await conn.execute(text("SELECT ticket_id FROM reminder ORDER BY id"))).all()
+    assert [r.ticket_id for r in rows] == [ticket_id, None]
