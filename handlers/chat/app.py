@@ -8,6 +8,7 @@ from handlers.chat import (
     bind,
     book,
     card_scan,
+    contact_edit,
     contacts,
     customers,
     data,
@@ -97,6 +98,7 @@ FEATURES = (
     forwarded,
     card_scan,  # after visits: takes photos first, hands the rest to visits
     fields,  # profile edits: /edit, /notes, /tag
+    contact_edit,  # a company's contacts, from its edit menu
     intents,
 )
 

@@ -83,7 +83,8 @@ async def contact_lines(ctx: Ctx, customer: Customer) -> list[str]:
     lines = [ctx.t("ct.card_head", n=len(people))]
     for person in people[:MAX_LISTED]:
         who = " · ".join(p for p in (person.name, person.title) if p)
-        phone = person.phone if own else mask(person.phone)
+        numbers = [n for n in (person.phone, person.phone2) if n]
+        phone = " · ".join(n if own else mask(n) or "" for n in numbers)
         touch = _touch(ctx, touches.get(person.id))
         shown = f" 📞 {phone}" if phone else ""
         lines.append(ctx.t("ct.card_line", who=who, phone=shown, touch=touch))

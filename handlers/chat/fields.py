@@ -13,7 +13,7 @@ import re
 from datetime import date
 from typing import Any
 
-from handlers.chat import pick
+from handlers.chat import contact_edit, pick
 from handlers.chat.cards import customer_title
 from handlers.chat.context import Ctx, UserError, int_arg
 from handlers.chat.routes import Routes
@@ -41,6 +41,7 @@ async def edit_menu(ctx: Ctx, args: str) -> list[Reply]:
 async def _menu(ctx: Ctx, customer_id: int) -> list[Reply]:
     customer = await _customer(ctx, customer_id)
     choices = tuple(Choice(ctx.t(f"fe.label.{f}"), f"fe:f:{customer.id}:{f}") for f in FIELD_ORDER)
+    choices += contact_edit.menu_choice(ctx, customer)
     return [Reply(ctx.t("fe.menu", name=customer_title(customer)), choices, private=True)]
 
 

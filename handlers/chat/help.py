@@ -21,7 +21,8 @@ add_texts(
             "• /card 名片 — 发名片照片，读出来新建客户\n"
             "• /edit 编辑 — 改客户资料，或直接说「把张三的等级改成B」「张三生日是农历三月初五」\n"
             "• /notes 备注 · /tag 标签 — 如「/notes 张三 喜欢喝普洱茶」「/tag 张三 #VIP」\n"
-            "• /newcontact 新联系人 — 给公司加联系人，如「新联系人 华为 李工 13800000000」\n"
+            "• /newcontact 新联系人 — 给公司加联系人，如「新联系人 华为 李工 13800000000」；"
+            "改联系人：编辑 华为 → 👥 联系人\n"
             "• /deal 商机 — 商机列表、新建、推进阶段、赢单/输单\n"
             "• 改错：保存后 10 分钟内可「↩️ 撤销」；/activities 活动记录 — 如「活动记录 张三」，"
             "改时间/内容/回访或删除；商机卡片「✏️ 修改」改金额/成交日期/名称，"
@@ -46,7 +47,8 @@ add_texts(
             "• /edit — change a customer's details, or just say \"Change Li Wei's tier to B\", "
             '"Li Wei\'s birthday is May 3"\n'
             '• /notes · /tag — e.g. "/notes Li Wei prefers green tea", "/tag Li Wei #VIP"\n'
-            '• /newcontact — add a person to a company: "/newcontact Acme, Jane Doe, 555 0100"\n'
+            '• /newcontact — add a person to a company: "/newcontact Acme, Jane Doe, 555 0100"; '
+            "to correct one: /edit Acme → 👥 Contacts\n"
             "• /deal — list, create and advance deals, mark them won or lost\n"
             "• Fix mistakes: ↩️ Undo for 10 min after saving; /activities Li — edit a visit's "
             "time, notes or follow-up, or delete it; a deal's ✏️ Edit (amount, close, title), "

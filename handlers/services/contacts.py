@@ -144,3 +144,22 @@ async def belongs(uow: UnitOfWork, scope: Scope, customer_id: int, contact_id: i
     another company's.)"""
     found = await uow.contacts.get(scope, contact_id)
     return found is not None and found[1].id == customer_id
+
+
+EDITABLE = ("name", "title", "phone", "phone2", "email")
+
+
+async def set_field(
+    uow: UnitOfWork, actor: User, contact: Contact, field: str, value: Any, now: datetime
+) -> None:
+    """Store one checked value (handlers/services/fields.py parse_value) with an audit row of
+    old → new; a new name keeps the contact findable (its search key)."""
+    if field not in EDITABLE:
+        raise ValueError(field)
+    before = {"org_id": contact.org_id, field: getattr(contact, field)}
+    setattr(contact, field, value)
+    if field == "name":
+        contact.search_key = search_key(value, None)
+    contact.updated_at = now
+    after = {"org_id": contact.org_id, field: value}
+    await record(uow, actor, "contact.edit", ("contact", contact.id), now, before, after)

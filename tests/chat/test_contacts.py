@@ -167,3 +167,50 @@ async def test_a_deal_for_a_company_contact_names_them(
         deal = (await uow.session.scalars(select(Deal))).one()
         zhang = (await uow.session.scalars(select(Contact))).one()
     assert deal.customer_id == zhang.customer_id and deal.contact_id == zhang.id
+
+
+async def test_a_contact_is_corrected_from_the_company_edit_menu(
+    people: dict[str, Chat], world: World
+) -> None:
+    """A typo in a contact's phone, a new title, a second number: fixed in chat, checked as
+    a customer's fields are, audited; nobody outside the company's scope can."""
+    rep = people["rep_a"]
+    await rep.say("/newcontact 华为 李工 13800000000")
+    await rep.say("1")
+    [contact_id] = [c.id for c in await _contact_rows(world)]
+    company_id = (await _contacts(world))[0][3]
+    menu = await rep.say("/edit 华为")
+    assert "👥 联系人" in menu
+    assert "李工" in await rep.say(payload=f"ce:list:{company_id}")
+    assert "第二个电话" in await rep.say(payload=f"ce:menu:{contact_id}")
+    assert "李工 · 华为 的电话现在是「13800000000」" in await rep.say(
+        payload=f"ce:f:{contact_id}:phone"
+    )
+    assert "电话号码" in await rep.say("138")  # not a phone: said, and asked again
+    done = await rep.say("139 0000 0001")
+    assert "电话已从「13800000000」改为「13900000001」" in done
+    await rep.say(payload=f"ce:f:{contact_id}:title")
+    assert "「（空）」改为「采购总监」" in await rep.say("采购总监")
+    await rep.say(payload=f"ce:f:{contact_id}:phone2")
+    await rep.say("010-8888 6666")
+    await rep.say(payload=f"ce:f:{contact_id}:name")
+    assert "已经是「李工」了" in await rep.say("李工")
+    [row] = await _contact_rows(world)
+    assert (row.phone, row.title, row.phone2) == ("13900000001", "采购总监", "01088886666")
+    async with world.uows() as uow:
+        edits = (
+            await uow.session.scalars(select(AuditLog).where(AuditLog.action == "contact.edit"))
+        ).all()
+    assert len(edits) == 3 and edits[0].before == {"org_id": world.org_id, "phone": "13800000000"}
+    profile = await rep.say("查客户 华为")
+    assert "李工 · 采购总监 📞 13900000001 · 01088886666" in profile
+    for who in ("rep_b", "rep_w"):  # not their company: nothing shown, nothing changed
+        assert "不归你" in await people[who].say(payload=f"ce:menu:{contact_id}")
+        assert "不存在" in await people[who].say(payload=f"ce:list:{company_id}")
+    for forged in ("ce:f:1:owner_id", "ce:x", "ce:menu:abc", "ce:f"):
+        assert "失效" in await rep.say(payload=forged), forged
+
+
+async def _contact_rows(world: World) -> list[Contact]:
+    async with world.uows() as uow:
+        return list(await uow.session.scalars(select(Contact).order_by(Contact.id)))

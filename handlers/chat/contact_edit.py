@@ -1,0 +1,153 @@
+"""✏️ Correct a company's contact (联系人) in chat: a typo in the name, a new title, a second
+phone. Reached from the company's ✏️ Edit menu (👥 Contacts).
+
+Buttons: `ce:list:CUSTOMER` the company's contacts, `ce:menu:CONTACT` the fields,
+`ce:f:CONTACT:FIELD` asks for one; the value is typed in state `ce.value`. Values are checked
+as a customer's are (handlers/services/fields.py parse_value), and every change is audited.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from handlers.chat.context import Ctx, UserError, int_arg
+from handlers.chat.routes import Routes
+from handlers.i18n import add_texts
+from handlers.messages import Choice, Reply
+from handlers.services import contacts as svc
+from handlers.services import fields as field_svc
+from store.models import Contact, Customer
+
+MAX_CHOICES = 10
+_PARSED_AS = {"phone2": "phone"}  # a second number is checked as the first one is
+
+add_texts(
+    {
+        "ce.btn_contacts": ("👥 联系人", "👥 Contacts"),
+        "ce.list": ("要改 {company} 的哪位联系人？", "Which of {company}'s contacts?"),
+        "ce.list_more": ("（只列出前 {n} 位）", "(the first {n} only)"),
+        "ce.none": (
+            "{company} 还没有联系人。添加：/newcontact {company} 姓名 电话",
+            "{company} has no contacts yet. Add one: /newcontact {company}, Name, phone",
+        ),
+        "ce.menu": ("✏️ 联系人 {who}：要改哪一项？", "✏️ Contact {who}: which field?"),
+        "ce.label.phone2": ("第二个电话", "second phone"),
+        "ce.hint.phone2": ("（如：010-8888 6666）", " (e.g. 010 8888 6666)"),
+        "ce.gone": (
+            "这位联系人已不存在，或不归你管。",
+            "That contact is gone, or not yours to edit.",
+        ),
+    }
+)
+
+
+def menu_choice(ctx: Ctx, customer: Customer) -> tuple[Choice, ...]:
+    """The company edit menu's way to its contacts; none for a person customer."""
+    if customer.kind != svc.COMPANY:
+        return ()
+    return (Choice(ctx.t("ce.btn_contacts"), f"ce:list:{customer.id}"),)
+
+
+async def _list(ctx: Ctx, customer_id: int) -> list[Reply]:
+    customer = await ctx.uow.customers.get(ctx.scope, customer_id)
+    if customer is None or not field_svc.editable(customer):
+        raise UserError("cu.gone")
+    people = await ctx.uow.contacts.of_customer(customer.id, limit=MAX_CHOICES + 1)
+    if not people:
+        return [Reply(ctx.t("ce.none", company=customer.name), private=True)]
+    choices = tuple(
+        Choice(" · ".join(p for p in (c.name, c.title) if p), f"ce:menu:{c.id}")
+        for c in people[:MAX_CHOICES]
+    )
+    text = ctx.t("ce.list", company=customer.name)
+    if len(people) > MAX_CHOICES:
+        text += "\n" + ctx.t("ce.list_more", n=MAX_CHOICES)
+    return [Reply(text, choices, private=True)]
+
+
+async def _contact(ctx: Ctx, contact_id: int) -> tuple[Contact, Customer]:
+    """The contact, if its company is this user's to change."""
+    found = await svc.visible(ctx.uow, ctx.scope, contact_id)
+    if found is None or not field_svc.editable(found[1]):
+        raise UserError("ce.gone")
+    return found
+
+
+def _who(contact: Contact, company: Customer) -> str:
+    return " · ".join(p for p in (contact.name, contact.title, company.name) if p)
+
+
+def _label(ctx: Ctx, field: str) -> str:
+    return ctx.t(f"ce.label.{field}" if field == "phone2" else f"fe.label.{field}")
+
+
+def _shown(ctx: Ctx, contact: Contact, field: str) -> str:
+    value = getattr(contact, field)
+    return str(value) if value else ctx.t("fe.empty")
+
+
+async def _menu(ctx: Ctx, contact_id: int) -> list[Reply]:
+    contact, company = await _contact(ctx, contact_id)
+    fields = [Choice(_label(ctx, f), f"ce:f:{contact.id}:{f}") for f in svc.EDITABLE]
+    back = Choice(ctx.t("ce.btn_contacts"), f"ce:list:{company.id}")
+    choices = (*fields, back)
+    return [Reply(ctx.t("ce.menu", who=_who(contact, company)), choices, private=True)]
+
+
+async def _ask(ctx: Ctx, contact_id: int, field: str) -> list[Reply]:
+    contact, company = await _contact(ctx, contact_id)
+    ctx.conv.end()
+    ctx.conv.go("ce.value", ct=contact.id, field=field)
+    hint = ctx.t("ce.hint.phone2" if field == "phone2" else f"fe.hint.{field}")
+    if field != "name":
+        hint += ctx.t("fe.hint_clear")
+    label, current = _label(ctx, field), _shown(ctx, contact, field)
+    text = ctx.t("fe.ask", name=_who(contact, company), label=label, current=current, hint=hint)
+    return [Reply(text, private=True)]
+
+
+async def on_state(ctx: Ctx, text: str) -> list[Reply]:
+    """The value typed for the field asked; a bad one is answered and the question stays."""
+    data: dict[str, Any] = ctx.conv.data
+    field = str(data.get("field", ""))
+    if field not in svc.EDITABLE:
+        ctx.conv.end()
+        raise UserError("form.expired")
+    contact, company = await _contact(ctx, int(data["ct"]))
+    value = _parsed(field, text)
+    label, before = _label(ctx, field), _shown(ctx, contact, field)
+    ctx.conv.end()
+    if getattr(contact, field) == value:
+        return [Reply(ctx.t("fe.same", name=_who(contact, company), label=label, value=before))]
+    await svc.set_field(ctx.uow, ctx.user, contact, field, value, ctx.now)
+    after = _shown(ctx, contact, field)
+    done = ctx.t("fe.done", name=_who(contact, company), label=label, old=before, new=after)
+    choices = (
+        Choice(ctx.t("fe.btn_more"), f"ce:menu:{contact.id}"),
+        Choice(ctx.t("fe.btn_card"), f"cu:show:{company.id}"),
+    )
+    return [Reply(done, choices, private=True)]
+
+
+def _parsed(field: str, raw: str) -> Any:
+    try:
+        return field_svc.parse_value(_PARSED_AS.get(field, field), raw)
+    except field_svc.FieldError as bad:
+        raise UserError(bad.key, **bad.values) from None
+
+
+async def on_payload(ctx: Ctx, parts: list[str]) -> list[Reply]:
+    action = parts[0] if parts else ""
+    target = int_arg(parts, 1)
+    if action == "list":
+        return await _list(ctx, target)
+    if action == "menu":
+        return await _menu(ctx, target)
+    if action == "f" and len(parts) > 2 and parts[2] in svc.EDITABLE:
+        return await _ask(ctx, target, parts[2])
+    raise UserError("error.stale_button")
+
+
+def register(routes: Routes) -> None:
+    routes.states["ce"] = on_state
+    routes.payloads["ce"] = on_payload
