@@ -26,6 +26,11 @@ class WeComMedia:
         self.api, self.limit, self.seconds = api, limit, seconds
 
     async def read(self, attachment: Attachment) -> bytes | None:
+        got = await self.download(attachment)
+        return got.data if got is not None else None
+
+    async def download(self, attachment: Attachment) -> Download | None:
+        """The file with its content type; None when it cannot be had (logged)."""
         if attachment.kind not in ("photo", "document") or too_large(attachment, self.limit):
             return None
 
@@ -34,10 +39,26 @@ class WeComMedia:
             return await self.api.http.download_any("media/get", params, self.limit, self.seconds)
 
         try:
-            return (await self.api.call(fetch)).data
+            return await self.api.call(fetch)
         except Exception as exc:  # too large, expired (40007), timeouts, connection failures
             log.warning("WeCom %s %s not downloaded: %r", attachment.kind, attachment.value, exc)
             return None
+
+
+class Remembered:
+    """One message's reader: what the router downloaded (a card photo it read) is kept for
+    the PhotoKeeper, so a photo is fetched from WeCom once, not twice."""
+
+    def __init__(self, media: WeComMedia) -> None:
+        self.media = media
+        self.seen: dict[str, Download] = {}
+
+    async def read(self, attachment: Attachment) -> bytes | None:
+        got = await self.media.download(attachment)
+        if got is None:
+            return None
+        self.seen[attachment.value] = got
+        return got.data
 
 
 async def upload_file(api: WeChatApi, document: Document) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 
 from bot.wechat.api import WeChatApi
 from bot.wechat.http import Download, TooLarge
@@ -67,6 +67,11 @@ def media_get(api: WeChatApi, media_id: str, limit: int, seconds: float) -> Fetc
     return run
 
 
+def _a_photo(got: Download, limit: int) -> bool:
+    """What media_get would have taken: an image within the limit."""
+    return got.content_type.startswith("image/") and len(got.data) <= limit
+
+
 class PhotoKeeper:
     def __init__(
         self,
@@ -79,8 +84,11 @@ class PhotoKeeper:
         self.api, self.uows, self.clock, self.limit = api, uows, clock, limit
         self.seconds = seconds
 
-    async def keep(self, msg: InboundMessage) -> Reply | None:
-        """Download and store the message's photo; a note for the rep when that failed."""
+    async def keep(
+        self, msg: InboundMessage, fetched: Mapping[str, Download] | None = None
+    ) -> Reply | None:
+        """Download and store the message's photo (or take it from `fetched`, what handling
+        the message downloaded already); a note for the rep when that failed."""
         media_id = next((a.value for a in msg.attachments if a.kind == "photo"), None)
         if not media_id:
             return None
@@ -90,6 +98,10 @@ class PhotoKeeper:
                 return None
             if await uow.wecom.has_media(WECOM_CHANNEL, media_id):
                 return None  # a retried callback, or another instance already has it
+        got = (fetched or {}).get(media_id)
+        if got is not None and _a_photo(got, self.limit):
+            await self._store(user, media_id, got)
+            return None
         fetch = media_get(self.api, media_id, self.limit, self.seconds)
         try:
             got = await self.api.call(fetch)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from bot.wechat.files import Remembered, WeComMedia
 from bot.wechat.inbound import WECOM_CHANNEL
 from bot.wechat.media import PhotoKeeper
 from handlers.chat.router import Router
@@ -38,10 +39,12 @@ class WeComInbox:
         async def queue(uow: UnitOfWork, replies: list[Reply]) -> None:
             await self._queue(uow, msg, replies, "")
 
-        replies = await self.router.handle(msg, queue, self.media)
+        media = Remembered(self.media) if isinstance(self.media, WeComMedia) else self.media
+        replies = await self.router.handle(msg, queue, media)
         self.on_enqueued()
         if self.photos is not None:
-            note = await self.photos.keep(msg)
+            seen = media.seen if isinstance(media, Remembered) else None
+            note = await self.photos.keep(msg, seen)
             if note is not None:
                 async with self.uows() as uow:
                     await self._queue(uow, msg, [note], "photo:")

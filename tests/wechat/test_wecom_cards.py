@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from store.models import Customer
+from store.models import Customer, MediaFile
 from tests.card_images import card_photo
 from tests.wechat.harness import WeChat
 
@@ -26,8 +26,9 @@ async def _photo(wx: WeChat, user: str, media_id: str, png: bytes) -> str:
     assert response.status_code == 200, response.text
     await wx.settled()
     calls = wx.api.calls[mark:]
-    # read for the card, then kept (media_file) as every WeCom photo is: MediaIds expire
-    assert {c.query.get("media_id") for c in calls if c.path == "media/get"} == {media_id}
+    # read for the card and kept (media_file, as every WeCom photo: MediaIds expire) from
+    # one download
+    assert [c.query.get("media_id") for c in calls if c.path == "media/get"] == [media_id]
     return "\n\n".join(c.text for c in calls if c.path == "message/send" and c.to == user)
 
 
@@ -49,6 +50,9 @@ async def test_a_card_photo_is_read_corrected_and_saved_in_chinese(wx: WeChat) -
     assert "邮箱：zhang.na@ruida.cn" in edited and "回复 1 ✅ 保存为新客户" in edited
     saved = await wx.rep_says("rep_a", "1")
     assert "已新建客户" in saved and truth.name in saved
+    async with wx.app.uows() as uow:
+        kept = (await uow.session.execute(select(MediaFile.external_id, MediaFile.data))).all()
+    assert [tuple(row) for row in kept] == [("MEDIA-zh", png)]
     [customer] = await _customers(wx)
     assert (customer.name, customer.company) == (truth.name, truth.company)
     assert customer.email == "zhang.na@ruida.cn"
