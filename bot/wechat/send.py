@@ -132,36 +132,37 @@ class WeComSender:
         except (SQLAlchemyError, OSError) as exc:  # the database away: try again later
             return SendResult.error(f"{type(exc).__name__}: {exc}")
         reply = reply_from_dict(entry.body)
-        # The chart or the file goes after its words: uploaded (media/upload) just before.
-        extras = (("image", reply.image_png), ("file", reply.document))
-        steps: list[Call | str] = [*calls, *(kind for kind, has in extras if has)]
+        wait = self.pacer.delay(entry.recipient)
+        if wait > MAX_INLINE_WAIT:
+            return SendResult.wait(wait, "WeCom: 30 a minute, 1,000 an hour a member")
         results: list[dict[str, Any]] = []
         try:
+            # The chart or the file goes after its words, but is uploaded (media/upload)
+            # before any of them: a failed upload then sends nothing, and the retry does not
+            # repeat the words.
+            steps = [*calls, *[await self._media_call(kind, entry.recipient, reply)
+                               for kind in _extras(reply)]]  # fmt: skip
             for step in steps:
                 wait = self.pacer.delay(entry.recipient)
-                if wait > MAX_INLINE_WAIT and not results:
-                    return SendResult.wait(wait, "WeCom: 30 a minute, 1,000 an hour a member")
                 if wait > 0:
                     await asyncio.sleep(wait)
-                call = await self._media_call(step, entry.recipient, reply)
                 self.pacer.record(entry.recipient)
-                results.append(await self.api.post(*call))
+                results.append(await self.api.post(*step))
         except Exception as exc:
             return outcome_of(exc)
         if any(r.get("invaliduser") for r in results):  # errcode 0, yet nobody received it
             return SendResult.blocked(f"not a member of the app: {entry.recipient}")
         return SendResult.sent(str(results[-1].get("msgid") or "") or None)
 
-    async def _media_call(self, step: Call | str, to: str, reply: Reply) -> Call:
-        """A text call as it is; "image" or "file": upload it, then its app message."""
-        if step == "image" and reply.image_png is not None:
+    async def _media_call(self, kind: str, to: str, reply: Reply) -> Call:
+        """Upload the chart ("image") or the file; the app message that shows it."""
+        if kind == "image" and reply.image_png is not None:
             media_id = await upload_image(self.api, reply.image_png)
-        elif step == "file" and reply.document is not None:
+        elif kind == "file" and reply.document is not None:
             media_id = await upload_file(self.api, reply.document)
         else:
-            assert not isinstance(step, str)
-            return step
-        return _wecom(self.agent_id, to, str(step), {"media_id": media_id})
+            raise ValueError(kind)
+        return _wecom(self.agent_id, to, kind, {"media_id": media_id})
 
     async def _calls(self, entry: OutboxEntry) -> list[Call]:
         body, to, agent = entry.body, entry.recipient, self.agent_id
@@ -182,6 +183,10 @@ class WeComSender:
             return [_wecom(agent, to, "textcard", part)]
         pieces = split_text(render_body(body))
         return [_wecom(agent, to, "text", {"content": piece}) for piece in pieces]
+
+
+def _extras(reply: Reply) -> list[str]:
+    return [kind for kind, has in (("image", reply.image_png), ("file", reply.document)) if has]
 
 
 class OASender:

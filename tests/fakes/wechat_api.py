@@ -67,6 +67,7 @@ class FakeWeChatApi:
     errcodes: dict[str, int] = field(default_factory=dict)  # recipient: errcode on send
     prefix: str = "/cgi-bin/"  # where the API is mounted (a proxy may add a path)
     uploads: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # media_id: name, data
+    busy_uploads: int = 0  # the next N media/upload calls answer -1 (system busy)
     port: int = 0
 
     def __post_init__(self) -> None:
@@ -191,6 +192,9 @@ class FakeWeChatApi:
             call.answer = {"errcode": 40005, "errmsg": "invalid file type"}  # JPG or PNG only
         elif not 5 < len(media[1]) <= (10 if call.query["type"] == "image" else 20) << 20:
             call.answer = {"errcode": 40006, "errmsg": "invalid file size"}
+        elif self.busy_uploads > 0:
+            self.busy_uploads -= 1
+            call.answer = {"errcode": -1, "errmsg": "system busy"}
         else:
             media_id = f"MEDIA-{next(self._serial)}"
             self.uploads[media_id] = media

@@ -43,6 +43,22 @@ async def test_export_arrives_as_a_file_message(wx: WeChat) -> None:
     assert table[1][table[0].index("name")] == "张三"
 
 
+async def test_a_failed_upload_sends_nothing_and_the_retry_sends_each_part_once(
+    wx: WeChat,
+) -> None:
+    """The file is uploaded before its words go out: WeCom busy on the upload must not leave
+    the rep with the text now and the same text again when the retry gets the file through."""
+    await wx.rep_says("boss", f"/start {wx.invites['boss']}")
+    await wx.rep_says("boss", "/newcustomer 张三 13900000031 华为")
+    wx.api.busy_uploads = 1
+    mark = len(wx.api.calls)
+    await wx.rep_says("boss", "导出 客户")
+    calls = wx.api.calls[mark:]
+    assert [c.path for c in calls if c.path == "media/upload"] == ["media/upload"] * 2
+    sent = [c for c in calls if c.path == "message/send"]
+    assert [c.body["msgtype"] for c in sent] == ["text", "file"]
+
+
 async def test_import_by_sending_a_file_message(wx: WeChat) -> None:
     await wx.rep_says("boss", f"/start {wx.invites['boss']}")
     await wx.rep_says("boss", "/lang en")
