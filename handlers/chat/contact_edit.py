@@ -12,6 +12,7 @@ from typing import Any
 
 from handlers.chat.context import Ctx, UserError, int_arg
 from handlers.chat.routes import Routes
+from handlers.chat.texts_fields import BUTTON_CHOICES, birthday_text
 from handlers.i18n import add_texts
 from handlers.messages import Choice, Reply
 from handlers.services import contacts as svc
@@ -82,7 +83,15 @@ def _label(ctx: Ctx, field: str) -> str:
 
 
 def _shown(ctx: Ctx, contact: Contact, field: str) -> str:
-    value = getattr(contact, field)
+    value: Any
+    if field == "birthday":
+        value = birthday_text(ctx, contact.birthday, contact.birthday_lunar)
+    elif field == "care":
+        value = ctx.t(f"fe.choice.care.{'on' if contact.care_consent else 'off'}")
+    elif field == "notes":
+        value = contact.notes.rsplit("\n", 1)[-1][-80:] if contact.notes else None
+    else:
+        value = getattr(contact, field)
     return str(value) if value else ctx.t("fe.empty")
 
 
@@ -95,14 +104,21 @@ async def _menu(ctx: Ctx, contact_id: int) -> list[Reply]:
 
 
 async def _ask(ctx: Ctx, contact_id: int, field: str) -> list[Reply]:
+    """One field: its buttons (care messages), or the question the next message answers."""
     contact, company = await _contact(ctx, contact_id)
+    label, current, who = _label(ctx, field), _shown(ctx, contact, field), _who(contact, company)
+    if field in BUTTON_CHOICES:
+        choices = tuple(
+            Choice(ctx.t(f"fe.choice.{field}.{v}"), f"ce:v:{contact.id}:{field}:{v}")
+            for v in BUTTON_CHOICES[field]
+        )
+        return [Reply(ctx.t("fe.pick", name=who, label=label, current=current), choices)]
     ctx.conv.end()
     ctx.conv.go("ce.value", ct=contact.id, field=field)
     hint = ctx.t("ce.hint.phone2" if field == "phone2" else f"fe.hint.{field}")
-    if field != "name":
+    if field in field_svc.CLEARABLE or field == "phone2":
         hint += ctx.t("fe.hint_clear")
-    label, current = _label(ctx, field), _shown(ctx, contact, field)
-    text = ctx.t("fe.ask", name=_who(contact, company), label=label, current=current, hint=hint)
+    text = ctx.t("fe.ask", name=who, label=label, current=current, hint=hint)
     return [Reply(text, private=True)]
 
 
@@ -113,20 +129,33 @@ async def on_state(ctx: Ctx, text: str) -> list[Reply]:
     if field not in svc.EDITABLE:
         ctx.conv.end()
         raise UserError("form.expired")
-    contact, company = await _contact(ctx, int(data["ct"]))
-    value = _parsed(field, text)
-    label, before = _label(ctx, field), _shown(ctx, contact, field)
+    return await _apply(ctx, int(data["ct"]), field, text)
+
+
+async def _apply(ctx: Ctx, contact_id: int, field: str, raw: str) -> list[Reply]:
+    contact, company = await _contact(ctx, contact_id)
+    value = _parsed(field, raw)
+    label, before, who = _label(ctx, field), _shown(ctx, contact, field), _who(contact, company)
     ctx.conv.end()
-    if getattr(contact, field) == value:
-        return [Reply(ctx.t("fe.same", name=_who(contact, company), label=label, value=before))]
+    if field != "notes" and _stored(contact, field) == value:
+        return [Reply(ctx.t("fe.same", name=who, label=label, value=before))]
     await svc.set_field(ctx.uow, ctx.user, contact, field, value, ctx.now)
-    after = _shown(ctx, contact, field)
-    done = ctx.t("fe.done", name=_who(contact, company), label=label, old=before, new=after)
+    if field == "notes":
+        done = ctx.t("fe.noted", name=who, text=value)
+    else:
+        done = ctx.t("fe.done", name=who, label=label, old=before, new=_shown(ctx, contact, field))
     choices = (
         Choice(ctx.t("fe.btn_more"), f"ce:menu:{contact.id}"),
         Choice(ctx.t("fe.btn_card"), f"cu:show:{company.id}"),
     )
     return [Reply(done, choices, private=True)]
+
+
+def _stored(contact: Contact, field: str) -> Any:
+    """The value as parse_value gives it, to tell a change from a repeat."""
+    if field == "birthday":
+        return (contact.birthday, contact.birthday_lunar) if contact.birthday else None
+    return contact.care_consent if field == "care" else getattr(contact, field)
 
 
 def _parsed(field: str, raw: str) -> Any:
@@ -143,8 +172,12 @@ async def on_payload(ctx: Ctx, parts: list[str]) -> list[Reply]:
         return await _list(ctx, target)
     if action == "menu":
         return await _menu(ctx, target)
-    if action == "f" and len(parts) > 2 and parts[2] in svc.EDITABLE:
-        return await _ask(ctx, target, parts[2])
+    field = parts[2] if len(parts) > 2 else ""
+    if action == "f" and field in svc.EDITABLE:
+        return await _ask(ctx, target, field)
+    value = parts[3] if len(parts) > 3 else ""
+    if action == "v" and value in BUTTON_CHOICES.get(field, ()) and field in svc.EDITABLE:
+        return await _apply(ctx, target, field, value)
     raise UserError("error.stale_button")
 
 

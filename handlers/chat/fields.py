@@ -10,16 +10,14 @@ sentence meant, `fe:force:ID` keeps a phone another customer has too, `fe:keep` 
 from __future__ import annotations
 
 import re
-from datetime import date
 from typing import Any
 
 from handlers.chat import contact_edit, pick
 from handlers.chat.cards import customer_title
 from handlers.chat.context import Ctx, UserError, int_arg
 from handlers.chat.routes import Routes
-from handlers.chat.texts_fields import BUTTON_CHOICES, FIELD_ORDER
+from handlers.chat.texts_fields import BUTTON_CHOICES, FIELD_ORDER, birthday_text
 from handlers.messages import Choice, Reply
-from handlers.nlu.birthday import NO_YEAR
 from handlers.services import customers as customer_svc
 from handlers.services import fields as svc
 from handlers.services.notes import MAX_NOTES
@@ -156,7 +154,7 @@ def _shown(ctx: Ctx, customer: Customer, field: str) -> str:
     """A field's value as the user reads it; （空） / (empty) when there is none."""
     value: Any
     if field == "birthday":
-        value = _birthday(ctx, customer.birthday, customer.birthday_lunar)
+        value = birthday_text(ctx, customer.birthday, customer.birthday_lunar)
     elif field == "care":
         value = ctx.t(f"fe.choice.care.{'on' if customer.care_consent else 'off'}")
     elif field == "lang":
@@ -168,13 +166,6 @@ def _shown(ctx: Ctx, customer: Customer, field: str) -> str:
     else:
         value = getattr(customer, field)
     return str(value) if value else ctx.t("fe.empty")
-
-
-def _birthday(ctx: Ctx, born: date | None, lunar: bool) -> str | None:
-    if born is None:
-        return None
-    year = "" if born.year == NO_YEAR else f"{born.year}-"
-    return f"{year}{born.month}-{born.day}" + (ctx.t("card.lunar") if lunar else "")
 
 
 def _tags(customer: Customer) -> str:

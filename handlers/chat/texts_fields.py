@@ -1,8 +1,13 @@
-"""The profile editor's texts (handlers/chat/fields.py), in Chinese and English."""
+"""The profile editor's texts (handlers/chat/fields.py, contact_edit.py), in Chinese and
+English, and how a birthday reads."""
 
 from __future__ import annotations
 
+from datetime import date
+
+from handlers.chat.context import Ctx
 from handlers.i18n import add_texts
+from handlers.nlu.birthday import NO_YEAR
 
 # The order of the ✏️ Edit menu; the fields chosen with buttons, and their values.
 FIELD_ORDER = ("name", "title", "company", "phone", "email", "wechat", "address", "tier",
@@ -182,3 +187,11 @@ add_texts(
         ),
     }
 )
+
+
+def birthday_text(ctx: Ctx, born: date | None, lunar: bool) -> str | None:
+    """3-5, 1990-3-5, or 3-5 (lunar) as the profile writes it; None for none."""
+    if born is None:
+        return None
+    year = "" if born.year == NO_YEAR else f"{born.year}-"
+    return f"{year}{born.month}-{born.day}" + (ctx.t("card.lunar") if lunar else "")

@@ -15,6 +15,7 @@ from typing import Any
 from handlers.nlu.match import Candidate, rank, search_key
 from handlers.services.audit import record, snapshot
 from handlers.services.customers import SIMILAR_NAME_SCORE
+from handlers.services.notes import MAX_NOTES
 from store.models import Contact, Customer, User
 from store.scope import Scope
 from store.uow import UnitOfWork
@@ -146,20 +147,35 @@ async def belongs(uow: UnitOfWork, scope: Scope, customer_id: int, contact_id: i
     return found is not None and found[1].id == customer_id
 
 
-EDITABLE = ("name", "title", "phone", "phone2", "email")
+EDITABLE = ("name", "title", "phone", "phone2", "email", "birthday", "notes", "care")
 
 
 async def set_field(
     uow: UnitOfWork, actor: User, contact: Contact, field: str, value: Any, now: datetime
 ) -> None:
     """Store one checked value (handlers/services/fields.py parse_value) with an audit row of
-    old → new; a new name keeps the contact findable (its search key)."""
-    if field not in EDITABLE:
+    old → new. Notes are appended as a dated line, never replaced; a new name keeps the
+    contact findable (its search key)."""
+    values: dict[str, Any]
+    if field == "birthday":
+        values = {
+            "birthday": value[0] if value else None,
+            "birthday_lunar": bool(value and value[1]),
+        }
+    elif field == "care":
+        values = {"care_consent": value}
+    elif field == "notes":
+        line = f"[{now:%Y-%m-%d}] {value}"
+        values = {"notes": (f"{contact.notes}\n{line}" if contact.notes else line)[-MAX_NOTES:]}
+    elif field in EDITABLE:
+        values = {field: value}
+    else:
         raise ValueError(field)
-    before = {"org_id": contact.org_id, field: getattr(contact, field)}
-    setattr(contact, field, value)
+    before = {"org_id": contact.org_id, **snapshot(contact, tuple(values))}
+    for column, new in values.items():
+        setattr(contact, column, new)
     if field == "name":
         contact.search_key = search_key(value, None)
     contact.updated_at = now
-    after = {"org_id": contact.org_id, field: value}
+    after = {"org_id": contact.org_id, **snapshot(contact, tuple(values))}
     await record(uow, actor, "contact.edit", ("contact", contact.id), now, before, after)

@@ -195,13 +195,22 @@ async def test_a_contact_is_corrected_from_the_company_edit_menu(
     await rep.say("010-8888 6666")
     await rep.say(payload=f"ce:f:{contact_id}:name")
     assert "已经是「李工」了" in await rep.say("李工")
+    await rep.say(payload=f"ce:f:{contact_id}:birthday")
+    assert "改为「3-5（农历）」" in await rep.say("农历三月初五")
+    await rep.say(payload=f"ce:f:{contact_id}:notes")
+    assert "已记到" in await rep.say("喜欢喝普洱茶")
+    assert "同意接收" in await rep.say(payload=f"ce:f:{contact_id}:care")
+    await rep.say(payload=f"ce:v:{contact_id}:care:on")
+    assert "失效" in await rep.say(payload=f"ce:v:{contact_id}:care:maybe")
     [row] = await _contact_rows(world)
     assert (row.phone, row.title, row.phone2) == ("13900000001", "采购总监", "01088886666")
+    assert (row.birthday.month, row.birthday.day, row.birthday_lunar) == (3, 5, True)
+    assert row.notes is not None and row.notes.endswith("喜欢喝普洱茶") and row.care_consent
     async with world.uows() as uow:
         edits = (
             await uow.session.scalars(select(AuditLog).where(AuditLog.action == "contact.edit"))
         ).all()
-    assert len(edits) == 3 and edits[0].before == {"org_id": world.org_id, "phone": "13800000000"}
+    assert len(edits) == 6 and edits[0].before == {"org_id": world.org_id, "phone": "13800000000"}
     profile = await rep.say("查客户 华为")
     assert "李工 · 采购总监 📞 13900000001 · 01088886666" in profile
     for who in ("rep_b", "rep_w"):  # not their company: nothing shown, nothing changed
