@@ -30,3 +30,22 @@ async def test_contacts_on_telegram(tg: Harness) -> None:
         activity = (await uow.session.scalars(select(Activity))).one()
         jane = (await uow.session.scalars(select(Contact).where(Contact.name == "Jane Doe"))).one()
     assert activity.contact_id == jane.id and activity.customer_id == jane.customer_id
+
+
+async def test_a_contact_corrected_by_buttons_on_telegram(tg: Harness) -> None:
+    await tg.join(EN, "rep_a")
+    [ask] = await tg.say(EN, "/newcontact Acme, Jane Doe, +1 415 555 0100")
+    await tg.press(EN, ask, "ct:newco")
+    [menu] = await tg.say(EN, "/edit Acme")
+    [contacts_button] = [p for label, p in menu.buttons if label == "👥 Contacts"]
+    *_, people = await tg.press(EN, menu, contacts_button)
+    [(who, jane)] = people.buttons
+    assert who == "Jane Doe"
+    *_, fields = await tg.press(EN, people, jane)
+    *_, asked = await tg.press(EN, fields, jane.replace("menu", "f") + ":title")
+    assert "Type the new title" in asked.text
+    [done] = await tg.say(EN, "Head of Purchasing")
+    assert "title changed from “(empty)” to “Head of Purchasing”" in done.text
+    async with tg.app.uows() as uow:
+        row = (await uow.session.scalars(select(Contact))).one()
+    assert row.title == "Head of Purchasing"

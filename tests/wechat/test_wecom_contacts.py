@@ -24,3 +24,19 @@ async def test_contacts_on_wecom(wx: WeChat) -> None:
         activity = (await uow.session.scalars(select(Activity))).one()
         zhang = (await uow.session.scalars(select(Contact).where(Contact.name == "张总"))).one()
     assert activity.contact_id == zhang.id
+
+
+async def test_a_contact_corrected_with_numbered_replies_on_wecom(wx: WeChat) -> None:
+    await wx.rep_says("zhangwei", f"/start {wx.invites['rep_a']}")
+    await wx.rep_says("zhangwei", "/newcontact 华为 李工 13800000000")
+    await wx.rep_says("zhangwei", "1")
+    menu = await wx.rep_says("zhangwei", "编辑 华为")
+    assert "回复 15 👥 联系人" in menu
+    assert "回复 1 李工" in await wx.rep_says("zhangwei", "15")
+    assert "回复 4 第二个电话" in await wx.rep_says("zhangwei", "1")
+    assert "请输入新的第二个电话" in await wx.rep_says("zhangwei", "4")
+    done = await wx.rep_says("zhangwei", "0755-8888 6666")
+    assert "第二个电话已从「（空）」改为「075588886666」" in done
+    async with wx.app.uows() as uow:
+        row = (await uow.session.scalars(select(Contact))).one()
+    assert (row.phone, row.phone2) == ("13800000000", "075588886666")
