@@ -9,6 +9,7 @@ as before. Saving goes through /newcustomer's duplicate check (customers.check_a
 
 from __future__ import annotations
 
+import hashlib
 import re
 from typing import Any
 
@@ -142,7 +143,9 @@ async def _scan(ctx: Ctx, photo: Attachment, sure: bool) -> list[Reply]:
             raise UserError("bc.no_ocr" if not ocr.available() else "bc.no_bytes")
         return await visits.on_attachment(ctx, "")
     try:
-        card = extract(await ocr.read_lines(image))
+        # OCR takes seconds: outside the transaction, keyed by the photo's bytes
+        digest = hashlib.sha256(image).hexdigest()
+        card = extract(await ctx.outside(("ocr", digest), lambda: ocr.read_lines(image)))
     except ocr.BadImage:
         if sure:
             raise UserError("bc.bad_image") from None

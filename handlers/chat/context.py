@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from handlers.i18n import fmt_date, fmt_dt, t
-from handlers.media import NO_MEDIA, MediaReader
+from handlers.media import NO_MEDIA, MediaReader, OutsideWork
 from handlers.messages import InboundMessage
 from handlers.numbers import parse_id
 from store.models import User
 from store.scope import Scope
 from store.uow import UnitOfWork
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,13 @@ class Ctx:
 
     def t(self, key: str, **values: Any) -> str:
         return t(self.lang, key, **values)
+
+    async def outside(self, key: Hashable, work: Callable[[], Awaitable[T]]) -> T:
+        """Slow work (OCR, parsing a file) done outside the message's transaction when the
+        router allows (handlers/media.py OutsideWork); else here and now."""
+        if isinstance(self.media, OutsideWork):
+            return await self.media.get(key, work)
+        return await work()
 
     def local_now(self) -> datetime:
         return self.now.astimezone(self.tz)

@@ -139,7 +139,13 @@ async def _run(
 ) -> importer.ImportReport:
     """The importer over the file's rows, parsed in a worker thread (calamine, csv)."""
     xlsx = TABLES[PurePath(name).suffix.lower()]
-    rows = await guarded(asyncio.to_thread(lambda: list(read_table_bytes(data, xlsx))))
+
+    def parse() -> list[list[str]]:
+        return list(read_table_bytes(data, xlsx))
+
+    # Parsing a big table takes seconds: outside the transaction, keyed by the file's bytes
+    key = ("table", hashlib.sha256(data).hexdigest(), xlsx)
+    rows = await guarded(ctx.outside(key, lambda: asyncio.to_thread(parse)))
     return await guarded(
         importer.import_customers(
             ctx.uow, ctx.user, ctx.user.org_id, ctx.user, iter(rows), ctx.now, mapping,

@@ -12,7 +12,7 @@ from handlers.chat.context import ChatConfig, Conversation, Ctx, UserError
 from handlers.chat.routes import Routes, TextHandler
 from handlers.clock import Clock
 from handlers.i18n import add_texts, t
-from handlers.media import NO_MEDIA, MediaReader
+from handlers.media import NO_MEDIA, MediaReader, NeedsOutside, OutsideWork
 from handlers.messages import InboundMessage, Reply, numbered_choices
 from handlers.numbers import oversized_number, parse_small_int
 from handlers.services.access import scope_for
@@ -22,6 +22,9 @@ from store.uow import UnitOfWork, UnitOfWorkFactory
 log = logging.getLogger(__name__)
 OnReplies = Callable[[UnitOfWork, list[Reply]], Awaitable[None]]
 CANCEL_WORDS = {"/cancel", "取消", "cancel"}
+# Attempts of one message that may each ask for slow work outside the transaction (a
+# download, then reading it, ...); the last does what is left in place.
+OUTSIDE_ROUNDS = 6
 _NOT_LABEL = re.compile(r"[^\w]+")
 _CONTROL = re.compile(r"\x1b\[[0-9;]*[A-Za-z]|[\x00-\x08\x0b-\x1f\x7f]")
 
@@ -74,12 +77,21 @@ class Router:
         A handler that fails has its whole transaction rolled back; a second, short one then
         records the message as seen and queues the apology. (A savepoint would do the same in
         one transaction, but costs two more round trips on every message that succeeds.)
-        `media` reads the bytes of files the message carries, the channel's own way.
+        `media` reads the bytes of files the message carries, the channel's own way; those
+        downloads and other slow work (OCR, parsing a table) run outside the transaction
+        (handlers/media.py OutsideWork), the message handled again once they are done.
         """
-        try:
-            return await self._attempt(msg, on_replies, media)
-        except _HandlerFailed as failure:
-            return await self._attempt(msg, on_replies, media, failure)
+        work = media if isinstance(media, OutsideWork) else OutsideWork(media)
+        for round_ in range(OUTSIDE_ROUNDS):
+            work.inline = round_ == OUTSIDE_ROUNDS - 1  # bounded: then do it in place
+            try:
+                try:
+                    return await self._attempt(msg, on_replies, work)
+                except _HandlerFailed as failure:
+                    return await self._attempt(msg, on_replies, work, failure)
+            except NeedsOutside as need:  # rolled back: do it with no lock held, then again
+                await work.run(need)
+        raise AssertionError("unreachable: the last round does its work in place")
 
     async def _attempt(
         self,
@@ -137,6 +149,8 @@ class Router:
         except UserError as err:
             keep = isinstance(err, _OffScreen)
             raise _HandlerFailed([Reply(t(ctx.lang, err.key, **err.values))], keep=keep) from err
+        except NeedsOutside:  # not a failure: the router does the work, then comes back
+            raise
         except ArithmeticError as err:  # a number past what Decimal or the database holds
             log.warning("number out of range in a %s message: %r", ctx.msg.channel, err)
             raise _HandlerFailed([Reply(t(ctx.lang, "error.number_overflow"))]) from err

@@ -8,7 +8,9 @@ only a handful are read here (bench/cards.py reads 40).
 from __future__ import annotations
 
 import io
+import sqlite3
 from dataclasses import dataclass, field
+from typing import Any
 
 import pytest
 from PIL import Image, ImageDraw, ImageFont
@@ -203,3 +205,50 @@ async def test_a_photo_with_a_little_text_asks_card_or_visit(
     assert "姓名：张伟" in reply and "职位：销售总监" in reply
     assert "没读到姓名" not in await rep.say(payload="bc:no")
     assert await _customers(sq_world) == []
+
+
+class LockChecking(Photos):
+    """The channel's download, which also looks whether the database's write lock is free
+    while it runs: another rep's message must not wait for a photo to arrive."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__()
+        self.path = path
+        self.lock_free: list[bool] = []
+
+    def check(self) -> None:
+        probe = sqlite3.connect(self.path, timeout=0, isolation_level=None)
+        try:
+            probe.execute("BEGIN IMMEDIATE")
+            probe.execute("ROLLBACK")
+            self.lock_free.append(True)
+        except sqlite3.OperationalError:  # database is locked
+            self.lock_free.append(False)
+        finally:
+            probe.close()
+
+    async def read(self, attachment: Attachment) -> bytes | None:
+        self.check()
+        return await super().read(attachment)
+
+
+@pytest.mark.slow  # OCR: a second or more a photo
+async def test_download_and_ocr_hold_no_lock(
+    sq_world: World, sqlite_engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite has one writer: a card read (seconds) or a file downloaded inside the message's
+    transaction stopped every other message for as long. Both now run outside it."""
+    path = str(sqlite_engine.url.database)
+    sq_world.media = photos = LockChecking(path)
+    real = ocr.read_lines
+
+    async def checked(image: bytes) -> list[Any]:
+        photos.check()
+        return await real(image)
+
+    monkeypatch.setattr(ocr, "read_lines", checked)
+    rep = (await join_all(sq_world))["rep_a"]
+    png, truth = _zh_card()
+    reply = await rep.say("名片", attachments=photos.add("f9", png))
+    assert "名片上读到的" in reply and truth.name in reply
+    assert photos.lock_free == [True, True]  # the download, then the OCR
