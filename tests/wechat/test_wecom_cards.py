@@ -4,14 +4,27 @@ corrected and saved; in Chinese and in English."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from dataclasses import replace
+
 import pytest
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from store.models import Customer, MediaFile
 from tests.card_images import card_photo
-from tests.wechat.harness import WeChat
+from tests.wechat.harness import QUICK_INBOX, WeChat, running
 
 pytestmark = pytest.mark.slow  # OCR: a second or more a photo
+
+
+@pytest.fixture
+async def wx(sqlite_engine: AsyncEngine) -> AsyncIterator[WeChat]:
+    """WeCom with the inbox's real grace (15 s) before it tries an unfinished message again:
+    the test harness's 0.2 s is shorter than reading a card, and a second handling would
+    download the photo again (its effects still happen once)."""
+    async with running(sqlite_engine, inbox_policy=replace(QUICK_INBOX, grace=15.0)) as harness:
+        yield harness
 
 
 async def _photo(wx: WeChat, user: str, media_id: str, png: bytes) -> str:
