@@ -8,12 +8,13 @@ admin everyone's: the customer is found in the user's scope, so nobody reads ano
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from handlers.chat.context import Ctx, UserError, int_arg
 from handlers.chat.ops_util import one_customer, picked, reason_text
 from handlers.chat.routes import Routes
-from handlers.i18n import add_texts
+from handlers.i18n import add_texts, fmt_money
 from handlers.messages import Choice, Reply
 from handlers.services.deals import Pipeline, pipeline
 from store.models import AuditLog, Customer
@@ -26,6 +27,10 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "customer.create": ("新建客户", "created the customer"),
     "customer.import": ("导入客户", "imported the customer"),
     "customer.update": ("修改资料", "edited the profile"),
+    "customer.edit": ("修改资料", "edited the profile"),
+    "customer.note": ("加备注", "added a note"),
+    "customer.kind": ("改为公司客户", "became a company"),
+    "customer.bind_code": ("生成微信绑定码", "made a WeChat binding code"),
     "customer.consent": ("关怀消息同意", "care consent"),
     "customer.merge": ("合并重复客户", "merged a duplicate"),
     "customer.unmerge": ("撤销合并", "undid a merge"),
@@ -45,6 +50,8 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "deal.undo": ("撤回商机改动", "undid a deal change"),
     "reminder.create": ("新建提醒", "set a reminder"),
     "reminder.cancelled": ("取消提醒", "cancelled a reminder"),
+    "reminder.done": ("完成提醒", "completed a reminder"),
+    "reminder.pending": ("改提醒时间", "moved a reminder"),
     "reminder.owner": ("提醒换负责人", "reminder changed hands"),
     "reminder.link": ("提醒关联客户", "linked a reminder"),
     "payment.create": ("记录回款", "recorded a payment"),
@@ -52,6 +59,12 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "instalment.pay": ("分期已付", "instalment paid"),
     "ticket.create": ("客户提交工单", "ticket raised"),
     "ticket.assignee": ("工单指派", "ticket assigned"),
+    "ticket.reply": ("回复客户", "replied to the customer"),
+    "ticket.close": ("关闭工单", "closed the ticket"),
+    "contact.create": ("新增联系人", "added a contact"),
+    "contact.import": ("导入联系人", "imported a contact"),
+    "contact.edit": ("修改联系人", "edited a contact"),
+    "contact.anonymise": ("联系人匿名化", "contact anonymised"),
 }
 FIELDS: dict[str, tuple[str, str]] = {
     "name": ("姓名", "name"),
@@ -138,20 +151,26 @@ def _what(ctx: Ctx, row: AuditLog, names: dict[int, str], stages: Pipeline) -> s
     before, after = row.before or {}, row.after or {}
     if not before or not after:  # created, or deleted: what it was, not every field
         whole = after or before
-        shown = [_value(ctx, k, whole[k], names, stages) for k in SHOWN_ON_CREATE if whole.get(k)]
+        shown = [
+            _money(ctx, whole[k], whole) or _value(ctx, k, whole[k], names, stages)
+            if k == "amount" else _value(ctx, k, whole[k], names, stages)
+            for k in SHOWN_ON_CREATE if whole.get(k)
+        ]  # fmt: skip
         return f"{label} {' · '.join(shown[:2])}".strip()
     changes = [
         ctx.t(
             "hist.change",
             field=_field(ctx, key),
-            old=_value(ctx, key, before.get(key), names, stages),
-            new=_value(ctx, key, after.get(key), names, stages),
+            old=_shown(ctx, key, before, names, stages),
+            new=_shown(ctx, key, after, names, stages),
         )
         for key in dict.fromkeys([*before, *after])
         if key not in QUIET and before.get(key) != after.get(key)
     ]
-    return f"{label}：{'，'.join(changes)}" if ctx.lang == "zh" and changes else (
-        f"{label}: {', '.join(changes)}" if changes else label
+    return (
+        f"{label}：{'，'.join(changes)}"
+        if ctx.lang == "zh" and changes
+        else (f"{label}: {', '.join(changes)}" if changes else label)
     )
 
 
@@ -167,6 +186,22 @@ def _action(ctx: Ctx, action: str) -> str:
 def _field(ctx: Ctx, key: str) -> str:
     names = FIELDS.get(key)
     return names[0 if ctx.lang == "zh" else 1] if names else key
+
+
+def _shown(
+    ctx: Ctx, key: str, values: dict[str, Any], names: dict[int, str], stages: Pipeline
+) -> str:
+    """One side of a change; an amount with its currency when the row has one."""
+    money = _money(ctx, values.get(key), values) if key == "amount" else None
+    return money or _value(ctx, key, values.get(key), names, stages)
+
+
+def _money(ctx: Ctx, amount: Any, values: dict[str, Any]) -> str | None:
+    currency = values.get("currency")
+    try:
+        return fmt_money(Decimal(str(amount)), str(currency), ctx.lang) if currency else None
+    except (ArithmeticError, ValueError):  # not a number after all: shown as stored
+        return None
 
 
 def _value(ctx: Ctx, key: str, value: Any, names: dict[int, str], stages: Pipeline) -> str:

@@ -8,7 +8,16 @@ from typing import Any
 from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from store.models import Activity, AuditLog, Deal, Instalment, Payment, Reminder, Ticket
+from store.models import (
+    Activity,
+    AuditLog,
+    Contact,
+    Deal,
+    Instalment,
+    Payment,
+    Reminder,
+    Ticket,
+)
 
 
 class HistoryRepo:
@@ -28,6 +37,9 @@ class HistoryRepo:
                 select(Reminder.id).where(Reminder.customer_id == customer_id)
             ),
             "ticket": await self._ids(select(Ticket.id).where(Ticket.customer_id == customer_id)),
+            "contact": await self._ids(
+                select(Contact.id).where(Contact.customer_id == customer_id)
+            ),
         }
         if deals:
             found["payment"] = await self._ids(
