@@ -40,6 +40,10 @@ add_texts(
             "No customers yet. Add one with /newcustomer.",
         ),
         "bk.empty_rep": ("{rep} 名下没有客户。", "{rep} has no customers."),
+        "bk.empty_lead": (
+            "你名下还没有客户。团队的客户：/team（团队客户）。",
+            "You have no customers of your own. Your team's: /team.",
+        ),
         "bk.line": ("• {name} · {tier} · {last}{money}", "• {name} · {tier} · {last}{money}"),
         "bk.never": ("从未联系", "never contacted"),
         "bk.days": ("{days} 天前联系", "contacted {days}d ago"),
@@ -111,8 +115,10 @@ async def _book(ctx: Ctx, rep: User, sort: str, currency: str | None, number: in
     page = await paging.load(fetch, number, total=total)
     paging.check_not_past_end(page)
     if not page.items:
-        own = rep.id == ctx.user.id
-        return [Reply(ctx.t("bk.empty") if own else ctx.t("bk.empty_rep", rep=rep.name))]
+        if rep.id != ctx.user.id:
+            return [Reply(ctx.t("bk.empty_rep", rep=rep.name))]
+        leads = ctx.user.role in ("manager", "admin")  # their customers are mostly the team's
+        return [Reply(ctx.t("bk.empty_lead" if leads else "bk.empty"))]
     lines = [_header(ctx, rep, sort, currency, page) + note]
     lines += await _lines(ctx, page.items)
     choices = [Choice(c.name, f"cu:show:{c.id}") for c in page.items]

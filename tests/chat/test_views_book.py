@@ -94,6 +94,7 @@ async def test_english_book(people_en: dict[str, Chat], world: World) -> None:
     assert await rep.say("/customers") == first  # the word a rep tries first
     team = await people_en["boss_east"].say("/team")
     assert "rep_a: 9 customers" in team
+    assert "Your team's: /team" in await people_en["boss_east"].say("/customers")
 
 
 def test_paging_helpers() -> None:
