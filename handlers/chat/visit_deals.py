@@ -92,7 +92,7 @@ async def _open_deal(
     deal = await deal_svc.create(ctx.uow, ctx.user, customer, new, stage, ctx.now)
     money = fmt_money(deal.amount, deal.currency, ctx.lang) if amount else ""
     name = pipeline.name(stage, ctx.lang)
-    return [ctx.t("vd.created", title=deal.title, stage=name, amount=money)]
+    return [ctx.t("vd.created", title=deal.title, stage=name, amount=money).rstrip()]
 
 
 async def _update_deal(

@@ -134,7 +134,7 @@ def card_text(ctx: Ctx, draft: VisitDraft, customer: Titled, pipeline: Pipeline)
     if draft.stage or draft.amount:
         stage = pipeline.name(draft.stage, ctx.lang) if draft.stage else ""
         amount = fmt_money(Decimal(draft.amount), draft.currency, ctx.lang) if draft.amount else ""
-        deal = ctx.t("vi.card_deal", stage=stage, amount=amount)
+        deal = ctx.t("vi.card_deal", stage=stage, amount=amount).rstrip()
     if draft.location:
         deal += ctx.t("vi.card_location")
     if draft.photo:

@@ -213,3 +213,14 @@ async def test_today_without_a_time_is_when_the_rep_wrote(
     assert local[0] == world.clock.at
     assert (local[1].hour, local[1].minute) == (10, 0)
     assert local[2].date() == (NOW - timedelta(days=1)).date()
+
+
+async def test_a_deal_without_an_amount_reads_cleanly(
+    people: dict[str, Chat], world: World
+) -> None:
+    rep = people["rep_a"]
+    await rep.say("/newcustomer 张三 13900000031 华为技术有限公司")
+    card = await rep.say("/visit 昨天给张三打了电话，他说预算批了，准备签合同")
+    assert "\n商机：客户承诺\n" in card, card
+    saved = await rep.say("1")
+    assert saved.splitlines()[-1].endswith("：客户承诺") or "：客户承诺\n" in saved, saved
