@@ -204,6 +204,7 @@ async def test_a_contact_is_corrected_from_the_company_edit_menu(
     assert "失效" in await rep.say(payload=f"ce:v:{contact_id}:care:maybe")
     [row] = await _contact_rows(world)
     assert (row.phone, row.title, row.phone2) == ("13900000001", "采购总监", "01088886666")
+    assert row.birthday is not None
     assert (row.birthday.month, row.birthday.day, row.birthday_lunar) == (3, 5, True)
     assert row.notes is not None and row.notes.endswith("喜欢喝普洱茶") and row.care_consent
     async with world.uows() as uow:
