@@ -114,6 +114,7 @@ class Customer(Base):
         Index("ix_customer_org_name", "org_id", "name"),
         Index("ix_customer_org_company", "org_id", "company", "name"),
         Index("ix_customer_org_phone", "org_id", "phone"),
+        Index("ix_customer_org_phone2", "org_id", "phone2"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     org_id: Mapped[int] = mapped_column(ForeignKey("org.id"), index=True)
@@ -125,6 +126,7 @@ class Customer(Base):
     kind: Mapped[str] = mapped_column(String(8), default="person", server_default="person")
     title: Mapped[str | None] = mapped_column(String(100))
     phone: Mapped[str | None] = mapped_column(String(40), index=True)
+    phone2: Mapped[str | None] = mapped_column(String(40))  # a second number (office, mobile)
     email: Mapped[str | None] = mapped_column(String(200))
     wechat: Mapped[str | None] = mapped_column(String(100))
     address: Mapped[str | None] = mapped_column(String(300))

@@ -282,7 +282,11 @@ async def _save(ctx: Ctx) -> list[Reply]:
     notes = []
     if primary is not None and primary.ext:
         notes.append(ctx.t("bc.note_ext", ext=primary.ext))
-    others = [_phone_text(ctx, p) for p in found if p is not primary]
+    rest = [p for p in found if p is not primary]
+    second = next((p for p in rest if not p.ext), None)  # an extension has no column of its own
+    if second is not None:
+        extra["phone2"] = second.number
+    others = [_phone_text(ctx, p) for p in rest if p is not second]
     if others:
         notes.append(ctx.t("bc.note_phones", phones=" · ".join(others)))
     if notes:

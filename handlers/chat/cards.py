@@ -64,7 +64,8 @@ async def profile(ctx: Ctx, customer: Customer) -> str:
     """Everything a rep wants before a call, on one screen."""
     lines = [f"👤 {customer_title(customer)}"]
     phone = visible_phone(ctx.user, customer)  # masked unless it is yours to call
-    contact = " · ".join(p for p in (phone, customer.email, customer.wechat) if p)
+    phone2 = visible_phone(ctx.user, customer, customer.phone2) if customer.phone2 else None
+    contact = " · ".join(p for p in (phone, phone2, customer.email, customer.wechat) if p)
     if contact:
         lines.append(ctx.t("card.contact", phone=contact))
     if customer.address:  # where the visit is: read off a business card, or edited in

@@ -20,7 +20,6 @@ from handlers.services import fields as field_svc
 from store.models import Contact, Customer
 
 MAX_CHOICES = 10
-_PARSED_AS = {"phone2": "phone"}  # a second number is checked as the first one is
 
 add_texts(
     {
@@ -32,8 +31,6 @@ add_texts(
             "{company} has no contacts yet. Add one: /newcontact {company}, Name, phone",
         ),
         "ce.menu": ("✏️ 联系人 {who}：要改哪一项？", "✏️ Contact {who}: which field?"),
-        "ce.label.phone2": ("第二个电话", "second phone"),
-        "ce.hint.phone2": ("（如：010-8888 6666）", " (e.g. 010 8888 6666)"),
         "ce.gone": (
             "这位联系人已不存在，或不归你管。",
             "That contact is gone, or not yours to edit.",
@@ -79,7 +76,7 @@ def _who(contact: Contact, company: Customer) -> str:
 
 
 def _label(ctx: Ctx, field: str) -> str:
-    return ctx.t(f"ce.label.{field}" if field == "phone2" else f"fe.label.{field}")
+    return ctx.t(f"fe.label.{field}")
 
 
 def _shown(ctx: Ctx, contact: Contact, field: str) -> str:
@@ -115,8 +112,8 @@ async def _ask(ctx: Ctx, contact_id: int, field: str) -> list[Reply]:
         return [Reply(ctx.t("fe.pick", name=who, label=label, current=current), choices)]
     ctx.conv.end()
     ctx.conv.go("ce.value", ct=contact.id, field=field)
-    hint = ctx.t("ce.hint.phone2" if field == "phone2" else f"fe.hint.{field}")
-    if field in field_svc.CLEARABLE or field == "phone2":
+    hint = ctx.t(f"fe.hint.{field}")
+    if field in field_svc.CLEARABLE:
         hint += ctx.t("fe.hint_clear")
     text = ctx.t("fe.ask", name=who, label=label, current=current, hint=hint)
     return [Reply(text, private=True)]
@@ -160,7 +157,7 @@ def _stored(contact: Contact, field: str) -> Any:
 
 def _parsed(field: str, raw: str) -> Any:
     try:
-        return field_svc.parse_value(_PARSED_AS.get(field, field), raw)
+        return field_svc.parse_value(field, raw)
     except field_svc.FieldError as bad:
         raise UserError(bad.key, **bad.values) from None
 

@@ -88,8 +88,8 @@ async def apply(
         await svc.change_tags(ctx.uow, ctx.user, customer, add, remove, ctx.now)
         ctx.conv.end()
         return [_done(ctx, customer, ctx.t("fe.tags_done", name=name, tags=_tags(customer)))]
-    if field == "phone" and value and not force:
-        question = await _phone_question(ctx, customer, value, raw)
+    if field in ("phone", "phone2") and value and not force:
+        question = await _phone_question(ctx, customer, field, value, raw)
         if question is not None:
             return [question]
     before = _shown(ctx, customer, field)
@@ -119,7 +119,9 @@ def _done(ctx: Ctx, customer: Customer, text: str) -> Reply:
     return Reply(text, choices, private=True)
 
 
-async def _phone_question(ctx: Ctx, customer: Customer, phone: str, raw: str) -> Reply | None:
+async def _phone_question(
+    ctx: Ctx, customer: Customer, field: str, phone: str, raw: str
+) -> Reply | None:
     """Another customer has this number: name them (or their owner) and ask."""
     others = await svc.others_with_phone(ctx.uow, customer, phone)
     if not others:
@@ -132,7 +134,7 @@ async def _phone_question(ctx: Ctx, customer: Customer, phone: str, raw: str) ->
             owner = await ctx.uow.users.get(other.owner_id) if other.owner_id else None
             lines.append(ctx.t("fe.dup_hidden", owner=owner.name if owner else "—"))
     ctx.conv.end()
-    ctx.conv.data["fe"] = {"cid": customer.id, "field": "phone", "raw": raw}
+    ctx.conv.data["fe"] = {"cid": customer.id, "field": field, "raw": raw}
     name, others_text = customer_title(customer), "\n".join(lines)
     text = ctx.t("fe.phone_dup", phone=phone, name=name, others=others_text)
     choices = (

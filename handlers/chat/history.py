@@ -71,6 +71,7 @@ FIELDS: dict[str, tuple[str, str]] = {
     "company": ("公司", "company"),
     "title": ("职务", "title"),
     "phone": ("电话", "phone"),
+    "phone2": ("第二个电话", "second phone"),
     "email": ("邮箱", "email"),
     "wechat": ("微信", "WeChat"),
     "address": ("地址", "address"),

@@ -10,7 +10,7 @@ from handlers.i18n import add_texts
 from handlers.nlu.birthday import NO_YEAR
 
 # The order of the ✏️ Edit menu; the fields chosen with buttons, and their values.
-FIELD_ORDER = ("name", "title", "company", "phone", "email", "wechat", "address", "tier",
+FIELD_ORDER = ("name", "title", "company", "phone", "phone2", "email", "wechat", "address", "tier",
                "birthday", "preferences", "notes", "tags", "care", "lang")  # fmt: skip
 BUTTON_CHOICES: dict[str, tuple[str, ...]] = {
     "tier": ("A", "B", "C"),
@@ -33,11 +33,12 @@ add_texts(
         "fe.hint_clear": ("；回复「清空」删除它。", '; reply "clear" to remove it.'),
         "fe.hint.name": ("：", ":"),
         "fe.hint.title": ("（如：采购总监）", " (e.g. Head of Purchasing)"),
-        "fe.hint.company": ("：", ":"),
+        "fe.hint.company": ("", ""),  # the clearing hint follows
         "fe.hint.phone": ("（如：13912345678）", " (e.g. +86 139 1234 5678)"),
+        "fe.hint.phone2": ("（如：010-8888 6666）", " (e.g. 010 8888 6666)"),
         "fe.hint.email": ("（如：li@example.com）", " (e.g. li@example.com)"),
         "fe.hint.wechat": ("（微信号）", " (WeChat ID)"),
-        "fe.hint.address": ("：", ":"),
+        "fe.hint.address": ("", ""),  # the clearing hint follows
         "fe.hint.birthday": (
             "（如：3月5日、1985年3月5日、农历三月初五）",
             " (e.g. May 3, 3 May 1985, lunar 3/5)",
@@ -58,6 +59,7 @@ add_texts(
         "fe.label.title": ("职位", "title"),
         "fe.label.company": ("公司", "company"),
         "fe.label.phone": ("电话", "phone"),
+        "fe.label.phone2": ("第二个电话", "second phone"),
         "fe.label.email": ("邮箱", "email"),
         "fe.label.wechat": ("微信号", "WeChat ID"),
         "fe.label.address": ("地址", "address"),

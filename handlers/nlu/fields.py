@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-FIELD_NAMES = ("name", "title", "company", "phone", "email", "wechat", "address", "tier",
+FIELD_NAMES = ("name", "title", "company", "phone", "phone2", "email", "wechat", "address", "tier",
                "birthday", "preferences", "notes", "tags", "care", "lang")  # fmt: skip
 
 _ZH_FIELDS = {
@@ -21,6 +21,7 @@ _ZH_FIELDS = {
     "title": "职位|职务|头衔",
     "company": "公司|单位",
     "phone": "手机号码|手机号|电话号码|联系电话|手机|电话",
+    "phone2": "第二个电话|另一个电话|办公电话|座机|固话",
     "email": "电子邮箱|电子邮件|邮箱地址|邮箱|邮件地址|email|e-mail",
     "wechat": "微信号|微信",
     "address": "地址|住址",
@@ -37,6 +38,7 @@ _EN_FIELDS = {
     "title": "job title|title|position|role",
     "company": "company|employer",
     "phone": "phone number|mobile number|cell number|phone|mobile|cell",
+    "phone2": "second phone|other phone|office phone|work phone|landline",
     "email": "email address|e-mail address|email|e-mail",
     "wechat": "wechat id|wechat",
     "address": "address",

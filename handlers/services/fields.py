@@ -26,7 +26,7 @@ from store.uow import UnitOfWork
 LIMITS = {"name": 60, "title": 100, "company": 200, "email": 200, "wechat": 100,
           "address": 300, "preferences": 500, "notes": 500}  # fmt: skip
 SIMPLE = ("name", "title", "company", "email", "wechat", "address")
-CLEARABLE = ("title", "company", "phone", "email", "wechat", "address", "birthday")
+CLEARABLE = ("title", "company", "phone", "phone2", "email", "wechat", "address", "birthday")
 APPENDED = ("preferences", "notes")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 WECHAT = re.compile(r"^[A-Za-z][-_A-Za-z0-9]{5,19}$|^1\d{10}$")  # WeChat's id rule, or a phone
@@ -136,6 +136,7 @@ def _tags(_field: str, text: str) -> tuple[list[str], list[str]]:
 
 _PARSERS = {
     **dict.fromkeys(SIMPLE, _text), "email": _email, "wechat": _wechat, "phone": _phone,
+    "phone2": _phone,
     "tier": _tier, "birthday": _birthday, "care": _consent, "lang": _lang,
     **dict.fromkeys(APPENDED, _appended), "tags": _tags,
 }  # fmt: skip

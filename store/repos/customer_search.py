@@ -176,6 +176,9 @@ def _exact_stmt(
         parts.append(_briefs(shape, _C.name.in_(bindparam("names", expanding=True))))
     if phones:
         parts.append(_briefs(shape, _C.phone.in_(bindparam("phones", expanding=True))))
+        # a second number finds its customer too, shown with the number that matched
+        second = _C.phone2.in_(bindparam("phones", expanding=True))
+        parts.append(_briefs(shape, second, phone=_C.phone2))
     for i in range(titled):  # before the broader prefixes: ranking keeps the order of ties
         company_and_surname = and_(_starts(_C.company, f"c{i}"), _starts(_C.name, f"s{i}"))
         parts.append(_briefs(shape, company_and_surname, TITLED).order_by(_C.company))
@@ -196,8 +199,11 @@ def _briefs(
     where: ColumnElement[bool] | TextClause,
     limit: int = PER_TIER,
     org_indexed: bool = True,
+    phone: Any = None,
 ) -> Select[Any]:
-    stmt = select(*(_C[name] for name in BRIEF_FIELDS), null().cast(Integer).label("contact_id"))
+    cols = [phone.label("phone") if name == "phone" and phone is not None else _C[name]
+            for name in BRIEF_FIELDS]  # fmt: skip
+    stmt = select(*cols, null().cast(Integer).label("contact_id"))
     live = and_(_C.merged_into_id.is_(None), _C.anonymised_at.is_(None))
     # The owner as `owner_id + 0`, which no index serves: SQLite without statistics takes an
     # owner for a few rows and would read a rep's whole book through ix_customer_owner_id

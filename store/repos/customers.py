@@ -134,7 +134,8 @@ class CustomerRepo:
         return {c.id: c for c in found.all()}
 
     async def same_phone(self, org_id: int, phone: str) -> Sequence[Customer]:
-        stmt = select(Customer).where(Customer.org_id == org_id, Customer.phone == phone, _live())
+        either = or_(Customer.phone == phone, Customer.phone2 == phone)
+        stmt = select(Customer).where(Customer.org_id == org_id, either, _live())
         return (await self.session.scalars(stmt)).all()
 
     async def visible_up_to(self, scope: Scope, cap: int) -> int:

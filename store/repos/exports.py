@@ -14,7 +14,8 @@ Owner = aliased(User)
 
 EXPORT_HEADERS = {
     "customers": [
-        "id", "name", "company", "title", "phone", "email", "wechat", "industry", "source",
+        "id", "name", "company", "title", "phone", "phone2", "email", "wechat", "industry",
+        "source",
         "tier", "lifecycle", "segment_abc", "rfm", "value_class", "owner", "last_contact_at",
         "created_at",
     ],
@@ -36,8 +37,9 @@ EXPORT_HEADERS = {
 def export_query(what: str, scope: Scope) -> Select[Any]:
     if what == "customers":
         cols = [getattr(Customer, h) for h in EXPORT_HEADERS["customers"] if h != "owner"]
+        at = EXPORT_HEADERS["customers"].index("owner")
         return (
-            select(*cols[:14], Owner.name, *cols[14:], Customer.owner_id)
+            select(*cols[:at], Owner.name, *cols[at:], Customer.owner_id)
             .outerjoin(Owner, Owner.id == Customer.owner_id)
             .where(scope.where(Customer.org_id, Customer.owner_id))
             .where(Customer.merged_into_id.is_(None))

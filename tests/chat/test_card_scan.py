@@ -252,3 +252,17 @@ async def test_download_and_ocr_hold_no_lock(
     reply = await rep.say("名片", attachments=photos.add("f9", png))
     assert "名片上读到的" in reply and truth.name in reply
     assert photos.lock_free == [True, True]  # the download, then the OCR
+
+
+@pytest.mark.slow  # OCR: a second or more a photo
+async def test_a_cards_second_number_is_the_customers_second_phone(
+    sq_world: World, photos: Photos
+) -> None:
+    rep = (await join_all(sq_world))["rep_a"]
+    png, truth = card_photo(4, en=False, layout=0)  # a mobile and an office line
+    (mobile, _), (office, _) = truth.phones
+    await rep.say("名片", attachments=photos.add("f10", png))
+    assert "已新建客户" in await rep.say(payload="bc:ok")
+    (saved,) = await _customers(sq_world)
+    assert (saved.phone, saved.phone2) == (mobile, office)
+    assert office not in (saved.notes or "")  # not repeated in the notes

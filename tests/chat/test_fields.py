@@ -6,6 +6,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from handlers.services.ops.privacy import anonymise
 from store.models import AuditLog, Customer
 from tests.world import Chat, World
 
@@ -125,8 +126,8 @@ async def test_card_edit_menu_with_buttons_and_typed_values(
     card = await rep.say("查客户 刘洋")
     assert "✏️ 编辑" in card
     menu = await rep.say("4")  # 1 visit, 2 deal, 3 activities, 4 edit
-    assert "要改哪一项" in menu and "8. 等级" in menu
-    assert "改成" in await rep.say("8")
+    assert "要改哪一项" in menu and "9. 等级" in menu and "5. 第二个电话" in menu
+    assert "改成" in await rep.say("9")
     assert "改为「A」" in await rep.say("1")
     assert "要改哪一项" in await rep.say("继续编辑")
     assert "请输入新的职位" in await rep.say("2")
@@ -196,3 +197,37 @@ async def test_english_sentences(people_en: dict[str, Chat], world: World) -> No
         date(1904, 5, 3),
     )
     assert (customer.notes or "").endswith("likes green tea")
+
+
+async def test_a_second_phone_is_kept_found_checked_masked_and_forgotten(
+    people: dict[str, Chat], world: World
+) -> None:
+    """A person customer's second number (an office line): set in a sentence, found by
+    searching it, a duplicate when another customer has it, masked for who may not call,
+    exported, and gone when the customer is anonymised."""
+    rep = people["rep_a"]
+    await rep.say("/newcustomer 张三 13900000105 华为")
+    done = await rep.say("张三的座机是 010-8888 6666")
+    assert "第二个电话已从「（空）」改为「01088886666」" in done
+    assert (await _customer(world, "张三")).phone2 == "01088886666"
+    card = await rep.say("查客户 010 8888 6666")  # found by the second number
+    assert "👤 张三 · 华为" in card and "📞 13900000105 · 01088886666" in card
+    others = await rep.say("/newcustomer 李四 010-88886666 腾讯")
+    assert "张三" in others  # the duplicate check knows the second number too
+    boss = await people["boss_east"].say("查客户 张三")
+    assert "010****6666" in boss or "010*****6666" in boss, boss  # a manager sees it masked
+    customer_id = (await _customer(world, "张三")).id
+    async with world.uows() as uow:
+        customer = await uow.session.get(Customer, customer_id)
+        assert customer is not None
+        await anonymise(uow, None, customer, world.clock.now())
+        await uow.commit()
+    gone = await _customer_by_id(world, customer_id)
+    assert gone.phone is None and gone.phone2 is None
+
+
+async def _customer_by_id(world: World, customer_id: int) -> Customer:
+    async with world.uows() as uow:
+        found = await uow.session.get(Customer, customer_id)
+        assert found is not None
+        return found

@@ -179,3 +179,25 @@ async def test_birthday_column_solar_lunar_and_bad(
         "birthday": "1904-12-23",
         "birthday_lunar": True,
     }
+
+
+async def test_a_second_phone_goes_out_and_comes_back_in(
+    people: dict[str, Chat], world: World, tmp_path: Path
+) -> None:
+    """The customers export carries phone2; a table with a 座机 column imports it, checked
+    like the first number."""
+    path = _write(tmp_path / "two.csv", [
+        ["姓名", "手机", "座机"],
+        ["王小明", "13900001111", "010-8888 6666"],
+        ["李雷", "13900002222", "12ab"],  # not a number: the row is refused
+    ])  # fmt: skip
+    report = await _run(world, path)
+    assert report.created == 1
+    assert [(n, r) for n, r, _ in report.rejected] == [(3, "imp.bad_phone")]
+    [saved] = await rows(world, Customer, name="王小明")
+    assert saved.phone2 == "01088886666"
+    async with world.uows() as uow:
+        out = tmp_path / "out.csv"
+        await exporter.export(uow, Scope(world.org_id, None), "customers", TableWriter(out, "csv"))
+    header, row = list(read_table(out))[:2]
+    assert row[header.index("phone2")] == "01088886666"

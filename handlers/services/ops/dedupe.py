@@ -18,8 +18,8 @@ from store.scope import Scope
 from store.uow import UnitOfWork
 
 FILLABLE = (
-    "phone", "email", "wechat", "company", "title", "address", "industry", "source", "notes",
-    "tags",
+    "phone", "phone2", "email", "wechat", "company", "title", "address", "industry", "source",
+    "notes", "tags",
 )  # fmt: skip
 SIMILAR_COMPANY = 80
 

@@ -32,6 +32,9 @@ FIELDS: dict[str, tuple[str, ...]] = {
     # whose phone, email and title these are; alone, it is the name, as it always was.
     "contact": ("contact", "contact name", "联系人", "联系人姓名"),
     "phone": ("phone", "mobile", "电话", "手机", "手机号", "联系电话"),
+    "phone2": (
+        "phone2", "second phone", "office phone", "电话2", "第二个电话", "座机", "办公电话",
+    ),
     "company": ("company", "公司", "单位", "企业", "公司名称"),
     "email": ("email", "e-mail", "邮箱", "电子邮件"),
     "title": ("title", "职位", "职务"),
@@ -47,7 +50,8 @@ FIELDS: dict[str, tuple[str, ...]] = {
 LIMITS = {
     "name": 200, "company": 200, "title": 100, "email": 200, "wechat": 100, "contact": 200,
 }  # fmt: skip
-CONTACT_PART = ("phone", "email", "title")  # a contact row's fields that are the person's
+# A contact row's fields that are the person's.
+CONTACT_PART = ("phone", "phone2", "email", "title")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 BATCH = 2000
 STRATEGIES = ("skip", "merge", "create")
@@ -123,11 +127,12 @@ def _clean(cells: list[str], mapping: dict[str, int]) -> tuple[dict[str, Any], s
     too_long = next((f for f, n in LIMITS.items() if len(row.get(f, "")) > n), None)
     if too_long:
         return row, "imp.too_long"
-    if "phone" in row:
-        phone = normalize_phone(row["phone"])
-        if phone is None:
-            return row, "imp.bad_phone"
-        row["phone"] = phone
+    for column in ("phone", "phone2"):
+        if column in row:
+            phone = normalize_phone(row[column])
+            if phone is None:
+                return row, "imp.bad_phone"
+            row[column] = phone
     if "email" in row and not EMAIL.match(row["email"]):
         return row, "imp.bad_email"
     if "tier" in row:
@@ -346,7 +351,8 @@ async def _add_contact(run: _Run, company_id: int, person: dict[str, Any]) -> bo
         return False
     contact = Contact(
         org_id=run.org_id, customer_id=company_id, name=person["name"],
-        title=person.get("title"), phone=person.get("phone"), email=person.get("email"),
+        title=person.get("title"), phone=person.get("phone"), phone2=person.get("phone2"),
+        email=person.get("email"),
         search_key=_key_part(person["name"], True), birthday_lunar=False, care_consent=False,
         created_at=run.now, updated_at=run.now,
     )  # fmt: skip

@@ -18,7 +18,7 @@ from store.models import Contact, Customer, User
 from store.uow import UnitOfWork
 
 PII_FIELDS = (
-    "name", "company", "title", "phone", "email", "wechat", "address", "notes", "tags",
+    "name", "company", "title", "phone", "phone2", "email", "wechat", "address", "notes", "tags",
     "birthday", "search_key",
 )  # fmt: skip
 SCRUBBED = "***"
@@ -39,10 +39,12 @@ def mask(phone: str | None) -> str | None:
     return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
 
 
-def visible_phone(viewer: User, customer: Customer) -> str | None:
+def visible_phone(viewer: User, customer: Customer, number: str | None = None) -> str | None:
+    """The customer's phone (or `number`, another of theirs) as this viewer may see it."""
+    number = customer.phone if number is None else number
     if viewer.role == "admin" or customer.owner_id == viewer.id:
-        return customer.phone
-    return mask(customer.phone)
+        return number
+    return mask(number)
 
 
 async def export_customer(uow: UnitOfWork, customer: Customer) -> dict[str, Any]:
@@ -67,7 +69,7 @@ async def anonymise(
         raise OpsError("pv.already")
     # Their own identifiers, looked for in stored messages (outbox, forms, audit): not the
     # company, which other customers share.
-    mentions = [customer.name, customer.phone, customer.email, customer.wechat]
+    mentions = [customer.name, customer.phone, customer.phone2, customer.email, customer.wechat]
     mentions += await uow.contacts.forget_of(customer.id, SCRUBBED, now)  # a company's people
     for field in PII_FIELDS:
         setattr(customer, field, None)
