@@ -33,12 +33,12 @@ add_texts(
         "fe.hint_clear": ("；回复「清空」删除它。", '; reply "clear" to remove it.'),
         "fe.hint.name": ("：", ":"),
         "fe.hint.title": ("（如：采购总监）", " (e.g. Head of Purchasing)"),
-        "fe.hint.company": ("", ""),  # the clearing hint follows
+        "fe.hint.company": ("（如：华为技术有限公司）", " (e.g. Acme Corp)"),
         "fe.hint.phone": ("（如：13912345678）", " (e.g. +86 139 1234 5678)"),
         "fe.hint.phone2": ("（如：010-8888 6666）", " (e.g. 010 8888 6666)"),
         "fe.hint.email": ("（如：li@example.com）", " (e.g. li@example.com)"),
         "fe.hint.wechat": ("（微信号）", " (WeChat ID)"),
-        "fe.hint.address": ("", ""),  # the clearing hint follows
+        "fe.hint.address": ("（如：深圳市南山区科苑路 8 号）", " (e.g. 1 Market St, Shanghai)"),
         "fe.hint.birthday": (
             "（如：3月5日、1985年3月5日、农历三月初五）",
             " (e.g. May 3, 3 May 1985, lunar 3/5)",

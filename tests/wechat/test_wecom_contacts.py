@@ -31,8 +31,8 @@ async def test_a_contact_corrected_with_numbered_replies_on_wecom(wx: WeChat) ->
     await wx.rep_says("zhangwei", "/newcontact 华为 李工 13800000000")
     await wx.rep_says("zhangwei", "1")
     menu = await wx.rep_says("zhangwei", "编辑 华为")
-    assert "回复 15 👥 联系人" in menu
-    assert "回复 1 李工" in await wx.rep_says("zhangwei", "15")
+    assert "回复 16 👥 联系人" in menu
+    assert "回复 1 李工" in await wx.rep_says("zhangwei", "16")
     assert "回复 4 第二个电话" in await wx.rep_says("zhangwei", "1")
     assert "请输入新的第二个电话" in await wx.rep_says("zhangwei", "4")
     done = await wx.rep_says("zhangwei", "0755-8888 6666")
