@@ -68,10 +68,7 @@ def job_context(app: AppLike) -> JobContext:
     )
 
 
-# A tick takes milliseconds, but seconds on a loaded machine or behind a SQLite writer: one
-# cancelled mid-query leaves its connection closed mid-cancel, which the pool logs as a
-# traceback (CI saw it at 2 s). A stuck one is cancelled after this.
-GRACE_SECONDS = 10.0
+GRACE_SECONDS = 2.0  # a tick takes milliseconds; a stuck one is cancelled after this
 
 
 class Jobs:
@@ -110,10 +107,13 @@ class Jobs:
         leaves its connection to be closed mid-cancel, which the pool logs as a traceback
         (the console printed one at the end of a script). Whatever is left is cancelled."""
         self.stopping = True
-        self.scheduler.shutdown(wait=False)
+        # Paused, not shut down yet: APScheduler's shutdown cancels the ticks it is running
+        # at once, which left no grace at all.
+        self.scheduler.pause()
         tasks = [task for task in self.running if task is not None]
         if tasks:
             await asyncio.wait(tasks, timeout=grace)
+        self.scheduler.shutdown(wait=False)
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)

@@ -37,3 +37,24 @@ async def test_scheduler_delivers_due_reminders(people: dict[str, Chat], world: 
     assert "1. ✅ 完成" in out.getvalue()
     world.clock.at += timedelta(minutes=1)
     assert await print_console_rows(app, out) == 0
+
+
+async def test_a_tick_running_at_stop_gets_its_grace(world: World) -> None:
+    """APScheduler's shutdown cancels the ticks it runs at once: stopping shut it down first,
+    so a tick slowed down for a moment was cut off inside a query, and the pool printed a
+    traceback at the end of a console script. Stopping now waits the grace, then cuts."""
+    started, release, finished = asyncio.Event(), asyncio.Event(), asyncio.Event()
+
+    async def slow() -> None:
+        started.set()
+        await release.wait()
+        finished.set()
+
+    app: Any = SimpleNamespace(uows=world.uows, clock=world.clock, settings=Settings())
+    jobs = start_jobs(app, extra=[("slow", slow, 3600.0)])
+    await started.wait()
+    stopping = asyncio.create_task(jobs.stop(grace=30))
+    await asyncio.sleep(0)  # stop() has begun and waits for the running tick
+    release.set()
+    await stopping
+    assert finished.is_set()
