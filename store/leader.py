@@ -73,15 +73,15 @@ class AdvisoryLeader:
             conn = await self._connection()
             key = await _key(conn, self.name)
             got = bool(await conn.scalar(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}))
+            if got:  # named for whoever looks at pg_stat_activity; failing here is failing
+                tag = f"chatcrm-sender:{os.getpid()}:{self.name}"[:63]
+                named = text("SELECT set_config('application_name', :t, false)")
+                await conn.execute(named, {"t": tag})
         except Exception as exc:  # the database away: not leading, try again later
             log.warning("leadership %s: %s", self.name, exc)
-            await self._drop()
+            await self._drop()  # closing the connection frees a lock just taken
             return False
-        if got:
-            self._held = True
-            tag = f"chatcrm-sender:{os.getpid()}:{self.name}"[:63]
-            named = text("SELECT set_config('application_name', :t, false)")
-            await conn.execute(named, {"t": tag})
+        self._held = got
         return got
 
     async def holding(self) -> bool:
